@@ -1,0 +1,149 @@
+// plan: ContainerView + Config → Skip{reason} | Inject{paths, mount, env, stages}.
+// Every door renders the same plan, so enabling rules and conflict rules live only here.
+// Invariants: an Inject's hostDir is hostRoot/<safe task>/<safe name>; its containerDir is
+// containerRoot/<safe name>; a metadata mount that belongs to another container (our own
+// mount shape under both roots, as `--volumes-from` copies it) is never a conflict.
+import type { Config, Stage } from "./config.js";
+import type { ContainerView, MountView } from "./container.js";
+import { safeSegment } from "./names.js";
+import { isWithin, joinPath, normalizePosix, type Platform } from "./paths.js";
+
+export type SkipCode = "disabled" | "not-opted-in" | "opted-out" | "mount-conflict" | "env-conflict";
+
+export interface Skip {
+  kind: "skip";
+  code: SkipCode;
+  reason: string;
+}
+
+export interface MetadataMount {
+  destination: string;
+  source: string;
+  type: "bind";
+  options: string[];
+}
+
+export interface Inject {
+  kind: "inject";
+  task: string;
+  name: string;
+  taskSegment: string;
+  nameSegment: string;
+  hostDir: string;
+  hostFile: string;
+  containerDir: string;
+  containerFile: string;
+  env: { name: string; value: string };
+  mount: MetadataMount;
+  stages: Stage[];
+  platform: Platform;
+}
+
+export type Plan = Skip | Inject;
+
+const TRUE_WORDS = new Set(["true", "1", "yes", "on", "enabled"]);
+const FALSE_WORDS = new Set(["false", "0", "no", "off", "disabled"]);
+/** The seed proposal's per-workload flag, honoured next to the configured annotation. */
+export const SEED_OPT_IN_KEY = "metadataEnable";
+
+/** Mount options of the metadata mount: read-only, and nothing executable or device-like. */
+export const LINUX_MOUNT_OPTIONS = ["rbind", "ro", "nosuid", "nodev", "noexec"];
+
+/** Decides whether and where a container gets its metadata. */
+export function planContainer(view: ContainerView, config: Config): Plan {
+  const gate = enablement(view, config);
+  if (gate) return gate;
+  const roots = rootsFor(view.platform, config);
+  const task = view.task ?? "default";
+  const name = view.name ?? view.id;
+  const taskSegment = safeSegment(task);
+  let nameSegment = safeSegment(name);
+  const hostDir = () => joinPath(view.platform, roots.host, taskSegment, nameSegment);
+  const containerDir = () => joinPath(view.platform, roots.container, nameSegment);
+  // (1) another container's metadata mount may already sit at our destination (same name, other task).
+  const taken = view.mounts.some((m) => isMetadataMount(m, roots, view.platform) && samePath(view.platform, m.destination, containerDir()) && !samePath(view.platform, m.source ?? "", hostDir()));
+  if (taken) nameSegment = safeSegment(`${name}-${view.id.slice(0, 12)}`);
+  // (2) the workload's own mounts on, above or below the container root are a conflict.
+  const conflict = view.mounts.find((m) => overlaps(view.platform, m.destination, roots.container) && !isMetadataMount(m, roots, view.platform));
+  if (conflict) {
+    return skip("mount-conflict", `the workload already mounts ${conflict.destination}, which overlaps ${roots.container}`);
+  }
+  const cFile = joinPath(view.platform, containerDir(), config.fileName);
+  // (3) the workload sets the env var itself (to anything but our own value).
+  const own = view.env.find((e) => e.startsWith(`${config.envName}=`));
+  if (own !== undefined && own !== `${config.envName}=${cFile}`) {
+    return skip("env-conflict", `the workload already sets ${config.envName}`);
+  }
+  return {
+    kind: "inject",
+    task,
+    name,
+    taskSegment,
+    nameSegment,
+    hostDir: hostDir(),
+    hostFile: joinPath(view.platform, hostDir(), config.fileName),
+    containerDir: containerDir(),
+    containerFile: cFile,
+    env: { name: config.envName, value: cFile },
+    mount: { destination: containerDir(), source: hostDir(), type: "bind", options: view.platform === "windows" ? ["ro"] : LINUX_MOUNT_OPTIONS },
+    stages: [...config.stages],
+    platform: view.platform,
+  };
+}
+
+// enabled / opt-in / opt-out, from config and the workload's annotations.
+function enablement(view: ContainerView, config: Config): Skip | undefined {
+  if (config.enabled === "never") return skip("disabled", "oci-metadata is disabled by config (enabled: never)");
+  const raw = view.annotations[config.optInAnnotation] ?? view.annotations[SEED_OPT_IN_KEY];
+  const word = raw?.trim().toLowerCase();
+  if (config.enabled === "opt-in" && !(word !== undefined && TRUE_WORDS.has(word))) {
+    return skip("not-opted-in", `the workload does not set ${config.optInAnnotation}=true (enabled: opt-in)`);
+  }
+  if (config.enabled === "always" && word !== undefined && FALSE_WORDS.has(word)) {
+    return skip("opted-out", `the workload sets ${config.optInAnnotation}=${raw}`);
+  }
+  return undefined;
+}
+
+function skip(code: SkipCode, reason: string): Skip {
+  return { kind: "skip", code, reason };
+}
+
+interface Roots {
+  host: string;
+  container: string;
+}
+
+/** The host and container roots for a platform. */
+export function rootsFor(platform: Platform, config: Config): Roots {
+  return platform === "windows"
+    ? { host: config.windows.hostRoot, container: config.windows.containerRoot }
+    : { host: config.hostRoot, container: config.containerRoot };
+}
+
+/** Our own mount shape: a bind whose source is below hostRoot and destination below containerRoot. */
+export function isMetadataMount(m: MountView, roots: Roots, platform: Platform): boolean {
+  if (m.source === undefined) return false;
+  const src = comparable(platform, m.source);
+  const dst = comparable(platform, m.destination);
+  const host = comparable(platform, roots.host);
+  const ctr = comparable(platform, roots.container);
+  return src !== host && isWithin(host, src) && dst !== ctr && isWithin(ctr, dst);
+}
+
+// Same path, parent or child.
+function overlaps(platform: Platform, a: string, b: string): boolean {
+  const x = comparable(platform, a);
+  const y = comparable(platform, b);
+  return isWithin(x, y) || isWithin(y, x);
+}
+
+function samePath(platform: Platform, a: string, b: string): boolean {
+  return comparable(platform, a) === comparable(platform, b);
+}
+
+// Windows paths compare case-insensitively with either slash; map both onto POSIX form.
+function comparable(platform: Platform, path: string): string {
+  if (platform !== "windows") return normalizePosix(path);
+  return normalizePosix(`/${path.replace(/\\/g, "/").toLowerCase()}`);
+}

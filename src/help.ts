@@ -1,0 +1,52 @@
+// Help texts and the version, kept apart from the dispatcher so cli.ts stays about argv.
+import pkg from "../package.json" with { type: "json" };
+
+export const VERSION: string = pkg.version;
+
+const COMMON = `Global options:
+  --config FILE   config file (default $OCI_METADATA_CONFIG, else /etc/oci-metadata/config.json)
+  --help          this text;  --version  print the version
+Every config key can be overridden by env (OCI_METADATA_ENABLED, OCI_METADATA_HOST_ROOT, ...).
+`;
+
+export const HELP = {
+  main: `oci-metadata ${VERSION}: gives every container a metadata file about itself.
+
+Usage: oci-metadata [--config FILE] COMMAND [ARGS]
+
+Commands:
+  inject --bundle DIR [--id ID]   edit a bundle's config.json for direct runc/crun use
+  hook STAGE                      OCI hook: prestart|createRuntime|poststart|poststop (state on stdin)
+  show ID|PATH [--json]           print what a container's metadata file says
+  schema                          print the JSON Schema of the metadata file
+
+${COMMON}`,
+  inject: `Usage: oci-metadata inject --bundle DIR [--id ID] [--config FILE]
+
+Plans the container in DIR (opt-in annotation, mount conflicts), creates its host dir and edits
+DIR/config.json in place: a read-only bind mount of the host dir, the env var that points at the
+file, and the configured stage hooks. A skipped container's config.json is left untouched.
+--id is the id you will give runc (default: the bundle dir's name).
+
+${COMMON}`,
+  hook: `Usage: oci-metadata hook STAGE [--engine NAME] [--config FILE]   (OCI state JSON on stdin)
+
+  prestart, createRuntime   write the complete file (identity + network), READY
+  poststart                 rewrite it with Status "running"
+  poststop                  remove the container's dir (and its task dir once empty)
+
+Errors follow failurePolicy: ignore (default) logs one JSON line and exits 0; fail exits 1.
+
+${COMMON}`,
+  show: `Usage: oci-metadata show ID|PATH [--json]
+
+ID is a container id (or unique prefix) or name found under hostRoot; PATH is a metadata file or
+its directory. --json prints the document as JSON.
+
+${COMMON}`,
+  schema: `Usage: oci-metadata schema
+
+Prints the JSON Schema (draft 2020-12) of the metadata file.
+
+${COMMON}`,
+};
