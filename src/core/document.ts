@@ -1,0 +1,145 @@
+// The metadata document: its schema (zod/mini, also emitted as schema/metadata.schema.json)
+// and the builder. Keys are a superset of the ECS agent's file and the seed proposal's.
+// Values an engine cannot know are omitted, never invented.
+import * as z from "zod/mini";
+import type { ContainerView } from "./container.js";
+import type { InterfaceFacts, NetworkFacts } from "./net-parse.js";
+import type { Inject } from "./plan.js";
+
+const portMapping = z.object({
+  ContainerPort: z.number(),
+  HostPort: z.number(),
+  BindIp: z.string(),
+  Protocol: z.enum(["tcp", "udp", "sctp"]),
+});
+
+const network = z.object({
+  NetworkMode: z.optional(z.string()),
+  Interface: z.optional(z.string()),
+  MACAddress: z.optional(z.string()),
+  IPv4Addresses: z.array(z.string()),
+  IPv6Addresses: z.array(z.string()),
+  IPv4CIDRs: z.optional(z.array(z.string())),
+  IPv6CIDRs: z.optional(z.array(z.string())),
+  IPv4Gateway: z.optional(z.string()),
+  IPv6Gateway: z.optional(z.string()),
+});
+
+export const documentSchema = z.object({
+  Version: z.literal("v1"),
+  Status: z.enum(["created", "running", "stopped"]),
+  MetadataFileStatus: z.optional(z.literal("READY")),
+  Cluster: z.optional(z.string()),
+  ContainerInstanceARN: z.optional(z.string()),
+  TaskARN: z.string(),
+  ContainerName: z.string(),
+  ContainerID: z.string(),
+  DockerContainerName: z.optional(z.string()),
+  ImageName: z.optional(z.string()),
+  ImageID: z.optional(z.string()),
+  PortMappings: z.optional(z.array(portMapping)),
+  Networks: z.optional(z.array(network)),
+  NetworkMode: z.optional(z.string()),
+  IPAddress: z.optional(z.string()),
+  Gateway: z.optional(z.string()),
+  IPv6Address: z.optional(z.string()),
+  IPv6Gateway: z.optional(z.string()),
+  Annotations: z.optional(z.record(z.string(), z.string())),
+  Engine: z.string(),
+  LastUpdatedAt: z.string(),
+});
+
+export type MetadataDocument = z.infer<typeof documentSchema>;
+export type NetworkEntry = z.infer<typeof network>;
+export type ContainerStatus = MetadataDocument["Status"];
+
+export interface DocumentInput {
+  view: ContainerView;
+  plan: Pick<Inject, "task" | "name">;
+  identity: { cluster?: string; containerInstance?: string };
+  /** undefined: network unknown (not read, or unreadable) → the file is not READY. */
+  network?: NetworkFacts;
+  status: ContainerStatus;
+  annotationsToInclude: readonly string[];
+  now: Date;
+}
+
+/** Builds the document; READY when the network was read (identity is always there). */
+export function buildDocument(input: DocumentInput): MetadataDocument {
+  const { view, network: net } = input;
+  const networks = net ? networkEntries(net, view.networkMode) : undefined;
+  const primary = networks?.find((n) => n.Interface === net?.ipv4Gateway?.interface) ?? networks?.[0];
+  const doc: MetadataDocument = {
+    Version: "v1",
+    Status: input.status,
+    MetadataFileStatus: net ? "READY" : undefined,
+    Cluster: input.identity.cluster ?? view.cluster,
+    ContainerInstanceARN: input.identity.containerInstance,
+    TaskARN: input.plan.task,
+    ContainerName: input.plan.name,
+    ContainerID: view.id,
+    DockerContainerName: view.dockerName,
+    ImageName: view.image,
+    ImageID: view.imageId,
+    PortMappings: view.ports,
+    Networks: networks,
+    NetworkMode: view.networkMode,
+    IPAddress: primary?.IPv4Addresses[0],
+    Gateway: net?.ipv4Gateway?.address,
+    IPv6Address: primary?.IPv6Addresses[0] ?? networks?.find((n) => n.IPv6Addresses.length > 0)?.IPv6Addresses[0],
+    IPv6Gateway: net?.ipv6Gateway?.address,
+    Annotations: pickAnnotations(view.annotations, input.annotationsToInclude),
+    Engine: view.engine,
+    LastUpdatedAt: input.now.toISOString(),
+  };
+  return dropEmpty(doc);
+}
+
+/** One ECS-style entry per non-loopback interface; link-local IPv6 is left out (not routable). */
+export function networkEntries(net: NetworkFacts, mode: string | undefined): NetworkEntry[] {
+  return net.interfaces.map((i: InterfaceFacts) => {
+    const v6 = i.ipv6.filter((a) => a.scope === "global" || a.scope === "site");
+    return {
+      NetworkMode: mode,
+      Interface: i.name,
+      MACAddress: i.mac,
+      IPv4Addresses: i.ipv4.map((a) => a.address),
+      IPv6Addresses: v6.map((a) => a.address),
+      IPv4CIDRs: i.ipv4.map((a) => `${a.address}/${a.prefix}`),
+      IPv6CIDRs: v6.map((a) => `${a.address}/${a.prefix}`),
+      IPv4Gateway: net.ipv4Gateway?.interface === i.name ? net.ipv4Gateway.address : undefined,
+      IPv6Gateway: net.ipv6Gateway?.interface === i.name ? net.ipv6Gateway.address : undefined,
+    };
+  });
+}
+
+/** Annotations whose key is listed exactly, or matches a listed prefix ending in `*`. */
+export function pickAnnotations(all: Record<string, string>, allow: readonly string[]): Record<string, string> | undefined {
+  if (allow.length === 0) return undefined;
+  const matches = (key: string) => allow.some((a) => (a.endsWith("*") ? key.startsWith(a.slice(0, -1)) : key === a));
+  const picked = Object.entries(all).filter(([k]) => matches(k));
+  return picked.length > 0 ? Object.fromEntries(picked) : undefined;
+}
+
+// ECS omits empty values (Go omitempty); so do we, at the top level and in network entries.
+function dropEmpty<T extends object>(obj: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (v === undefined || v === "") continue;
+    out[k] = Array.isArray(v) ? v.map((e) => (typeof e === "object" && e !== null ? dropEmpty(e) : e)) : v;
+  }
+  return out as T;
+}
+
+/** The document as written to disk: tab-indented like the ECS agent, with a final newline. */
+export function serializeDocument(doc: MetadataDocument): string {
+  return `${JSON.stringify(doc, null, "\t")}\n`;
+}
+
+/** NetworkMode where it is knowable without the engine: host netns, or an empty own netns. */
+export function deriveNetworkMode(sharesHost: boolean, net: NetworkFacts | undefined, annotated: string | undefined): string | undefined {
+  if (annotated) return annotated;
+  if (sharesHost) return "host";
+  if (net && net.interfaces.length === 0) return "none";
+  return undefined;
+}
