@@ -1,0 +1,95 @@
+// Reads OCI inputs: the container state a runtime passes to hooks on stdin, and a bundle's
+// config.json as a raw object (never a typed model: unknown fields must survive an edit).
+import { readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import * as z from "zod/mini";
+import { isRecord, stringRecord } from "../core/container.js";
+import { describeValue, OciMetadataError, wrap } from "../core/errors.js";
+import type { JsonObject } from "../core/spec.js";
+import { describeIssue } from "../core/zod-issue.js";
+
+// runtime-spec state; `bundlePath` is the pre-1.0 name some runtimes still send.
+const stateSchema = z.object({
+  ociVersion: z.optional(z.string()),
+  id: z.string().check(z.minLength(1)),
+  status: z.optional(z.string()),
+  pid: z.optional(z.number().check(z.int(), z.nonnegative())),
+  bundle: z.optional(z.string()),
+  bundlePath: z.optional(z.string()),
+  annotations: z.optional(z.record(z.string(), z.unknown())),
+});
+
+/** The container state as hooks receive it. */
+export interface OciState {
+  id: string;
+  status?: string;
+  /** Absent (runc poststop) or 0 (crun) when there is no process. */
+  pid?: number;
+  bundle: string;
+  annotations: Record<string, string>;
+}
+
+/** Parses and validates state JSON text (from stdin). */
+export function parseState(text: string): OciState {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new OciMetadataError("state-invalid", `reading the OCI state on stdin: not valid JSON: ${(err as Error).message}`);
+  }
+  const result = stateSchema.safeParse(raw);
+  if (!result.success) {
+    throw new OciMetadataError("state-invalid", `reading the OCI state on stdin: ${describeIssue(result.error.issues, raw, describeValue)}`);
+  }
+  const s = result.data;
+  const bundle = s.bundle ?? s.bundlePath;
+  if (!bundle || !bundle.startsWith("/")) {
+    throw new OciMetadataError("state-invalid", `reading the OCI state on stdin: bundle: expected an absolute path, got ${describeValue(bundle)}`);
+  }
+  return { id: s.id, status: s.status, pid: s.pid || undefined, bundle, annotations: stringRecord(s.annotations) };
+}
+
+/** Reads all of stdin as text. */
+export async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Reads <bundle>/config.json as a raw JSON object. */
+export async function readSpec(bundle: string): Promise<JsonObject> {
+  const path = join(bundle, "config.json");
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    throw wrap(`reading ${path}`, err);
+  }
+  return parseSpec(text, path);
+}
+
+/** Parses config.json text; it must be a JSON object. */
+export function parseSpec(text: string, source = "config.json"): JsonObject {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new OciMetadataError("spec-invalid", `reading ${source}: not valid JSON: ${(err as Error).message}`);
+  }
+  if (!isRecord(raw)) throw new OciMetadataError("spec-invalid", `reading ${source}: expected a JSON object, got ${describeValue(raw)}`);
+  return raw;
+}
+
+/** Replaces <bundle>/config.json atomically, keeping its mode. */
+export async function writeSpec(bundle: string, spec: JsonObject): Promise<void> {
+  const path = join(bundle, "config.json");
+  const temp = join(bundle, `.config.json.oci-metadata-${process.pid}`);
+  try {
+    const mode = (await stat(path)).mode & 0o7777;
+    await writeFile(temp, JSON.stringify(spec), { mode, flag: "wx" });
+    await rename(temp, path);
+  } catch (err) {
+    await unlink(temp).catch(() => undefined);
+    throw wrap(`writing ${path}`, err);
+  }
+}
