@@ -1,0 +1,57 @@
+// Writes a container's metadata file: network from its netns (by pid), identity from the
+// view and config, then an atomic replace in the store. Shared by every door that writes.
+import type { Config } from "../core/config.js";
+import type { ContainerView } from "../core/container.js";
+import { buildDocument, type ContainerStatus, deriveNetworkMode, serializeDocument } from "../core/document.js";
+import { isOciMetadataError } from "../core/errors.js";
+import type { NetworkFacts } from "../core/net-parse.js";
+import { resolveIdentity } from "../host/identity.js";
+import { log } from "../host/log.js";
+import { readNetwork, sharesHostNetns } from "../host/netns.js";
+import type { MetadataStore, Slot } from "../host/store.js";
+
+export interface PublishInput {
+  config: Config;
+  store: MetadataStore;
+  slot: Slot;
+  view: ContainerView;
+  /** Task and container name as planned (the raw, unsanitised values). */
+  task: string;
+  name: string;
+  status: ContainerStatus;
+  /** Host pid of a process in the container's netns; undefined: network not known. */
+  pid?: number;
+  /** Absolute host path of the rootfs (MAC lookup through the container's own sysfs). */
+  rootfs?: string;
+}
+
+/** Builds and writes the file; READY only when the network could be read. */
+export async function publish(input: PublishInput): Promise<void> {
+  const { config, view } = input;
+  const network = await networkOf(input.pid, input.rootfs);
+  const shared = network && input.pid ? await sharesHostNetns(input.pid).catch(() => false) : false;
+  const withMode: ContainerView = { ...view, networkMode: deriveNetworkMode(shared, network, view.networkMode ?? view.annotations["oci-metadata.io/network-mode"]) };
+  const doc = buildDocument({
+    view: withMode,
+    plan: { task: input.task, name: input.name },
+    identity: await resolveIdentity(config),
+    network,
+    status: input.status,
+    annotationsToInclude: config.annotationsToInclude,
+    now: new Date(),
+  });
+  await input.store.write(input.slot, config.fileName, serializeDocument(doc));
+  await log("debug", "metadata written", { file: input.store.pathOf(input.slot, config.fileName), ready: doc.MetadataFileStatus === "READY" });
+}
+
+// A missing netns is not fatal: the file is written without network and without READY.
+async function networkOf(pid: number | undefined, rootfs: string | undefined): Promise<NetworkFacts | undefined> {
+  if (!pid) return undefined;
+  try {
+    return await readNetwork(pid, { rootfs });
+  } catch (err) {
+    if (!isOciMetadataError(err) || err.code !== "netns-missing") throw err;
+    await log("warn", `network not read, file left without READY: ${err.message}`, { code: err.code });
+    return undefined;
+  }
+}
