@@ -1,0 +1,128 @@
+// Owns reading a container's network from the host: /proc/<pid>/net/* shows the network
+// namespace of <pid> (oci-hooks.md §6.2), and a sysfs of that namespace gives MAC addresses.
+// Invariants:
+// - Plain file reads only: no processes spawned, no setns, no fd kept open.
+// - A gone pid (ENOENT/ESRCH, which a zombie also gives) is `netns-missing`; other read
+//   failures are `io`. Missing MACs are never an error: they are added "where readable".
+// - A sysfs is trusted only if its class/net lists exactly the namespace's interfaces;
+//   otherwise it belongs to another netns (typically the host's, seen through a process
+//   that shares the host mount ns).
+// - <rootfs>/sys may be image content when no sysfs is mounted there, so `address` reads are
+//   bounded, non-blocking and regular-file-only, and only MAC-shaped text is accepted.
+// Steps of `readNetwork`: (1) check the pid, (2) read the five files, (3) parse, (4) add MACs.
+
+import { constants } from "node:fs";
+import { access, open, readdir, readFile, readlink } from "node:fs/promises";
+import { describeValue, OciMetadataError, wrap } from "../core/errors.js";
+import {
+  isValidIfName,
+  macFromSysfs,
+  parseDevNames,
+  parseProcNet,
+  type NetworkFacts,
+  type ProcNetText,
+} from "../core/net-parse.js";
+
+const MAX_ADDRESS_BYTES = 64; // "aa:bb:cc:dd:ee:ff\n" is 18; infiniband's 20-byte form is 60
+
+/** Reads the network namespace of `pid` through `${procRoot}/<pid>/net/*`. */
+export async function readNetwork(pid: number, opts: { procRoot?: string; rootfs?: string } = {}): Promise<NetworkFacts> {
+  const doing = `reading network of pid ${pid}`;
+  checkPid(pid, "reading network"); // (1)
+  const dir = `${opts.procRoot ?? "/proc"}/${pid}`;
+  const text = await readProcNet(dir, doing); // (2)
+  const facts = parseProcNet(text); // (3)
+  const sysfs = await matchingSysfs(sysfsCandidates(dir, opts.rootfs), parseDevNames(text.dev)); // (4)
+  if (sysfs !== undefined) {
+    await Promise.all(
+      facts.interfaces.map(async (itf) => {
+        const mac = isValidIfName(itf.name) ? await readMac(`${sysfs}/class/net/${itf.name}/address`) : undefined;
+        if (mac !== undefined) itf.mac = mac;
+      }),
+    );
+  }
+  return facts;
+}
+
+/** True if `pid` is in the same network namespace as this process (compares ns links). */
+export async function sharesHostNetns(pid: number, procRoot = "/proc"): Promise<boolean> {
+  const doing = `checking netns of pid ${pid}`;
+  checkPid(pid, "checking netns");
+  const [theirs, ours] = await Promise.all([
+    readlink(`${procRoot}/${pid}/ns/net`),
+    readlink(`${procRoot}/self/ns/net`),
+  ]).catch((err: unknown) => {
+    throw isGone(err) ? gone(doing, err) : wrap(doing, err, "io");
+  });
+  return theirs === ours;
+}
+
+function checkPid(pid: number, doing: string): void {
+  if (!Number.isSafeInteger(pid) || pid <= 0) {
+    throw new OciMetadataError("netns-missing", `${doing}: pid must be a positive integer, got ${describeValue(pid)}`);
+  }
+}
+
+// if_inet6 and ipv6_route do not exist when IPv6 is off in the kernel; they read as "".
+async function readProcNet(dir: string, doing: string): Promise<ProcNetText> {
+  const read = (name: string, optional: boolean): Promise<string | undefined> =>
+    readFile(`${dir}/net/${name}`, "utf8").catch((err: unknown) => {
+      if (optional && isGone(err)) return undefined;
+      throw isGone(err) ? gone(doing, err) : wrap(`${doing}: reading net/${name}`, err, "io");
+    });
+  const [fibTrie, route, dev, ifInet6, ipv6Route] = await Promise.all([
+    read("fib_trie", false), read("route", false), read("dev", false), read("if_inet6", true), read("ipv6_route", true),
+  ]);
+  if (ifInet6 === undefined || ipv6Route === undefined) {
+    // A missing optional file must mean "no IPv6", not "the process exited meanwhile".
+    await access(`${dir}/net/dev`).catch((err: unknown) => {
+      throw isGone(err) ? gone(doing, err) : wrap(doing, err, "io");
+    });
+  }
+  return { fibTrie: fibTrie ?? "", route: route ?? "", dev: dev ?? "", ifInet6: ifInet6 ?? "", ipv6Route: ipv6Route ?? "" };
+}
+
+// (4) The process's own /sys first; then, before pivot_root (createRuntime), <rootfs>/sys.
+function sysfsCandidates(dir: string, rootfs: string | undefined): string[] {
+  const candidates = [`${dir}/root/sys`];
+  if (typeof rootfs !== "string" || !rootfs.startsWith("/") || rootfs.includes("\0")) return candidates;
+  const segments = rootfs.split("/").filter((s) => s !== "" && s !== ".");
+  if (segments.includes("..") || segments.length === 0) return candidates;
+  return [...candidates, `${dir}/root/${segments.join("/")}/sys`];
+}
+
+async function matchingSysfs(candidates: string[], devNames: string[]): Promise<string | undefined> {
+  const want = new Set(devNames);
+  for (const sysfs of candidates) {
+    const entries = await readdir(`${sysfs}/class/net`, { withFileTypes: true }).catch(() => undefined);
+    // Devices are symlinks; skip plain files such as bonding_masters.
+    const have = (entries ?? []).filter((e) => e.isSymbolicLink()).map((e) => e.name);
+    if (entries && have.length === want.size && have.every((name) => want.has(name))) return sysfs;
+  }
+  return undefined;
+}
+
+async function readMac(path: string): Promise<string | undefined> {
+  // O_NONBLOCK: a FIFO planted in an image must not hang the hook; O_NOFOLLOW: no last-hop link.
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW).catch(() => undefined);
+  if (!handle) return undefined;
+  try {
+    if (!(await handle.stat()).isFile()) return undefined;
+    const buf = Buffer.alloc(MAX_ADDRESS_BYTES);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    return bytesRead < buf.length ? macFromSysfs(buf.toString("utf8", 0, bytesRead)) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+function isGone(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === "ENOENT" || code === "ESRCH";
+}
+
+function gone(doing: string, cause: unknown): OciMetadataError {
+  return new OciMetadataError("netns-missing", `${doing}: process is gone`, { cause });
+}
