@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what oci-metadata's build, demo and tests need on a fresh Debian 12 machine (root),
+# then builds the binary. Idempotent: apt runs only when a package is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+PACKAGES=(runc busybox-static iproute2 jq util-linux)
+missing=()
+for p in "${PACKAGES[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund >/dev/null
+fi
+npm run --silent build >/dev/null
+echo "setup: built $(./dist/oci-metadata --version)"
