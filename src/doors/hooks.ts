@@ -21,7 +21,14 @@ export const HOOK_STAGES: readonly Stage[] = ["prestart", "createRuntime", "post
 export async function runHook(stage: Stage, stateText: string | undefined, config: Config, engine: string): Promise<void> {
   const state = parseState(stateText ?? (await readStdin()));
   bindLog({ container: state.id, stage });
-  const spec = await readSpec(state.bundle);
+  const store = new MetadataStore(config.hostRoot);
+  const spec = await readSpec(state.bundle).catch(async (err: unknown) => {
+    // An engine may remove the bundle before poststop runs: find the dir by container id.
+    if (stage !== "poststop" || (err as { cause?: { code?: string } }).cause?.code !== "ENOENT") throw err;
+    for (const slot of await store.findByContainerId(config.fileName, state.id)) await store.remove(slot);
+    return undefined;
+  });
+  if (!spec) return;
   const view = viewFromSpec(spec, state.id, engine);
   view.annotations = { ...view.annotations, ...state.annotations };
   const hostDir = ownMetadataDir(view, config);
@@ -29,7 +36,6 @@ export async function runHook(stage: Stage, stateText: string | undefined, confi
     await log("debug", "no metadata mount of ours in config.json; nothing to do");
     return;
   }
-  const store = new MetadataStore(config.hostRoot);
   const slot = store.slotOf(hostDir);
   if (stage === "poststop") {
     await store.remove(slot);

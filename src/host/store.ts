@@ -10,7 +10,7 @@
 //  - no locking: writers of one container are the hooks of that container, which the runtime
 //    runs one after another; two writers racing each leave a whole file (last rename wins).
 import { constants } from "node:fs";
-import { lstat, mkdir, open, readdir, rename, rm, rmdir, chmod, unlink, realpath } from "node:fs/promises";
+import { chmod, lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { OciMetadataError, wrap } from "../core/errors.js";
 import { isSafeSegment } from "../core/names.js";
@@ -103,6 +103,16 @@ export class MetadataStore {
     return out;
   }
 
+  /** Slots whose file names this container id (poststop fallback when config.json is gone). */
+  async findByContainerId(file: string, id: string): Promise<Slot[]> {
+    const found: Slot[] = [];
+    for (const slot of await this.list()) {
+      const text = await readFile(this.pathOf(slot, file), "utf8").catch(() => "");
+      if (text.includes(JSON.stringify(id)) && containerIdOf(text) === id) found.push(slot);
+    }
+    return found;
+  }
+
   /** Path of a slot's dir (no I/O). */
   pathOf(slot: Slot, file?: string): string {
     checkSlot(slot);
@@ -159,6 +169,14 @@ async function syncDir(dir: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+function containerIdOf(text: string): unknown {
+  try {
+    return (JSON.parse(text) as { ContainerID?: unknown }).ContainerID;
+  } catch {
+    return undefined;
   }
 }
 
