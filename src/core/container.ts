@@ -65,14 +65,47 @@ function criTask(a: Record<string, string>): string | undefined {
   return uid ? `${ns}/${name}/${uid}` : `${ns}/${name}`;
 }
 
+/** Keys under which a before-create door pins engine facts into the spec, for the hooks. */
+export const PINNED = {
+  name: "oci-metadata.io/name",
+  task: "oci-metadata.io/task",
+  image: "oci-metadata.io/image",
+  imageId: "oci-metadata.io/image-id",
+  dockerName: "oci-metadata.io/docker-name",
+  networkMode: "oci-metadata.io/network-mode",
+  ports: "oci-metadata.io/ports",
+} as const;
+
+type AnnotatedFacts = Pick<ContainerView, "name" | "task" | "image" | "imageId" | "dockerName" | "networkMode" | "ports" | "cluster">;
+
 /** Identity fields that annotations can carry, for any door. */
-export function identityFromAnnotations(a: Record<string, string>): Pick<ContainerView, "name" | "task" | "image" | "cluster"> {
+export function identityFromAnnotations(a: Record<string, string>): AnnotatedFacts {
   return {
     name: firstAnnotation(a, NAME_KEYS),
     task: firstAnnotation(a, TASK_KEYS) ?? criTask(a),
     image: firstAnnotation(a, IMAGE_KEYS),
+    imageId: firstAnnotation(a, [PINNED.imageId]),
+    dockerName: firstAnnotation(a, [PINNED.dockerName]),
+    networkMode: firstAnnotation(a, [PINNED.networkMode]),
+    ports: parsePorts(a[PINNED.ports]),
     cluster: firstAnnotation(a, CLUSTER_KEYS),
   };
+}
+
+/** Port mappings pinned as JSON; anything malformed is dropped, never half-read. */
+export function parsePorts(text: string | undefined): PortMapping[] | undefined {
+  if (!text) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(raw)) return undefined;
+  const ok = raw.every(
+    (p) => isRecord(p) && Number.isInteger(p.ContainerPort) && Number.isInteger(p.HostPort) && typeof p.BindIp === "string" && (p.Protocol === "tcp" || p.Protocol === "udp" || p.Protocol === "sctp"),
+  );
+  return ok ? (raw as PortMapping[]) : undefined;
 }
 
 /** Builds a view from a raw OCI runtime spec (config.json) as parsed JSON. */

@@ -27,7 +27,7 @@ const network = z.object({
 
 export const documentSchema = z.object({
   Version: z.literal("v1"),
-  Status: z.enum(["created", "running", "stopped"]),
+  Status: z.enum(["creating", "created", "running", "stopped"]),
   MetadataFileStatus: z.optional(z.literal("READY")),
   Cluster: z.optional(z.string()),
   ContainerInstanceARN: z.optional(z.string()),

@@ -3,7 +3,7 @@
 // are. Each edit is an idempotent modifier that first looks for its own earlier result, so
 // applying a plan twice equals applying it once.
 import type { Stage } from "./config.js";
-import { isRecord } from "./container.js";
+import { type ContainerView, isRecord, PINNED } from "./container.js";
 import { OciMetadataError } from "./errors.js";
 import type { Inject } from "./plan.js";
 
@@ -87,4 +87,19 @@ export function addAnnotationIfAbsent(key: string, value: string): SpecEdit {
     if (!isRecord(spec.annotations)) throw new OciMetadataError("spec-invalid", "editing annotations: not an object");
     if (typeof spec.annotations[key] !== "string") spec.annotations[key] = value;
   };
+}
+
+/** Pins the facts a before-create door learned (engine name, image, ports…) as annotations,
+ * so the stage hooks, which only see the spec, write the same identity. */
+export function pinFacts(view: ContainerView, plan: Pick<Inject, "name" | "task">): SpecEdit[] {
+  const facts: [string, string | undefined][] = [
+    [PINNED.name, plan.name],
+    [PINNED.task, plan.task],
+    [PINNED.image, view.image],
+    [PINNED.imageId, view.imageId],
+    [PINNED.dockerName, view.dockerName],
+    [PINNED.networkMode, view.networkMode],
+    [PINNED.ports, view.ports ? JSON.stringify(view.ports) : undefined],
+  ];
+  return facts.filter((f): f is [string, string] => f[1] !== undefined).map(([k, v]) => addAnnotationIfAbsent(k, v));
 }

@@ -5,10 +5,11 @@ import { basename } from "node:path";
 import type { Config } from "../core/config.js";
 import { viewFromSpec } from "../core/container.js";
 import { planContainer } from "../core/plan.js";
-import { addAnnotationIfAbsent, applyEdits, editsFor, type HookCommand } from "../core/spec.js";
+import { applyEdits, editsFor, type HookCommand, pinFacts } from "../core/spec.js";
 import { bindLog, log } from "../host/log.js";
 import { readSpec, writeSpec } from "../host/oci.js";
 import { MetadataStore } from "../host/store.js";
+import { publish } from "./publish.js";
 
 export interface InjectArgs {
   bundle: string;
@@ -28,9 +29,12 @@ export async function runInject(args: InjectArgs, config: Config, hook: HookComm
     return "skipped";
   }
   const store = new MetadataStore(config.hostRoot);
-  await store.ensureDir({ task: plan.taskSegment, name: plan.nameSegment });
+  const slot = { task: plan.taskSegment, name: plan.nameSegment };
+  await store.ensureDir(slot);
+  // The identity part now (not READY): a reader never finds the mount empty.
+  await publish({ config, store, slot, view, task: plan.task, name: plan.name, status: "creating" });
   // The hooks rebuild task and name from annotations; pin the values planned here.
-  applyEdits(spec, [addAnnotationIfAbsent("oci-metadata.io/name", plan.name), addAnnotationIfAbsent("oci-metadata.io/task", plan.task), ...editsFor(plan, hook)]);
+  applyEdits(spec, [...pinFacts(view, plan), ...editsFor(plan, hook)]);
   await writeSpec(args.bundle, spec);
   await log("debug", "bundle edited", { hostDir: plan.hostDir, containerDir: plan.containerDir });
   return "injected";

@@ -30,7 +30,7 @@ export async function publish(input: PublishInput): Promise<void> {
   const { config, view } = input;
   const network = await networkOf(input.pid, input.rootfs);
   const shared = network && input.pid ? await sharesHostNetns(input.pid).catch(() => false) : false;
-  const withMode: ContainerView = { ...view, networkMode: deriveNetworkMode(shared, network, view.networkMode ?? view.annotations["oci-metadata.io/network-mode"]) };
+  const withMode: ContainerView = { ...view, networkMode: deriveNetworkMode(shared, network, view.networkMode) };
   const doc = buildDocument({
     view: withMode,
     plan: { task: input.task, name: input.name },
