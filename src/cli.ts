@@ -12,7 +12,7 @@ interface Parsed {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(["--config", "--bundle", "--id", "--engine"]);
+const VALUE_FLAGS = new Set(["--config", "--bundle", "--id", "--engine", "--bin"]);
 
 /** Splits argv into command, positionals and flags (`--x v`, `--x=v`, `--bool`). */
 export function parseArgs(argv: readonly string[]): Parsed {
@@ -49,6 +49,8 @@ export async function main(argv: readonly string[], stdout: (s: string) => void)
   if (flags.has("--help")) return command in HELP ? print(stdout, HELP[command as keyof typeof HELP]) : usageError(`unknown command ${command}`);
   const configArg = stringFlag(flags, "--config");
   let policy = fallbackPolicy();
+  // precreate must print a config whatever happens: read its input before anything can fail.
+  const stdin = command === "precreate" ? await (await import("./host/oci.js")).readStdin() : "";
   try {
     const { loadContext } = await import("./doors/context.js");
     const config = await loadContext(configArg);
@@ -58,11 +60,20 @@ export async function main(argv: readonly string[], stdout: (s: string) => void)
         return await hook(parsed, config);
       case "inject":
         return await inject(parsed, config, configArg);
+      case "precreate":
+        return await precreate(stdin, stdout, config, configArg);
       case "show": {
         const target = parsed.positionals[0];
         if (!target) return usageError("show needs a container id or a path");
         const { runShow } = await import("./doors/show.js");
         return print(stdout, await runShow(target, flags.has("--json"), config));
+      }
+      case "hooks-file": {
+        const { hooksDFile } = await import("./core/hooks-file.js");
+        const { selfPath } = await import("./host/self.js");
+        const bin = stringFlag(flags, "--bin") ?? selfPath();
+        const file = hooksDFile(flags.has("--always") ? { ...config, enabled: "always" } : config, bin, configArg ? resolve(configArg) : undefined);
+        return print(stdout, `${JSON.stringify(file, null, 2)}\n`);
       }
       case "schema": {
         const { documentJsonSchema } = await import("./doors/schema.js");
@@ -73,9 +84,19 @@ export async function main(argv: readonly string[], stdout: (s: string) => void)
     }
   } catch (err) {
     if (err instanceof OciMetadataError && err.code === "usage") return usageError(err);
-    return handleFailure(err, command === "show" || command === "schema" ? "fail" : policy, command ?? "oci-metadata");
+    const code = await handleFailure(err, command === "show" || command === "schema" || command === "hooks-file" ? "fail" : policy, command ?? "oci-metadata");
+    if (command === "precreate" && code === 0) stdout(stdin); // ignore: the config exactly as it came
+    return code;
   }
 }
+
+async function precreate(input: string, stdout: (s: string) => void, config: import("./core/config.js").Config, configArg: string | undefined): Promise<number> {
+  const { runPrecreate } = await import("./doors/precreate.js");
+  const { selfPath } = await import("./host/self.js");
+  const extraArgs = ["--engine", "podman", ...(configArg ? ["--config", resolve(configArg)] : [])];
+  return print(stdout, await runPrecreate(input, config, { path: selfPath(), extraArgs, timeout: 10 }));
+}
+
 
 async function hook(parsed: Parsed, config: import("./core/config.js").Config): Promise<number> {
   const { runHook, HOOK_STAGES } = await import("./doors/hooks.js");

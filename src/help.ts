@@ -16,6 +16,7 @@ Usage: oci-metadata [--config FILE] COMMAND [ARGS]
 
 Commands:
   inject --bundle DIR [--id ID]   edit a bundle's config.json for direct runc/crun use
+  precreate                       hooks.d precreate filter (podman): config on stdin, edited config on stdout
   hook STAGE                      OCI hook: prestart|createRuntime|poststart|poststop (state on stdin)
   show ID|PATH [--json]           print what a container's metadata file says
   schema                          print the JSON Schema of the metadata file
@@ -36,6 +37,14 @@ ${COMMON}`,
   poststop                  remove the container's dir (and its task dir once empty)
 
 Errors follow failurePolicy: ignore (default) logs one JSON line and exits 0; fail exits 1.
+
+${COMMON}`,
+  precreate: `Usage: oci-metadata precreate [--config FILE]   (OCI config JSON on stdin)
+
+The oci-hooks(5) precreate stage (podman): reads the proposed config on stdin and prints the config
+to use on stdout — with the read-only metadata mount, the env var and the stage hooks for enabled
+containers, unchanged for all others. Under failurePolicy ignore any error prints the input
+unchanged; stdout never carries anything but the config (logs go to stderr or log.file).
 
 ${COMMON}`,
   show: `Usage: oci-metadata show ID|PATH [--json]

@@ -1,0 +1,57 @@
+// `precreate`: the hooks.d door for podman. Podman pipes the whole proposed OCI config through
+// the hook (oci-hooks(5) precreate stage) and uses what it prints. We add the read-only mount,
+// the env var and our stage hooks — only for enabled containers — and pin the facts podman
+// keeps outside the config (name, image, ports) as annotations for those hooks.
+// The caller prints the input unchanged when this throws under failurePolicy ignore.
+import type { Config } from "../core/config.js";
+import { isRecord, viewFromSpec, type ContainerView } from "../core/container.js";
+import { planContainer } from "../core/plan.js";
+import { applyEdits, editsFor, type HookCommand, type JsonObject, pinFacts } from "../core/spec.js";
+import { bindLog, log } from "../host/log.js";
+import { parseSpec } from "../host/oci.js";
+import { podmanLayout, readCniFacts, readStorageFacts } from "../host/podman.js";
+import { MetadataStore } from "../host/store.js";
+import { publish } from "./publish.js";
+
+/** Returns the config text podman should use. */
+export async function runPrecreate(input: string, config: Config, hook: HookCommand): Promise<string> {
+  const spec = parseSpec(input, "the precreate config on stdin");
+  const view = await podmanView(spec);
+  bindLog({ container: view.id });
+  const plan = planContainer(view, config);
+  if (plan.kind === "skip") {
+    await log(plan.code === "not-opted-in" || plan.code === "disabled" ? "debug" : "info", `skipped: ${plan.reason}`, { reason: plan.code });
+    return input;
+  }
+  const store = new MetadataStore(config.hostRoot);
+  const slot = { task: plan.taskSegment, name: plan.nameSegment };
+  await store.ensureDir(slot);
+  await publish({ config, store, slot, view, task: plan.task, name: plan.name, status: "creating" });
+  applyEdits(spec, [...pinFacts(view, plan), ...editsFor(plan, hook)]);
+  return JSON.stringify(spec);
+}
+
+// The view from the config plus what containers/storage and the CNI cache add.
+async function podmanView(spec: JsonObject): Promise<ContainerView> {
+  const mounts = Array.isArray(spec.mounts) ? spec.mounts.filter(isRecord) : [];
+  const sources = mounts.map((m) => (typeof m.source === "string" ? m.source : ""));
+  const cgroupsPath = isRecord(spec.linux) && typeof spec.linux.cgroupsPath === "string" ? spec.linux.cgroupsPath : undefined;
+  const layout = podmanLayout(sources, cgroupsPath);
+  const view = viewFromSpec(spec, layout.id ?? "unknown", "podman");
+  if (!layout.id) return view;
+  const stored = await readStorageFacts(layout.roots, layout.id);
+  // In a pod the network namespace (and its ports) belongs to the infra container.
+  const sandbox = view.annotations["io.kubernetes.cri-o.SandboxID"];
+  const cni = await readCniFacts(sandbox ?? layout.id);
+  const podId = sandbox ? ((await readStorageFacts(layout.roots, sandbox)).name?.replace(/-infra$/, "") ?? sandbox.slice(0, 12)) : undefined;
+  return {
+    ...view,
+    name: view.name ?? stored.name,
+    image: view.image ?? stored.image,
+    imageId: view.imageId ?? stored.imageId,
+    task: view.task ?? (podId ? `pod/${podId}` : undefined),
+    ports: view.ports ?? (cni && cni.ports.length > 0 ? cni.ports : undefined),
+    // Podman's rootful CNI networks are bridge networks.
+    networkMode: view.networkMode ?? (cni ? "bridge" : undefined),
+  };
+}

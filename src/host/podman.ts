@@ -1,0 +1,106 @@
+// Facts podman does not put into the OCI config, read where podman keeps them at precreate:
+//  - name, image name and image id from containers/storage's `containers.json` in the graph
+//    root (found from the container's own userdata mounts, so private roots work);
+//  - published ports from the CNI result cache (`/var/lib/cni/results/<net>-<id>-<if>`),
+//    written when podman set up the network, before precreate (CNI backend only).
+// Every read is best effort: a missing or malformed source leaves the fact out.
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { PortMapping } from "../core/container.js";
+import { isRecord } from "../core/container.js";
+
+/** What containers/storage knows about one container. */
+export interface StorageFacts {
+  name?: string;
+  image?: string;
+  imageId?: string;
+}
+
+const ID = /^[0-9a-f]{64}$/;
+const USERDATA = /^(.*)\/overlay-containers\/([0-9a-f]{64})\/userdata\//;
+
+/** The container id and storage roots podman encoded in its userdata mount sources. */
+export function podmanLayout(mountSources: readonly string[], cgroupsPath: string | undefined): { id?: string; roots: string[] } {
+  const roots = new Set<string>();
+  let id: string | undefined;
+  for (const src of mountSources) {
+    const m = USERDATA.exec(src);
+    if (m) {
+      roots.add(m[1]!);
+      id ??= m[2];
+    }
+  }
+  const fromCgroup = /libpod-([0-9a-f]{64})/.exec(cgroupsPath ?? "")?.[1];
+  return { id: id ?? fromCgroup, roots: [...roots] };
+}
+
+/** Looks the container up in `<root>/overlay-containers/containers.json` of each root. */
+export async function readStorageFacts(roots: readonly string[], id: string): Promise<StorageFacts> {
+  for (const root of roots) {
+    const text = await readFile(join(root, "overlay-containers", "containers.json"), "utf8").catch(() => "");
+    const entry = parseList(text).find((c) => isRecord(c) && c.id === id);
+    if (!isRecord(entry)) continue;
+    const meta = parseObject(typeof entry.metadata === "string" ? entry.metadata : "");
+    const names = Array.isArray(entry.names) ? entry.names.filter((n): n is string => typeof n === "string") : [];
+    return {
+      name: str(meta["name"]) ?? names[0],
+      image: str(meta["image-name"]),
+      imageId: withAlgo(str(meta["image-id"]) ?? str(entry.image)),
+    };
+  }
+  return {};
+}
+
+/** What the CNI cache holds for a netns owner (the container, or its pod's infra). */
+export interface CniFacts {
+  networks: string[];
+  ports: PortMapping[];
+}
+
+/** Reads the CNI result cache; undefined when the owner has no CNI network (none, host, netavark). */
+export async function readCniFacts(netnsOwnerId: string, cacheDir = "/var/lib/cni/results"): Promise<CniFacts | undefined> {
+  if (!ID.test(netnsOwnerId)) return undefined;
+  const files = (await readdir(cacheDir).catch(() => [] as string[])).filter((f) => f.includes(`-${netnsOwnerId}-`));
+  const facts: CniFacts = { networks: [], ports: [] };
+  for (const file of files) {
+    const cached = parseObject(await readFile(join(cacheDir, file), "utf8").catch(() => ""));
+    if (cached.containerId !== netnsOwnerId) continue;
+    if (typeof cached.networkName === "string") facts.networks.push(cached.networkName);
+    const caps = isRecord(cached.capabilityArgs) ? cached.capabilityArgs : {};
+    if (Array.isArray(caps.portMappings)) facts.ports.push(...caps.portMappings.filter(isRecord).flatMap(toPort));
+  }
+  return facts.networks.length > 0 ? facts : undefined;
+}
+
+function toPort(p: Record<string, unknown>): PortMapping[] {
+  const protocol = typeof p.protocol === "string" ? p.protocol.toLowerCase() : "tcp";
+  if (typeof p.containerPort !== "number" || typeof p.hostPort !== "number") return [];
+  if (protocol !== "tcp" && protocol !== "udp" && protocol !== "sctp") return [];
+  return [{ ContainerPort: p.containerPort, HostPort: p.hostPort, BindIp: typeof p.hostIP === "string" && p.hostIP ? p.hostIP : "0.0.0.0", Protocol: protocol }];
+}
+
+function withAlgo(id: string | undefined): string | undefined {
+  return id && /^[0-9a-f]{64}$/.test(id) ? `sha256:${id}` : id;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+function parseList(text: string): unknown[] {
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) ? v : [];
+  } catch {
+    return [];
+  }
+}
+
+function parseObject(text: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(text);
+    return isRecord(v) ? v : {};
+  } catch {
+    return {};
+  }
+}
