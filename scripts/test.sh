@@ -5,6 +5,6 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 npm run --silent typecheck
 bash scripts/check-core-purity.sh
-npm run --silent schema
-git diff --exit-code -- schema/ || { echo "schema/ is stale: run npm run schema and commit" >&2; exit 1; }
+npm run --silent gen
+git diff --exit-code -- schema/ hooks/ || { echo "generated files are stale: run npm run gen and commit" >&2; exit 1; }
 bash test/run all
