@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
-PACKAGES=(runc busybox-static iproute2 jq util-linux)
+# runc tests: runc busybox-static iproute2; podman tests: podman conmon catatonit + CNI plugins.
+PACKAGES=(runc busybox-static iproute2 jq util-linux podman conmon catatonit containernetworking-plugins iptables)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -5,6 +5,7 @@
 // The caller prints the input unchanged when this throws under failurePolicy ignore.
 import type { Config } from "../core/config.js";
 import { isRecord, viewFromSpec, type ContainerView } from "../core/container.js";
+import { OciMetadataError } from "../core/errors.js";
 import { planContainer } from "../core/plan.js";
 import { applyEdits, editsFor, type HookCommand, type JsonObject, pinFacts } from "../core/spec.js";
 import { bindLog, log } from "../host/log.js";
@@ -33,12 +34,11 @@ export async function runPrecreate(input: string, config: Config, hook: HookComm
 
 // The view from the config plus what containers/storage and the CNI cache add.
 async function podmanView(spec: JsonObject): Promise<ContainerView> {
-  const mounts = Array.isArray(spec.mounts) ? spec.mounts.filter(isRecord) : [];
-  const sources = mounts.map((m) => (typeof m.source === "string" ? m.source : ""));
   const cgroupsPath = isRecord(spec.linux) && typeof spec.linux.cgroupsPath === "string" ? spec.linux.cgroupsPath : undefined;
-  const layout = podmanLayout(sources, cgroupsPath);
-  const view = viewFromSpec(spec, layout.id ?? "unknown", "podman");
-  if (!layout.id) return view;
+  const probe = viewFromSpec(spec, "", "podman");
+  const layout = podmanLayout(probe.mounts, cgroupsPath);
+  if (!layout.id) throw new OciMetadataError("spec-invalid", "reading the precreate config: no podman container id in its mounts or cgroupsPath");
+  const view = { ...probe, id: layout.id };
   const stored = await readStorageFacts(layout.roots, layout.id);
   // In a pod the network namespace (and its ports) belongs to the infra container.
   const sandbox = view.annotations["io.kubernetes.cri-o.SandboxID"];

@@ -19,19 +19,20 @@ export interface StorageFacts {
 const ID = /^[0-9a-f]{64}$/;
 const USERDATA = /^(.*)\/overlay-containers\/([0-9a-f]{64})\/userdata\//;
 
-/** The container id and storage roots podman encoded in its userdata mount sources. */
-export function podmanLayout(mountSources: readonly string[], cgroupsPath: string | undefined): { id?: string; roots: string[] } {
+/** The container id and storage roots podman encoded in its userdata mount sources. In a pod,
+ * /etc/hosts, resolv.conf and /dev/shm come from the infra container, so the id is taken from
+ * the container's own /run/.containerenv, else its cgroup path — never the first mount. */
+export function podmanLayout(mounts: readonly { destination: string; source?: string }[], cgroupsPath: string | undefined): { id?: string; roots: string[] } {
   const roots = new Set<string>();
-  let id: string | undefined;
-  for (const src of mountSources) {
-    const m = USERDATA.exec(src);
-    if (m) {
-      roots.add(m[1]!);
-      id ??= m[2];
-    }
+  let own: string | undefined;
+  for (const m of mounts) {
+    const match = USERDATA.exec(m.source ?? "");
+    if (!match) continue;
+    roots.add(match[1]!);
+    if (m.destination === "/run/.containerenv") own = match[2];
   }
   const fromCgroup = /libpod-([0-9a-f]{64})/.exec(cgroupsPath ?? "")?.[1];
-  return { id: id ?? fromCgroup, roots: [...roots] };
+  return { id: own ?? fromCgroup, roots: [...roots] };
 }
 
 /** Looks the container up in `<root>/overlay-containers/containers.json` of each root. */
