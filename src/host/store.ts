@@ -11,7 +11,8 @@
 //    runs one after another; two writers racing each leave a whole file (last rename wins).
 import { constants } from "node:fs";
 import { chmod, lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, unlink } from "node:fs/promises";
-import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { dirname, join } from "node:path";
 import { OciMetadataError, wrap } from "../core/errors.js";
 import { isSafeSegment } from "../core/names.js";
 import { relativeSegments } from "../core/paths.js";
@@ -54,13 +55,25 @@ export class MetadataStore {
     }
   }
 
+  /** Creates the slot's dir and tells whether it is free for container `id`: false when its
+   * file already names another container (two workloads chose the same task and name). */
+  async claim(slot: Slot, file: string, id: string): Promise<boolean> {
+    const dir = await this.ensureDir(slot);
+    const text = await readFile(join(dir, file), "utf8").catch(() => "");
+    const owner = containerIdOf(text);
+    return typeof owner !== "string" || owner === "" || owner === id;
+  }
+
   /** Atomically replaces <slot>/<file> with data (see the numbered steps in the header). */
   async write(slot: Slot, file: string, data: string): Promise<void> {
     if (!isSafeSegment(file)) throw new OciMetadataError("path-escape", `writing ${JSON.stringify(file)}: not a plain file name`);
-    const dir = await this.existingDir(slot);
-    const temp = join(dir, `.tmp-${file}-${process.pid}-${Date.now().toString(36)}`);
+    let temp: string | undefined;
+    let dir = this.pathOf(slot);
     try {
-      const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, FILE_MODE); // (1)
+      dir = await this.existingDir(slot);
+      const name = join(dir, `.tmp-${file}-${process.pid}-${randomBytes(6).toString("hex")}`);
+      const handle = await open(name, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, FILE_MODE); // (1)
+      temp = name; // from here on the temp file is ours to remove
       try {
         await handle.writeFile(data); // (2)
         await handle.chmod(FILE_MODE);
@@ -69,9 +82,10 @@ export class MetadataStore {
         await handle.close();
       }
       await rename(temp, join(dir, file)); // (4)
+      temp = undefined;
       await syncDir(dir); // (5)
     } catch (err) {
-      await unlink(temp).catch(() => undefined);
+      if (temp) await unlink(temp).catch(() => undefined);
       throw wrap(`writing ${join(dir, file)}`, err);
     }
   }
@@ -131,7 +145,9 @@ export class MetadataStore {
   // The root may itself be reached through symlinks (an admin's choice); below it, none.
   private async ensureRoot(): Promise<string> {
     try {
-      await mkdir(this.root, { recursive: true, mode: DIR_MODE });
+      // chmod what mkdir created (the umask would narrow it), never a root the admin made.
+      const first = await mkdir(this.root, { recursive: true, mode: DIR_MODE });
+      if (first) for (let dir = this.root; dir.length >= first.length; dir = dirname(dir)) await chmod(dir, DIR_MODE);
       return await realpath(this.root);
     } catch (err) {
       throw wrap(`creating the metadata root ${this.root}`, err);
