@@ -103,7 +103,7 @@ export function parsePorts(text: string | undefined): PortMapping[] | undefined 
   }
   if (!Array.isArray(raw)) return undefined;
   const ok = raw.every(
-    (p) => isRecord(p) && Number.isInteger(p.ContainerPort) && Number.isInteger(p.HostPort) && typeof p.BindIp === "string" && (p.Protocol === "tcp" || p.Protocol === "udp" || p.Protocol === "sctp"),
+    (p) => isRecord(p) && Number.isInteger(p.ContainerPort) && Number.isInteger(p.HostPort) && typeof p.BindIp === "string" && p.BindIp !== "" && (p.Protocol === "tcp" || p.Protocol === "udp" || p.Protocol === "sctp"),
   );
   return ok ? (raw as PortMapping[]) : undefined;
 }

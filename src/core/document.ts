@@ -73,17 +73,17 @@ export function buildDocument(input: DocumentInput): MetadataDocument {
     Version: "v1",
     Status: input.status,
     MetadataFileStatus: net ? "READY" : undefined,
-    Cluster: input.identity.cluster ?? view.cluster,
-    ContainerInstanceARN: input.identity.containerInstance,
+    Cluster: opt(input.identity.cluster) ?? opt(view.cluster),
+    ContainerInstanceARN: opt(input.identity.containerInstance),
     TaskARN: input.plan.task,
     ContainerName: input.plan.name,
     ContainerID: view.id,
-    DockerContainerName: view.dockerName,
-    ImageName: view.image,
-    ImageID: view.imageId,
+    DockerContainerName: opt(view.dockerName),
+    ImageName: opt(view.image),
+    ImageID: opt(view.imageId),
     PortMappings: view.ports,
     Networks: networks,
-    NetworkMode: view.networkMode,
+    NetworkMode: opt(view.networkMode),
     IPAddress: primary?.IPv4Addresses[0],
     Gateway: net?.ipv4Gateway?.address,
     IPv6Address: primary?.IPv6Addresses[0] ?? networks?.find((n) => n.IPv6Addresses.length > 0)?.IPv6Addresses[0],
@@ -95,12 +95,17 @@ export function buildDocument(input: DocumentInput): MetadataDocument {
   return dropEmpty(doc);
 }
 
+// An optional string: "" means unknown, like undefined.
+function opt(value: string | undefined): string | undefined {
+  return value === "" ? undefined : value;
+}
+
 /** One ECS-style entry per non-loopback interface; link-local IPv6 is left out (not routable). */
 export function networkEntries(net: NetworkFacts, mode: string | undefined): NetworkEntry[] {
   return net.interfaces.map((i: InterfaceFacts) => {
     const v6 = i.ipv6.filter((a) => a.scope === "global" || a.scope === "site");
     return {
-      NetworkMode: mode,
+      NetworkMode: opt(mode),
       Interface: i.name,
       MACAddress: i.mac,
       IPv4Addresses: i.ipv4.map((a) => a.address),
@@ -121,11 +126,12 @@ export function pickAnnotations(all: Record<string, string>, allow: readonly str
   return picked.length > 0 ? Object.fromEntries(picked) : undefined;
 }
 
-// ECS omits empty values (Go omitempty); so do we, at the top level and in network entries.
+// ECS omits unknown values (Go omitempty); so do we, at the top level and in entries. Only
+// undefined is dropped: a required key is never lost because its value happens to be "".
 function dropEmpty<T extends object>(obj: T): T {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) {
-    if (v === undefined || v === "") continue;
+    if (v === undefined) continue;
     out[k] = Array.isArray(v) ? v.map((e) => (typeof e === "object" && e !== null ? dropEmpty(e) : e)) : v;
   }
   return out as T;

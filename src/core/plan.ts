@@ -49,20 +49,30 @@ export const SEED_OPT_IN_KEY = "metadataEnable";
 /** Mount options of the metadata mount: read-only, and nothing executable or device-like. */
 export const LINUX_MOUNT_OPTIONS = ["rbind", "ro", "nosuid", "nodev", "noexec"];
 
+/** Task and container name of a view, with their fallbacks ("default", the container id). */
+export function taskAndName(view: Pick<ContainerView, "task" | "name" | "id">): { task: string; name: string } {
+  return { task: view.task || "default", name: view.name || view.id };
+}
+
+export interface PlanOptions {
+  /** The store already holds another container under this task and name (see claim()). */
+  nameTaken?: boolean;
+}
+
 /** Decides whether and where a container gets its metadata. */
-export function planContainer(view: ContainerView, config: Config): Plan {
+export function planContainer(view: ContainerView, config: Config, opts: PlanOptions = {}): Plan {
   const gate = enablement(view, config);
   if (gate) return gate;
   const roots = rootsFor(view.platform, config);
-  const task = view.task ?? "default";
-  const name = view.name ?? view.id;
+  const { task, name } = taskAndName(view);
   const taskSegment = safeSegment(task);
-  let nameSegment = safeSegment(name);
+  const disambiguated = safeSegment(`${name}-${view.id.slice(0, 12)}`);
+  let nameSegment = opts.nameTaken ? disambiguated : safeSegment(name);
   const hostDir = () => joinPath(view.platform, roots.host, taskSegment, nameSegment);
   const containerDir = () => joinPath(view.platform, roots.container, nameSegment);
   // (1) another container's metadata mount may already sit at our destination (same name, other task).
   const taken = view.mounts.some((m) => isMetadataMount(m, roots, view.platform) && samePath(view.platform, m.destination, containerDir()) && !samePath(view.platform, m.source ?? "", hostDir()));
-  if (taken) nameSegment = safeSegment(`${name}-${view.id.slice(0, 12)}`);
+  if (taken) nameSegment = disambiguated;
   // (2) the workload's own mounts on, above or below the container root are a conflict.
   const conflict = view.mounts.find((m) => overlaps(view.platform, m.destination, roots.container) && !isMetadataMount(m, roots, view.platform));
   if (conflict) {
@@ -85,7 +95,7 @@ export function planContainer(view: ContainerView, config: Config): Plan {
     containerDir: containerDir(),
     containerFile: cFile,
     env: { name: config.envName, value: cFile },
-    mount: { destination: containerDir(), source: hostDir(), type: "bind", options: view.platform === "windows" ? ["ro"] : LINUX_MOUNT_OPTIONS },
+    mount: { destination: containerDir(), source: hostDir(), type: "bind", options: view.platform === "windows" ? ["ro"] : [...LINUX_MOUNT_OPTIONS] },
     stages: [...config.stages],
     platform: view.platform,
   };
