@@ -9,6 +9,7 @@ import type { Config, Stage } from "../core/config.js";
 import { isRecord, viewFromSpec } from "../core/container.js";
 import { ownMetadataDir } from "../core/locate.js";
 import { OciMetadataError } from "../core/errors.js";
+import { taskAndName } from "../core/plan.js";
 import type { JsonObject } from "../core/spec.js";
 import { bindLog, log } from "../host/log.js";
 import { type OciState, parseState, readSpec, readStdin } from "../host/oci.js";
@@ -48,8 +49,7 @@ export async function runHook(stage: Stage, stateText: string | undefined, confi
     store,
     slot,
     view,
-    task: view.task ?? "default",
-    name: view.name ?? view.id,
+    ...taskAndName(view),
     status: stage === "poststart" ? "running" : "created",
     pid: state.pid,
     rootfs: rootfsOf(spec, state),

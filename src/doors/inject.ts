@@ -4,12 +4,10 @@
 import { basename } from "node:path";
 import type { Config } from "../core/config.js";
 import { viewFromSpec } from "../core/container.js";
-import { planContainer } from "../core/plan.js";
-import { applyEdits, editsFor, type HookCommand, pinFacts } from "../core/spec.js";
-import { bindLog, log } from "../host/log.js";
+import type { HookCommand } from "../core/spec.js";
+import { bindLog } from "../host/log.js";
 import { readSpec, writeSpec } from "../host/oci.js";
-import { MetadataStore } from "../host/store.js";
-import { publish } from "./publish.js";
+import { prepareContainer } from "./prepare.js";
 
 export interface InjectArgs {
   bundle: string;
@@ -22,20 +20,8 @@ export async function runInject(args: InjectArgs, config: Config, hook: HookComm
   const spec = await readSpec(args.bundle);
   const id = args.id ?? basename(args.bundle);
   bindLog({ container: id });
-  const view = viewFromSpec(spec, id, args.engine ?? "runc");
-  const plan = planContainer(view, config);
-  if (plan.kind === "skip") {
-    await log(plan.code === "not-opted-in" || plan.code === "disabled" ? "debug" : "info", `skipped: ${plan.reason}`, { reason: plan.code });
-    return "skipped";
-  }
-  const store = new MetadataStore(config.hostRoot);
-  const slot = { task: plan.taskSegment, name: plan.nameSegment };
-  await store.ensureDir(slot);
-  // The identity part now (not READY): a reader never finds the mount empty.
-  await publish({ config, store, slot, view, task: plan.task, name: plan.name, status: "creating" });
-  // The hooks rebuild task and name from annotations; pin the values planned here.
-  applyEdits(spec, [...pinFacts(view, plan), ...editsFor(plan, hook)]);
+  const plan = await prepareContainer(spec, viewFromSpec(spec, id, args.engine ?? "runc"), config, hook);
+  if (plan.kind === "skip") return "skipped";
   await writeSpec(args.bundle, spec);
-  await log("debug", "bundle edited", { hostDir: plan.hostDir, containerDir: plan.containerDir });
   return "injected";
 }

@@ -6,30 +6,19 @@
 import type { Config } from "../core/config.js";
 import { isRecord, viewFromSpec, type ContainerView } from "../core/container.js";
 import { OciMetadataError } from "../core/errors.js";
-import { planContainer } from "../core/plan.js";
-import { applyEdits, editsFor, type HookCommand, type JsonObject, pinFacts } from "../core/spec.js";
-import { bindLog, log } from "../host/log.js";
+import type { HookCommand, JsonObject } from "../core/spec.js";
+import { bindLog } from "../host/log.js";
 import { parseSpec } from "../host/oci.js";
 import { podmanLayout, readCniFacts, readStorageFacts } from "../host/podman.js";
-import { MetadataStore } from "../host/store.js";
-import { publish } from "./publish.js";
+import { prepareContainer } from "./prepare.js";
 
 /** Returns the config text podman should use. */
 export async function runPrecreate(input: string, config: Config, hook: HookCommand): Promise<string> {
   const spec = parseSpec(input, "the precreate config on stdin");
   const view = await podmanView(spec);
   bindLog({ container: view.id });
-  const plan = planContainer(view, config);
-  if (plan.kind === "skip") {
-    await log(plan.code === "not-opted-in" || plan.code === "disabled" ? "debug" : "info", `skipped: ${plan.reason}`, { reason: plan.code });
-    return input;
-  }
-  const store = new MetadataStore(config.hostRoot);
-  const slot = { task: plan.taskSegment, name: plan.nameSegment };
-  await store.ensureDir(slot);
-  await publish({ config, store, slot, view, task: plan.task, name: plan.name, status: "creating" });
-  applyEdits(spec, [...pinFacts(view, plan), ...editsFor(plan, hook)]);
-  return JSON.stringify(spec);
+  const plan = await prepareContainer(spec, view, config, hook);
+  return plan.kind === "skip" ? input : JSON.stringify(spec);
 }
 
 // The view from the config plus what containers/storage and the CNI cache add.
