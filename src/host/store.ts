@@ -10,8 +10,7 @@
 //  - no locking: writers of one container are the hooks of that container, which the runtime
 //    runs one after another; two writers racing each leave a whole file (last rename wins).
 import { constants } from "node:fs";
-import { chmod, lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, unlink } from "node:fs/promises";
-import { randomBytes } from "node:crypto";
+import { type FileHandle, chmod, lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { OciMetadataError, wrap } from "../core/errors.js";
 import { isSafeSegment } from "../core/names.js";
@@ -71,8 +70,7 @@ export class MetadataStore {
     let dir = this.pathOf(slot);
     try {
       dir = await this.existingDir(slot);
-      const name = join(dir, `.tmp-${file}-${process.pid}-${randomBytes(6).toString("hex")}`);
-      const handle = await open(name, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, FILE_MODE); // (1)
+      const { handle, name } = await createTemp(dir, file); // (1)
       temp = name; // from here on the temp file is ours to remove
       try {
         await handle.writeFile(data); // (2)
@@ -151,6 +149,21 @@ export class MetadataStore {
       return await realpath(this.root);
     } catch (err) {
       throw wrap(`creating the metadata root ${this.root}`, err);
+    }
+  }
+}
+
+// Temp names are unique per process (pid + counter); O_EXCL settles any clash with a stale
+// file or another pid namespace by trying the next name. (node:crypto would cost the hook
+// ~4 ms of start-up in the Bun binary.)
+let tempCounter = 0;
+async function createTemp(dir: string, file: string): Promise<{ handle: FileHandle; name: string }> {
+  for (let attempt = 0; ; attempt++) {
+    const name = join(dir, `.tmp-${file}-${process.pid}-${Date.now().toString(36)}-${tempCounter++}`);
+    try {
+      return { handle: await open(name, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, FILE_MODE), name };
+    } catch (err) {
+      if ((err as { code?: string }).code !== "EEXIST" || attempt >= 8) throw err;
     }
   }
 }
