@@ -37,6 +37,8 @@ export function parseArgs(argv: readonly string[]): Parsed {
 
 /** Runs the command in argv; returns the exit code. */
 export async function main(argv: readonly string[], stdout: (s: string) => void): Promise<number> {
+  // The runtime wrapper's argv belongs to runc: hand it over raw, before any parsing.
+  if (argv[0] === "runtime") return (await import("./doors/runtime.js")).runRuntime(argv.slice(1));
   let parsed: Parsed;
   try {
     parsed = parseArgs(argv);
@@ -62,6 +64,14 @@ export async function main(argv: readonly string[], stdout: (s: string) => void)
         return await inject(parsed, config, configArg);
       case "precreate":
         return await precreate(stdin, stdout, config, configArg);
+      case "docker-enrich": {
+        const id = stringFlag(flags, "--id");
+        const bundle = stringFlag(flags, "--bundle");
+        if (!id || !bundle) return usageError("docker-enrich needs --id ID and --bundle DIR");
+        const { runDockerEnrich } = await import("./doors/docker-enrich.js");
+        await runDockerEnrich(id, bundle, config);
+        return 0;
+      }
       case "show": {
         const target = parsed.positionals[0];
         if (!target) return usageError("show needs a container id or a path");

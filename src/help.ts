@@ -17,6 +17,8 @@ Usage: oci-metadata [--config FILE] COMMAND [ARGS]
 Commands:
   inject --bundle DIR [--id ID]   edit a bundle's config.json for direct runc/crun use
   precreate                       hooks.d precreate filter (podman): config on stdin, edited config on stdout
+  runtime [--config F] [--runtime PATH] RUNC-ARGS...
+                                  OCI runtime wrapper in front of runc (Docker daemon.json "runtimes")
   hook STAGE                      OCI hook: prestart|createRuntime|poststart|poststop (state on stdin)
   show ID|PATH [--json]           print what a container's metadata file says
   schema                          print the JSON Schema of the metadata file
@@ -37,6 +39,17 @@ ${COMMON}`,
   poststop                  remove the container's dir (and its task dir once empty)
 
 Errors follow failurePolicy: ignore (default) logs one JSON line and exits 0; fail exits 1.
+
+${COMMON}`,
+  runtime: `Usage: oci-metadata runtime [--config FILE] [--runtime PATH] RUNC-ARGS...
+
+An OCI runtime in front of runc, for Docker ("runtimes" in daemon.json) and containerd without
+NRI. On create it edits <bundle>/config.json like every other door (mount, env, poststop hook);
+on start it starts a detached process that writes the Docker-level facts (name, image, real host
+ports, networks) once dockerd has started the container, and marks the file READY. Every call,
+create and start included, then becomes the real runtime by execv: same pid, arguments, stdio,
+fds, signals and exit status. Other commands (state, kill, delete, exec) are handed over at once.
+--runtime (else config "runtime", else $OCI_METADATA_RUNTIME, else runc on PATH) names it.
 
 ${COMMON}`,
   precreate: `Usage: oci-metadata precreate [--config FILE]   (OCI config JSON on stdin)
