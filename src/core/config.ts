@@ -53,6 +53,8 @@ export const configSchema = z.strictObject({
   ),
   /** The real OCI runtime behind the runtime wrapper. */
   runtime: z._default(z.string().check(z.minLength(1)), "runc"),
+  /** The Docker Engine API socket the runtime wrapper asks for Docker-level facts. */
+  dockerSocket: z._default(absolutePosix, "/var/run/docker.sock"),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -107,6 +109,7 @@ const ENV_KEYS: Record<string, { path: string[]; kind: "string" | "list" }> = {
   OCI_METADATA_LOG_LEVEL: { path: ["log", "level"], kind: "string" },
   OCI_METADATA_LOG_FILE: { path: ["log", "file"], kind: "string" },
   OCI_METADATA_RUNTIME: { path: ["runtime"], kind: "string" },
+  OCI_METADATA_DOCKER_SOCKET: { path: ["dockerSocket"], kind: "string" },
 };
 
 /** The env var names that override config keys. */

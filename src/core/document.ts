@@ -59,20 +59,23 @@ export interface DocumentInput {
   identity: { cluster?: string; containerInstance?: string };
   /** undefined: network unknown (not read, or unreadable) → the file is not READY. */
   network?: NetworkFacts;
+  /** Networks as the engine names them (Docker: one per network); merged with `network` by MAC. */
+  engineNetworks?: NetworkEntry[];
   status: ContainerStatus;
   annotationsToInclude: readonly string[];
   now: Date;
 }
 
-/** Builds the document; READY when the network was read (identity is always there). */
+/** Builds the document; READY when the network is known (identity is always there). */
 export function buildDocument(input: DocumentInput): MetadataDocument {
   const { view, network: net } = input;
-  const networks = net ? networkEntries(net, view.networkMode) : undefined;
-  const primary = networks?.find((n) => n.Interface === net?.ipv4Gateway?.interface) ?? networks?.[0];
+  const fromProc = net ? networkEntries(net, view.networkMode) : undefined;
+  const networks = input.engineNetworks ? mergeByMac(input.engineNetworks, fromProc ?? []) : fromProc;
+  const primary = networks?.find((n) => n.Interface !== undefined && n.Interface === net?.ipv4Gateway?.interface) ?? networks?.find((n) => n.IPv4Addresses.length > 0) ?? networks?.[0];
   const doc: MetadataDocument = {
     Version: "v1",
     Status: input.status,
-    MetadataFileStatus: net ? "READY" : undefined,
+    MetadataFileStatus: networks ? "READY" : undefined,
     Cluster: opt(input.identity.cluster) ?? opt(view.cluster),
     ContainerInstanceARN: opt(input.identity.containerInstance),
     TaskARN: input.plan.task,
@@ -85,9 +88,9 @@ export function buildDocument(input: DocumentInput): MetadataDocument {
     Networks: networks,
     NetworkMode: opt(view.networkMode),
     IPAddress: primary?.IPv4Addresses[0],
-    Gateway: net?.ipv4Gateway?.address,
+    Gateway: net?.ipv4Gateway?.address ?? primary?.IPv4Gateway,
     IPv6Address: primary?.IPv6Addresses[0] ?? networks?.find((n) => n.IPv6Addresses.length > 0)?.IPv6Addresses[0],
-    IPv6Gateway: net?.ipv6Gateway?.address,
+    IPv6Gateway: net?.ipv6Gateway?.address ?? networks?.find((n) => n.IPv6Gateway)?.IPv6Gateway,
     Annotations: pickAnnotations(view.annotations, input.annotationsToInclude),
     Engine: view.engine,
     LastUpdatedAt: input.now.toISOString(),
@@ -115,6 +118,16 @@ export function networkEntries(net: NetworkFacts, mode: string | undefined): Net
       IPv4Gateway: net.ipv4Gateway?.interface === i.name ? net.ipv4Gateway.address : undefined,
       IPv6Gateway: net.ipv6Gateway?.interface === i.name ? net.ipv6Gateway.address : undefined,
     };
+  });
+}
+
+/** Engine entries, completed with the interface name and CIDRs the netns shows for the same MAC. */
+export function mergeByMac(engine: readonly NetworkEntry[], proc: readonly NetworkEntry[]): NetworkEntry[] {
+  return engine.map((e) => {
+    const mac = e.MACAddress?.toLowerCase();
+    const p = mac ? proc.find((x) => x.MACAddress?.toLowerCase() === mac) : undefined;
+    if (!p) return e;
+    return { ...e, Interface: e.Interface ?? p.Interface, IPv4CIDRs: e.IPv4CIDRs ?? p.IPv4CIDRs, IPv6CIDRs: e.IPv6CIDRs ?? p.IPv6CIDRs, IPv6Addresses: e.IPv6Addresses.length ? e.IPv6Addresses : p.IPv6Addresses };
   });
 }
 

@@ -5,7 +5,7 @@
 import type { Stage } from "./config.js";
 import { type ContainerView, isRecord, PINNED } from "./container.js";
 import { OciMetadataError } from "./errors.js";
-import type { Inject } from "./plan.js";
+import type { Inject, MetadataMount } from "./plan.js";
 
 export type JsonObject = Record<string, unknown>;
 /** One spec modifier; throws OciMetadataError("spec-invalid") on a spec it cannot edit. */
@@ -36,10 +36,15 @@ export function applyEdits(spec: JsonObject, edits: readonly SpecEdit[]): JsonOb
 
 /** Adds the metadata bind mount unless a mount with the same destination and source exists. */
 export function addMount(plan: Inject): SpecEdit {
+  return addBindMount(plan.mount);
+}
+
+/** Adds a bind mount unless one with the same destination and source exists. */
+export function addBindMount(mount: MetadataMount): SpecEdit {
   return (spec) => {
     const mounts = arrayField(spec, "mounts");
-    const present = mounts.some((m) => isRecord(m) && m.destination === plan.mount.destination && m.source === plan.mount.source);
-    if (!present) mounts.push({ ...plan.mount, options: [...plan.mount.options] });
+    const present = mounts.some((m) => isRecord(m) && m.destination === mount.destination && m.source === mount.source);
+    if (!present) mounts.push({ ...mount, options: [...mount.options] });
   };
 }
 

@@ -2,7 +2,7 @@
 // view and config, then an atomic replace in the store. Shared by every door that writes.
 import type { Config } from "../core/config.js";
 import type { ContainerView } from "../core/container.js";
-import { buildDocument, type ContainerStatus, deriveNetworkMode, serializeDocument } from "../core/document.js";
+import { buildDocument, type ContainerStatus, deriveNetworkMode, type NetworkEntry, serializeDocument } from "../core/document.js";
 import { isOciMetadataError } from "../core/errors.js";
 import type { NetworkFacts } from "../core/net-parse.js";
 import { resolveIdentity } from "../host/identity.js";
@@ -23,6 +23,8 @@ export interface PublishInput {
   pid?: number;
   /** Absolute host path of the rootfs (MAC lookup through the container's own sysfs). */
   rootfs?: string;
+  /** Networks as the engine reports them (Docker API); they make the file READY by themselves. */
+  engineNetworks?: NetworkEntry[];
 }
 
 /** Builds and writes the file; READY only when the network could be read. */
@@ -36,6 +38,7 @@ export async function publish(input: PublishInput): Promise<void> {
     plan: { task: input.task, name: input.name },
     identity: await resolveIdentity(config),
     network,
+    engineNetworks: input.engineNetworks,
     status: input.status,
     annotationsToInclude: config.annotationsToInclude,
     now: new Date(),

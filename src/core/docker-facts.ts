@@ -1,0 +1,97 @@
+// Docker-level facts from Docker's own JSON: the Engine API's container inspect (after start)
+// and the container's config.v2.json / hostconfig.json (at create, when the API must not be
+// asked: dockerd holds the container's lock while it calls the runtime). Pure: text in,
+// facts out; anything malformed is left out, never guessed.
+import { isRecord, type PortMapping } from "./container.js";
+import type { NetworkEntry } from "./document.js";
+
+/** What Docker knows about a container that the OCI spec does not carry. */
+export interface DockerFacts {
+  id?: string;
+  /** Docker's name with its leading "/". */
+  dockerName?: string;
+  image?: string;
+  imageId?: string;
+  labels: Record<string, string>;
+  networkMode?: string;
+  ports?: PortMapping[];
+  networks?: NetworkEntry[];
+  pid?: number;
+  running?: boolean;
+  /** `--volumes-from` entries: container names or ids, with an optional `:ro`/`:rw`. */
+  volumesFrom: string[];
+}
+
+/** Facts from `GET /containers/{id}/json` or config.v2.json (same shape for what we read). */
+export function dockerFactsFromInspect(json: unknown, hostConfig?: unknown): DockerFacts {
+  const c = isRecord(json) ? json : {};
+  const config = isRecord(c.Config) ? c.Config : {};
+  const host = isRecord(hostConfig) ? hostConfig : isRecord(c.HostConfig) ? c.HostConfig : {};
+  const settings = isRecord(c.NetworkSettings) ? c.NetworkSettings : {};
+  const state = isRecord(c.State) ? c.State : {};
+  const mode = str(host.NetworkMode);
+  return {
+    id: str(c.Id) ?? str(c.ID),
+    dockerName: str(c.Name),
+    image: str(config.Image),
+    imageId: str(c.Image),
+    labels: stringMap(config.Labels),
+    networkMode: mode === "default" ? "bridge" : mode,
+    ports: portsOf(settings.Ports),
+    networks: networksOf(settings.Networks),
+    pid: typeof state.Pid === "number" && state.Pid > 0 ? state.Pid : undefined,
+    running: typeof state.Running === "boolean" ? state.Running : undefined,
+    volumesFrom: Array.isArray(host.VolumesFrom) ? host.VolumesFrom.filter((v): v is string => typeof v === "string") : [],
+  };
+}
+
+/** Docker's `{"80/tcp": [{"HostIp": "127.0.0.1", "HostPort": "32768"}]}` → ECS PortMappings. */
+export function portsOf(value: unknown): PortMapping[] | undefined {
+  if (!isRecord(value)) return undefined;
+  const out: PortMapping[] = [];
+  for (const [key, bindings] of Object.entries(value)) {
+    const m = /^(\d+)\/(tcp|udp|sctp)$/.exec(key);
+    if (!m || !Array.isArray(bindings)) continue;
+    for (const b of bindings.filter(isRecord)) {
+      const hostPort = Number(b.HostPort);
+      if (!Number.isInteger(hostPort) || hostPort <= 0) continue;
+      out.push({ ContainerPort: Number(m[1]), HostPort: hostPort, BindIp: str(b.HostIp) ?? "0.0.0.0", Protocol: m[2] as PortMapping["Protocol"] });
+    }
+  }
+  return out;
+}
+
+/** One ECS network entry per Docker network, named by the network. */
+export function networksOf(value: unknown): NetworkEntry[] | undefined {
+  if (!isRecord(value)) return undefined;
+  return Object.entries(value).flatMap(([name, n]) => {
+    if (!isRecord(n)) return [];
+    const v4 = str(n.IPAddress);
+    const v6 = str(n.GlobalIPv6Address);
+    const entry: NetworkEntry = {
+      NetworkMode: name,
+      MACAddress: str(n.MacAddress),
+      IPv4Addresses: v4 ? [v4] : [],
+      IPv6Addresses: v6 ? [v6] : [],
+      IPv4CIDRs: v4 && typeof n.IPPrefixLen === "number" && n.IPPrefixLen > 0 ? [`${v4}/${n.IPPrefixLen}`] : undefined,
+      IPv6CIDRs: v6 && typeof n.GlobalIPv6PrefixLen === "number" && n.GlobalIPv6PrefixLen > 0 ? [`${v6}/${n.GlobalIPv6PrefixLen}`] : undefined,
+      IPv4Gateway: str(n.Gateway),
+      IPv6Gateway: str(n.IPv6Gateway),
+    };
+    return [entry];
+  });
+}
+
+/** A `--volumes-from` entry's container reference, without its `:ro`/`:rw` mode. */
+export function volumesFromRef(entry: string): string {
+  return entry.replace(/:(ro|rw)$/, "");
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+function stringMap(v: unknown): Record<string, string> {
+  if (!isRecord(v)) return {};
+  return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === "string"));
+}

@@ -1,0 +1,45 @@
+// Docker-level facts after `start`, from a process fully detached from the runtime call:
+// the runtime wrapper starts it on `start` and execs runc; it asks dockerd for inspect, which
+// answers once dockerd has finished starting the container (and released its lock), then
+// writes the file with name, image, real host ports and one entry per Docker network: READY.
+// Docker ≥ 28 configures the network between create and start, so it is read here, too.
+import type { Config } from "../core/config.js";
+import { viewFromSpec } from "../core/container.js";
+import { dockerFactsFromInspect } from "../core/docker-facts.js";
+import { ownMetadataDir } from "../core/locate.js";
+import { taskAndName } from "../core/plan.js";
+import { spawnDetached } from "../host/detach.js";
+import { dockerGet } from "../host/docker-api.js";
+import { bindLog, log } from "../host/log.js";
+import { readSpec } from "../host/oci.js";
+import { MetadataStore } from "../host/store.js";
+import { publish } from "./publish.js";
+
+const INSPECT_TIMEOUT_MS = 60_000;
+
+/** Starts `oci-metadata docker-enrich` for the container, fully detached (host/detach.ts). */
+export async function spawnEnricher(self: string, id: string, bundle: string, configArg: string | undefined): Promise<void> {
+  await spawnDetached(self, ["docker-enrich", "--id", id, "--bundle", bundle, ...(configArg ? ["--config", configArg] : [])]);
+}
+
+/** The detached part: inspect, then write the READY file. */
+export async function runDockerEnrich(id: string, bundle: string, config: Config): Promise<void> {
+  bindLog({ container: id });
+  const spec = await readSpec(bundle);
+  const view = viewFromSpec(spec, id, "docker");
+  const hostDir = ownMetadataDir(view, config);
+  if (!hostDir) return;
+  const store = new MetadataStore(config.hostRoot);
+  const facts = dockerFactsFromInspect(await dockerGet(config.dockerSocket, `/containers/${encodeURIComponent(id)}/json`, INSPECT_TIMEOUT_MS));
+  await publish({
+    config,
+    store,
+    slot: store.slotOf(hostDir),
+    view: { ...view, dockerName: facts.dockerName, image: view.image ?? facts.image, imageId: view.imageId ?? facts.imageId, ports: facts.ports, networkMode: facts.networkMode },
+    ...taskAndName(view),
+    status: facts.running === false ? "stopped" : "running",
+    pid: facts.pid,
+    engineNetworks: facts.networks ?? [],
+  });
+  await log("debug", "docker facts written", { ports: facts.ports?.length ?? 0, networks: facts.networks?.length ?? 0 });
+}
