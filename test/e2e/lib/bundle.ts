@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { runOk } from "./exec.js";
 
 const BUSYBOX = ["/bin/busybox", "/usr/bin/busybox"].find((p) => existsSync(p)) ?? "/bin/busybox";
-const APPLETS = ["sh", "cat", "echo", "ls", "touch", "sleep", "true", "ip", "env", "test", "grep", "mkdir", "stat", "id"];
+const APPLETS = ["sh", "cat", "echo", "ls", "touch", "sleep", "true", "ip", "env", "test", "grep", "mkdir", "stat", "id", "cp"];
 
 /** Makes a minimal rootfs with busybox and its applet links; returns its path. */
 export function makeRootfs(dir: string): string {
