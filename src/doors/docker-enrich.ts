@@ -10,6 +10,7 @@ import { ownMetadataDir } from "../core/locate.js";
 import { taskAndName } from "../core/plan.js";
 import { spawnDetached } from "../host/detach.js";
 import { dockerGet } from "../host/docker-api.js";
+import { dockerLayout } from "../host/docker-disk.js";
 import { bindLog, log } from "../host/log.js";
 import { readSpec } from "../host/oci.js";
 import { MetadataStore } from "../host/store.js";
@@ -17,8 +18,11 @@ import { publish } from "./publish.js";
 
 const INSPECT_TIMEOUT_MS = 60_000;
 
-/** Starts `oci-metadata docker-enrich` for the container, fully detached (host/detach.ts). */
-export async function spawnEnricher(self: string, id: string, bundle: string, configArg: string | undefined): Promise<void> {
+/** On `start`: for a Docker container with our mount, starts `oci-metadata docker-enrich`
+ * fully detached (host/detach.ts). Other engines' files were made READY by createRuntime. */
+export async function startEnricher(self: string, id: string, bundle: string, configArg: string | undefined, config: Config): Promise<void> {
+  const view = viewFromSpec(await readSpec(bundle), id, "docker");
+  if (!ownMetadataDir(view, config) || !dockerLayout(view.mounts)) return;
   await spawnDetached(self, ["docker-enrich", "--id", id, "--bundle", bundle, ...(configArg ? ["--config", configArg] : [])]);
 }
 

@@ -1,7 +1,7 @@
 // `oci-metadata runtime [--config F] [--runtime PATH] RUNC-ARGS…`: an OCI runtime in front of
 // runc (Docker's daemon.json "runtimes", containerd's BinaryName). It decides from argv first:
 //  - create: edit <bundle>/config.json (the same plan as every door), then hand over;
-//  - start: start the detached Docker enricher (READY after start), then hand over;
+//  - start: under Docker, start the detached enricher (READY after start), then hand over;
 //  - anything else (state, kill, delete, exec probes…): hand over at once — no config read,
 //    no zod, no logger.
 // The hand-over is execv: same pid, argv, stdio, fds, signals and exit status.
@@ -37,12 +37,11 @@ async function ourStep(call: RuntimeCall): Promise<{ ok: boolean; runtime?: stri
     const { selfPath } = await import("../host/self.js");
     const configArg = call.ours.config;
     if (call.command === "create") {
-      const { dockerCreate } = await import("./docker-create.js");
-      const extraArgs = ["--engine", "docker", ...(configArg ? ["--config", configArg] : [])];
-      await dockerCreate(bundle, call.id, config, { path: selfPath(), extraArgs, timeout: 10 });
+      const { runtimeCreate } = await import("./runtime-create.js");
+      await runtimeCreate(bundle, call.id, config, { path: selfPath(), extraArgs: configArg ? ["--config", configArg] : [], timeout: 10 });
     } else {
-      const { spawnEnricher } = await import("./docker-enrich.js");
-      await spawnEnricher(selfPath(), call.id, bundle, configArg);
+      const { startEnricher } = await import("./docker-enrich.js");
+      await startEnricher(selfPath(), call.id, bundle, configArg, config);
     }
     return { ok: true, runtime };
   } catch (err) {

@@ -1,9 +1,11 @@
-// The runtime wrapper's `create` for Docker: the bundle's config.json gets the same plan as
-// every other door. Docker's OCI config carries no name, image or labels, so they are read
-// from the container's config.v2.json (written before create); labels count as annotations
-// (Docker 20.10 has no --annotation), so `--label oci-metadata.io/enabled=true` opts in.
-// Docker copies only its own mounts for --volumes-from, so the metadata dirs of those
-// containers are added here. READY comes later, from the enricher after `start`.
+// The runtime wrapper's `create`: the bundle's config.json gets the same plan as every other
+// door. Under Docker (found by its container dir among the mounts) the OCI config carries no
+// name, image or labels, so they are read from the container's config.v2.json (written before
+// create); labels count as annotations (Docker 20.10 has no --annotation), so
+// `--label oci-metadata.io/enabled=true` opts in. Docker copies only its own mounts for
+// --volumes-from, so the metadata dirs of those containers are added here; READY comes from
+// the enricher after `start`. Under any other engine (containerd without NRI: CRI annotations
+// name the pod and container) the createRuntime hook writes READY as with runc.
 import { join } from "node:path";
 import type { Config } from "../core/config.js";
 import { identityFromAnnotations, viewFromSpec, type ContainerView } from "../core/container.js";
@@ -14,21 +16,23 @@ import { readSpec, writeSpec } from "../host/oci.js";
 import { MetadataStore } from "../host/store.js";
 import { prepareContainer } from "./prepare.js";
 
-/** Edits <bundle>/config.json for one Docker container. */
-export async function dockerCreate(bundle: string, id: string, config: Config, hook: HookCommand): Promise<void> {
+/** Edits <bundle>/config.json for one container; returns its engine ("docker" or "oci"). */
+export async function runtimeCreate(bundle: string, id: string, config: Config, hook: HookCommand): Promise<string> {
   const spec = await readSpec(bundle);
-  const view = await dockerView(spec, id);
+  const view = await wrappedView(spec, id);
   const siblings = config.enabled === "never" ? [] : await siblingMounts(view, config);
   applyEdits(spec, siblings.map(addBindMount));
-  // The file becomes READY from the Docker API after start (docker-enrich), not at createRuntime.
-  const stages = config.stages.filter((s) => s === "poststop" || s === "poststart");
-  const plan = await prepareContainer(spec, { ...view, mounts: [...view.mounts, ...siblings] }, { ...config, stages }, hook);
+  // Under Docker the file becomes READY from the API after start (docker-enrich), not at createRuntime.
+  const stages = view.engine === "docker" ? config.stages.filter((s) => s === "poststop" || s === "poststart") : config.stages;
+  const withHook = { ...hook, extraArgs: ["--engine", view.engine, ...(hook.extraArgs ?? [])] };
+  const plan = await prepareContainer(spec, { ...view, mounts: [...view.mounts, ...siblings] }, { ...config, stages }, withHook);
   if (plan.kind === "inject" || siblings.length > 0) await writeSpec(bundle, spec);
+  return view.engine;
 }
 
-// The OCI view plus what config.v2.json/hostconfig.json say.
-async function dockerView(spec: JsonObject, id: string): Promise<ContainerView & { volumesFrom: string[]; dataRoot?: string }> {
-  const base = viewFromSpec(spec, id, "docker");
+// The OCI view, plus what config.v2.json/hostconfig.json say under Docker.
+async function wrappedView(spec: JsonObject, id: string): Promise<ContainerView & { volumesFrom: string[]; dataRoot?: string }> {
+  const base = viewFromSpec(spec, id, "oci");
   const layout = dockerLayout(base.mounts);
   if (!layout) return { ...base, volumesFrom: [] };
   const disk = await readDockerDisk(layout.dataRoot, layout.id);
@@ -37,6 +41,7 @@ async function dockerView(spec: JsonObject, id: string): Promise<ContainerView &
   return {
     ...base,
     ...named,
+    engine: "docker",
     annotations,
     name: named.name ?? disk.dockerName?.replace(/^\//, ""),
     dockerName: named.dockerName ?? disk.dockerName,
