@@ -6,11 +6,15 @@
 # Options: --prefix DIR (default /usr/local), --hooks-dir DIR (default podman's
 # /usr/share/containers/oci/hooks.d), --config FILE (passed to the hooks and the runtime),
 # --docker-config FILE (default /etc/docker/daemon.json), --docker-default-runtime (make
-# oci-metadata Docker's default runtime), --no-podman, --no-docker.
+# oci-metadata Docker's default runtime), --no-podman, --no-docker,
+# --containerd-config FILE (append the NRI section to containerd's config when it has none;
+# without it the section is printed), --systemd-dir DIR (default /etc/systemd/system; the NRI
+# plugin's unit is installed there when systemd runs the machine, else printed).
 set -euo pipefail
 cd "$(dirname "$0")"
 PREFIX=/usr/local HOOKS_DIR=/usr/share/containers/oci/hooks.d CONFIG= MODE=install
 DOCKER_CONFIG=/etc/docker/daemon.json DOCKER_DEFAULT=false PODMAN=auto DOCKER=auto
+CONTAINERD_CONFIG= SYSTEMD_DIR=/etc/systemd/system
 while [ $# -gt 0 ]; do
   case $1 in
     --uninstall) MODE=uninstall ;;
@@ -21,6 +25,8 @@ while [ $# -gt 0 ]; do
     --docker-default-runtime) DOCKER_DEFAULT=true ;;
     --no-podman) PODMAN=no ;;
     --no-docker) DOCKER=no ;;
+    --containerd-config) CONTAINERD_CONFIG=$2; shift ;;
+    --systemd-dir) SYSTEMD_DIR=$2; shift ;;
     -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -51,6 +57,7 @@ if [ "$MODE" = uninstall ]; then
       | if (.runtimes // {}) == {} then del(.runtimes) else . end
       | if .["default-runtime"] == "oci-metadata" then del(.["default-runtime"]) else . end'
   fi
+  rm -f "$SYSTEMD_DIR/oci-metadata-nri.service"
   rm -f "$BIN" "$BIN-runtime" && echo "removed $BIN and $BIN-runtime"
   exit 0
 fi
@@ -84,4 +91,25 @@ if want "$DOCKER" dockerd; then
     | if $default then .["default-runtime"] = "oci-metadata" else . end' \
     --arg bin "$BIN" --arg cfg "$CONFIG" --arg runc "$RUNC" --argjson default "$DOCKER_DEFAULT"
   echo "registered the Docker runtime oci-metadata in $DOCKER_CONFIG"
+fi
+
+# containerd / CRI-O: the NRI plugin daemon. containerd 1.7 needs NRI switched on; the section is
+# appended only to a config that has no NRI table yet (a TOML file is not merged by hand here).
+if [ -n "$CONTAINERD_CONFIG" ]; then
+  if grep -q 'io.containerd.nri.v1.nri' "$CONTAINERD_CONFIG" 2>/dev/null; then
+    echo "install.sh: $CONTAINERD_CONFIG already has an NRI section; check that it says disable = false" >&2
+  else
+    { echo; cat packaging/containerd-nri.toml; } >> "$CONTAINERD_CONFIG"
+    echo "appended the NRI section to $CONTAINERD_CONFIG (restart containerd)"
+  fi
+elif command -v containerd >/dev/null 2>&1; then
+  echo "containerd: enable NRI with this section in its config (then restart it), or rerun with --containerd-config FILE:"
+  sed 's/^/    /' packaging/containerd-nri.toml
+fi
+if [ -d /run/systemd/system ] || [ "$SYSTEMD_DIR" != /etc/systemd/system ]; then
+  mkdir -p "$SYSTEMD_DIR"
+  sed "s#/usr/local/bin/oci-metadata#$BIN#" packaging/oci-metadata-nri.service > "$SYSTEMD_DIR/oci-metadata-nri.service"
+  echo "installed $SYSTEMD_DIR/oci-metadata-nri.service (systemctl daemon-reload && systemctl enable --now oci-metadata-nri)"
+else
+  echo "no systemd here: run the NRI plugin as '$BIN nri' under your supervisor (unit: packaging/oci-metadata-nri.service)"
 fi

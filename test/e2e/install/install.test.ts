@@ -15,7 +15,7 @@ const skip = requireTools(["jq", "bash", "podman", "dockerd"]);
 
 describe("install.sh", { skip }, () => {
   let dir: string;
-  const args = () => ["--prefix", join(dir, "p"), "--hooks-dir", join(dir, "hooks.d"), "--docker-config", join(dir, "daemon.json")];
+  const args = () => ["--prefix", join(dir, "p"), "--hooks-dir", join(dir, "hooks.d"), "--docker-config", join(dir, "daemon.json"), "--containerd-config", join(dir, "containerd.toml"), "--systemd-dir", join(dir, "systemd")];
   const install = (...extra: string[]) => run("bash", [INSTALL, ...args(), ...extra]);
   const daemon = () => JSON.parse(readFileSync(join(dir, "daemon.json"), "utf8"));
   const backups = () => readdirSync(dir).filter((f) => f.startsWith("daemon.json.bak-oci-metadata-"));
@@ -65,10 +65,19 @@ describe("install.sh", { skip }, () => {
     assert.deepEqual(readdirSync(join(dir, "hooks.d")), ["50-oci-metadata.json"], "no temp file left in the hooks dir");
   });
 
+  it("install.sh [appends the NRI section to containerd's config once, installs the systemd unit]", async () => {
+    const toml = readFileSync(join(dir, "containerd.toml"), "utf8");
+    assert.equal(toml.match(/\[plugins\."io\.containerd\.nri\.v1\.nri"\]/g)?.length, 1, "exactly one NRI section after several installs");
+    assert.match(toml, /disable = false/);
+    const unit = readFileSync(join(dir, "systemd", "oci-metadata-nri.service"), "utf8");
+    assert.match(unit, new RegExp(`ExecStart=${join(dir, "p/bin/oci-metadata")} nri`));
+  });
+
   it("install.sh --uninstall [removes only what it added]", async () => {
     assert.equal((await install("--uninstall")).code, 0);
     assert.deepEqual(daemon(), { "log-level": "warn", runtimes: { other: { path: "/x" } } });
     assert.equal(existsSync(join(dir, "p/bin/oci-metadata")), false);
     assert.equal(existsSync(join(dir, "hooks.d", "50-oci-metadata.json")), false);
+    assert.equal(existsSync(join(dir, "systemd", "oci-metadata-nri.service")), false);
   });
 });
