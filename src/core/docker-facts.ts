@@ -52,10 +52,12 @@ export function portsOf(value: unknown): PortMapping[] | undefined {
   for (const [key, bindings] of Object.entries(value)) {
     const m = /^(\d+)\/(tcp|udp|sctp)$/.exec(key);
     if (!m || !Array.isArray(bindings)) continue;
+    const containerPort = port(m[1]);
+    if (containerPort === undefined) continue;
     for (const b of bindings.filter(isRecord)) {
-      const hostPort = Number(b.HostPort);
-      if (!Number.isInteger(hostPort) || hostPort <= 0) continue;
-      out.push({ ContainerPort: Number(m[1]), HostPort: hostPort, BindIp: str(b.HostIp) ?? "0.0.0.0", Protocol: m[2] as PortMapping["Protocol"] });
+      const hostPort = port(b.HostPort);
+      if (hostPort === undefined) continue;
+      out.push({ ContainerPort: containerPort, HostPort: hostPort, BindIp: str(b.HostIp) ?? "0.0.0.0", Protocol: m[2] as PortMapping["Protocol"] });
     }
   }
   return out;
@@ -85,6 +87,13 @@ export function networksOf(value: unknown): NetworkEntry[] | undefined {
 /** A `--volumes-from` entry's container reference, without its `:ro`/`:rw` mode. */
 export function volumesFromRef(entry: string): string {
   return entry.replace(/:(ro|rw)$/, "");
+}
+
+// A TCP/UDP port as Docker writes it: decimal digits, 1..65535; anything else is not a port.
+function port(v: unknown): number | undefined {
+  if (typeof v !== "string" || !/^\d{1,5}$/.test(v)) return undefined;
+  const n = Number(v);
+  return n >= 1 && n <= 65535 ? n : undefined;
 }
 
 function str(v: unknown): string | undefined {

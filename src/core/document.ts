@@ -45,6 +45,7 @@ export const documentSchema = z.object({
   IPv6Address: z.optional(z.string()),
   IPv6Gateway: z.optional(z.string()),
   Annotations: z.optional(z.record(z.string(), z.string())),
+  Labels: z.optional(z.record(z.string(), z.string())),
   Engine: z.string(),
   LastUpdatedAt: z.string(),
 });
@@ -70,7 +71,8 @@ export interface DocumentInput {
 export function buildDocument(input: DocumentInput): MetadataDocument {
   const { view, network: net } = input;
   const fromProc = net ? networkEntries(net, view.networkMode) : undefined;
-  const networks = input.engineNetworks ? mergeByMac(input.engineNetworks, fromProc ?? []) : fromProc;
+  // An engine that names no network (e.g. Docker's --network container:x) leaves the netns's view.
+  const networks = input.engineNetworks?.length ? mergeByMac(input.engineNetworks, fromProc ?? []) : fromProc;
   const primary = networks?.find((n) => n.Interface !== undefined && n.Interface === net?.ipv4Gateway?.interface) ?? networks?.find((n) => n.IPv4Addresses.length > 0) ?? networks?.[0];
   const doc: MetadataDocument = {
     Version: "v1",
@@ -92,6 +94,7 @@ export function buildDocument(input: DocumentInput): MetadataDocument {
     IPv6Address: primary?.IPv6Addresses[0] ?? networks?.find((n) => n.IPv6Addresses.length > 0)?.IPv6Addresses[0],
     IPv6Gateway: net?.ipv6Gateway?.address ?? networks?.find((n) => n.IPv6Gateway)?.IPv6Gateway,
     Annotations: pickAnnotations(view.annotations, input.annotationsToInclude),
+    Labels: view.labels ? pickAnnotations(view.labels, input.annotationsToInclude) : undefined,
     Engine: view.engine,
     LastUpdatedAt: input.now.toISOString(),
   };

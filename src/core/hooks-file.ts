@@ -17,7 +17,7 @@ export function re2Literal(text: string): string {
 export function hooksDFile(config: Config, binary: string, configPath?: string): Record<string, unknown> {
   const when =
     config.enabled === "opt-in"
-      ? { annotations: { [`^(${re2Literal(config.optInAnnotation)}|${re2Literal(SEED_OPT_IN_KEY)})$`]: "^(?i)(true|1|yes|on|enabled)$" } }
+      ? { annotations: { [`^(${re2Literal(config.optInAnnotation)}|${re2Literal(SEED_OPT_IN_KEY)})$`]: "^(?i)\\s*(true|1|yes|on|enabled)\\s*$" } }
       : { always: true };
   return {
     version: "1.0.0",

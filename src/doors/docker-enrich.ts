@@ -43,7 +43,7 @@ export async function runDockerEnrich(id: string, bundle: string, config: Config
     ...taskAndName(view),
     status: facts.running === false ? "stopped" : "running",
     pid: facts.pid,
-    engineNetworks: facts.networks ?? [],
+    engineNetworks: facts.networks,
   });
   await log("debug", "docker facts written", { ports: facts.ports?.length ?? 0, networks: facts.networks?.length ?? 0 });
 }

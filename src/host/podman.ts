@@ -31,7 +31,8 @@ export function podmanLayout(mounts: readonly { destination: string; source?: st
     roots.add(match[1]!);
     if (m.destination === "/run/.containerenv") own = match[2];
   }
-  const fromCgroup = /libpod-([0-9a-f]{64})/.exec(cgroupsPath ?? "")?.[1];
+  // cgroupfs: …/libpod-<id>; systemd: <slice>:libpod:<id>; --cgroups=split: …/libpod-payload-<id>.
+  const fromCgroup = /libpod(?:-payload)?[-:]([0-9a-f]{64})/.exec(cgroupsPath ?? "")?.[1];
   return { id: own ?? fromCgroup, roots: [...roots] };
 }
 
