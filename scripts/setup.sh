@@ -14,8 +14,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# Docker 28.5 comes from Debian sid, unpacked privately (not installed: 20.10 stays the system's).
-bash scripts/engines/debian-suite.sh sid docker.io
+# containerd 1.7.24 (CRI + NRI 0.6.1) comes from Debian trixie and IS installed: it replaces the
+# bookworm 1.6.20 that docker.io pulled in (docker.io 20.10 accepts it). Skipped when already 1.7.x.
+if ! dpkg-query -W -f='${Version}' containerd 2>/dev/null | grep -q '^1\.7\.'; then
+  deb=$(bash scripts/engines/debian-suite.sh --download-only trixie containerd)
+  echo "setup: installing $(basename "$deb")"
+  dpkg -i --force-confdef --force-confold "$deb" >/dev/null
+fi
+# Docker 28.5 and containerd 2.1.9 (CRI + NRI 0.8) come from Debian sid, unpacked privately under
+# /var/cache/oci-metadata-engines/sid/root (not installed: the system's engines stay).
+bash scripts/engines/debian-suite.sh sid docker.io containerd
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
   echo "setup: npm ci"
   npm ci --no-audit --no-fund >/dev/null
