@@ -16,6 +16,7 @@ const SCENARIOS = [
   { script: "bench:runc", file: at("./runc-hooks.bench.ts"), what: "runc run with no hooks, sh hooks and oci-metadata; each hook alone" },
   { script: "bench:startup", file: at("./cold-start.bench.ts"), what: "cold start of the binary next to /bin/true and node" },
   { script: "bench:podman", file: at("./podman-run.bench.ts"), what: "podman run --rm with and without the precreate hook" },
+  { script: "bench:docker", file: at("./docker-run.bench.ts"), what: "docker run, docker exec and time to READY through the runtime wrapper (Docker 20.10 and 28.5)" },
 ];
 const OUT = at("../docs/benchmarks.md");
 

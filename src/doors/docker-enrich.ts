@@ -35,6 +35,8 @@ export async function runDockerEnrich(id: string, bundle: string, config: Config
   if (!hostDir) return;
   const store = new MetadataStore(config.hostRoot);
   const facts = dockerFactsFromInspect(await dockerGet(config.dockerSocket, `/containers/${encodeURIComponent(id)}/json`, INSPECT_TIMEOUT_MS));
+  // A short-lived container may be gone (and cleaned up) by the time dockerd answers.
+  if (facts.running === false) return void (await log("debug", "container no longer running; nothing to write"));
   await publish({
     config,
     store,
@@ -44,6 +46,9 @@ export async function runDockerEnrich(id: string, bundle: string, config: Config
     status: facts.running === false ? "stopped" : "running",
     pid: facts.pid,
     engineNetworks: facts.networks,
+  }).catch(async (err: unknown) => {
+    if ((err as { cause?: { code?: string } }).cause?.code !== "ENOENT") throw err;
+    await log("debug", "the container's dir is already gone (removed after it exited)");
   });
   await log("debug", "docker facts written", { ports: facts.ports?.length ?? 0, networks: facts.networks?.length ?? 0 });
 }

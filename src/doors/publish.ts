@@ -30,7 +30,7 @@ export interface PublishInput {
 /** Builds and writes the file; READY only when the network could be read. */
 export async function publish(input: PublishInput): Promise<void> {
   const { config, view } = input;
-  const network = await networkOf(input.pid, input.rootfs);
+  const network = await networkOf(input.pid, input.rootfs, input.engineNetworks !== undefined);
   const shared = network && input.pid ? await sharesHostNetns(input.pid).catch(() => false) : false;
   const withMode: ContainerView = { ...view, networkMode: deriveNetworkMode(shared, network, view.networkMode) };
   const doc = buildDocument({
@@ -47,14 +47,16 @@ export async function publish(input: PublishInput): Promise<void> {
   await log("debug", "metadata written", { file: input.store.pathOf(input.slot, config.fileName), ready: doc.MetadataFileStatus === "READY" });
 }
 
-// A missing netns is not fatal: the file is written without network and without READY.
-async function networkOf(pid: number | undefined, rootfs: string | undefined): Promise<NetworkFacts | undefined> {
+// A missing netns is not fatal: the file is written without it (and without READY unless the
+// engine named the networks, in which case nothing is lost and the note is only debug).
+async function networkOf(pid: number | undefined, rootfs: string | undefined, engineKnows: boolean): Promise<NetworkFacts | undefined> {
   if (!pid) return undefined;
   try {
     return await readNetwork(pid, { rootfs });
   } catch (err) {
     if (!isOciMetadataError(err) || err.code !== "netns-missing") throw err;
-    await log("warn", `network not read, file left without READY: ${err.message}`, { code: err.code });
+    if (engineKnows) await log("debug", `netns not read, using the engine's networks: ${err.message}`, { code: err.code });
+    else await log("warn", `network not read, file left without READY: ${err.message}`, { code: err.code });
     return undefined;
   }
 }

@@ -6,7 +6,9 @@
 //    no zod, no logger.
 // The hand-over is execv: same pid, argv, stdio, fds, signals and exit status.
 // Errors follow failurePolicy and also go to the runtime's --log file in runc's format.
-import { isAbsolute } from "node:path";
+import { readFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
+import { PINNED } from "../core/container.js";
 import { parseRuntimeArgv, type RuntimeCall } from "../core/runtime-args.js";
 import { OciMetadataError } from "../core/errors.js";
 import { execProgram } from "../host/exec.js";
@@ -16,7 +18,8 @@ import { which } from "../host/which.js";
 /** Runs one runtime call; returns only when our own step failed under failurePolicy fail. */
 export async function runRuntime(argv: readonly string[]): Promise<number> {
   const call = parseRuntimeArgv(argv);
-  const wanted = call.command === "create" || call.command === "start" ? await ourStep(call) : { ok: true, runtime: undefined };
+  const ours = call.command === "create" || (call.command === "start" && preparedByUs(call));
+  const wanted = ours ? await ourStep(call) : { ok: true, runtime: undefined };
   if (!wanted.ok) return 1;
   const runtime = resolveRuntime(call.ours.runtime ?? wanted.runtime ?? process.env.OCI_METADATA_RUNTIME ?? "runc");
   return execProgram(runtime, ["runc", ...call.runtimeArgv]);
@@ -49,6 +52,16 @@ async function ourStep(call: RuntimeCall): Promise<{ ok: boolean; runtime?: stri
     runtimeLog(call.log, call.logFormat, policy === "fail" ? "error" : "warning", `oci-metadata: ${e.message}`);
     const code = await handleFailure(err, policy, `runtime ${call.command}`);
     return { ok: code === 0, runtime };
+  }
+}
+
+// `start` has work only for containers our create prepared (they carry our pinned annotation);
+// a plain substring test keeps every other start free of config, zod and JSON parsing.
+function preparedByUs(call: RuntimeCall): boolean {
+  try {
+    return readFileSync(join(call.bundle ?? process.cwd(), "config.json"), "utf8").includes(`"${PINNED.name}"`);
+  } catch {
+    return false;
   }
 }
 
