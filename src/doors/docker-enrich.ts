@@ -43,7 +43,7 @@ export async function runDockerEnrich(id: string, bundle: string, config: Config
     slot: store.slotOf(hostDir),
     view: { ...view, dockerName: facts.dockerName, image: view.image ?? facts.image, imageId: view.imageId ?? facts.imageId, ports: facts.ports, networkMode: facts.networkMode },
     ...taskAndName(view),
-    status: facts.running === false ? "stopped" : "running",
+    status: "running",
     pid: facts.pid,
     engineNetworks: facts.networks,
   }).catch(async (err: unknown) => {
