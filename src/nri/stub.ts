@@ -1,0 +1,177 @@
+// The plugin side of NRI: a plain object of optional handlers in, a connected, registered
+// and configured plugin out. The door sees pods, containers and adjustments, never a frame.
+//
+// Invariants:
+//  - createStub refuses bad options and a plugin with no event handler (mask 0 = everything).
+//  - start() (1) connects, (2) serves the plugin service at once, (3) calls RegisterPlugin
+//    (5 s) and (4) resolves only when RegisterPlugin is answered OK *and* Configure has been
+//    handled, in either order (both were seen live, protocol notes §12.3). Any failure closes
+//    the connection and rejects.
+//  - run() restarts after every loss with exponential backoff (min..max, back to min after a
+//    successful start); it resolves once stop() is called. Call start() or run(), not both.
+//  - stop() is final: it closes the live connection and wakes run() from its backoff.
+import { connect as netConnect, type Socket } from "node:net";
+import { create, toBinary } from "@bufbuild/protobuf";
+import { OciMetadataError, describeValue, wrap } from "../core/errors.js";
+import { type LogFn, type NriConnection, attachConnection } from "./connection.js";
+import { eventMask } from "./events.js";
+import type { Container, ContainerAdjustment, PodSandbox } from "./gen/nri/api_pb.js";
+import { RegisterPluginRequestSchema, Runtime } from "./gen/nri/api_pb.js";
+import { PLUGIN_SERVICE, pluginMethods } from "./plugin-service.js";
+
+/** What every handler gets besides its objects. */
+export interface CallContext { deadline: number /* epoch ms by which the reply must be sent */ }
+
+/** A plugin: each method present subscribes to its event; a missing one is answered empty. */
+export interface NriHandlers {
+  configure?(info: { config: string; runtimeName: string; runtimeVersion: string; requestTimeoutMs: number }): void | Promise<void>;
+  synchronize?(pods: PodSandbox[], containers: Container[], ctx: CallContext): void | Promise<void>;
+  createContainer?(pod: PodSandbox, container: Container, ctx: CallContext): Promise<ContainerAdjustment | undefined>;
+  stopContainer?(pod: PodSandbox, container: Container, ctx: CallContext): Promise<void>;
+  runPodSandbox?(pod: PodSandbox, ctx: CallContext): Promise<void>;
+  stopPodSandbox?(pod: PodSandbox, ctx: CallContext): Promise<void>;
+  removePodSandbox?(pod: PodSandbox, ctx: CallContext): Promise<void>;
+  postCreateContainer?(pod: PodSandbox, container: Container, ctx: CallContext): Promise<void>;
+  startContainer?(pod: PodSandbox, container: Container, ctx: CallContext): Promise<void>;
+  postStartContainer?(pod: PodSandbox, container: Container, ctx: CallContext): Promise<void>;
+  removeContainer?(pod: PodSandbox, container: Container, ctx: CallContext): Promise<void>;
+}
+
+/** Where and as whom to connect. */
+export interface StubOptions {
+  socketPath: string; // default /var/run/nri/nri.sock at the caller
+  pluginName: string;
+  pluginIdx: string; // exactly 2 digits
+  /** Structured log sink (the caller passes pino-like functions); no console output. */
+  log?: (level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
+  reconnect?: { minMs: number; maxMs: number }; // backoff for run()
+}
+
+/** A plugin's connection life cycle. */
+export interface NriStub {
+  /** Connects, registers, resolves once Configure has been handled (RegisterPlugin reply may come after Configure). */
+  start(): Promise<void>;
+  /** start() in a loop: on EOF/error waits with exponential backoff (min..max, reset after a successful start) and reconnects; resolves when stop() is called. */
+  run(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Budget for RegisterPlugin and for Configure to arrive (the runtime's own default is 5 s). */
+export const REGISTRATION_TIMEOUT_MS = 5000;
+const DEFAULT_RECONNECT = { minMs: 1000, maxMs: 30_000 };
+
+/** Builds a stub for `handlers`; throws for bad options or a plugin that handles no event. */
+export function createStub(handlers: NriHandlers, options: StubOptions): NriStub {
+  const mask = eventMask(handlers);
+  if (mask === 0) throw new OciMetadataError("usage", "creating the NRI stub: the plugin has no event handler (createContainer, stopContainer or a state-change method)");
+  const stub = new Stub(handlers, options, mask, validate(options));
+  return { start: () => stub.start(), run: () => stub.run(), stop: () => stub.stop() };
+}
+
+class Stub {
+  readonly #log: LogFn;
+  readonly #where: string;
+  #stopped = false;
+  #current: NriConnection | undefined;
+  #wake = () => {};
+
+  constructor(
+    private readonly handlers: NriHandlers,
+    private readonly options: StubOptions,
+    private readonly mask: number,
+    private readonly backoff: { minMs: number; maxMs: number },
+  ) {
+    this.#log = options.log ?? (() => {});
+    this.#where = `registering with the NRI runtime at ${options.socketPath} as ${options.pluginIdx}-${options.pluginName}`;
+  }
+
+  async start(): Promise<void> {
+    const stopped = () => new OciMetadataError("usage", `${this.#where}: the stub was stopped`);
+    if (this.#stopped) throw stopped();
+    const socket = await connectTo(this.options.socketPath); // (1)
+    if (this.#stopped) {
+      socket.destroy();
+      throw stopped();
+    }
+    let configured: (err?: unknown) => void = () => {};
+    const whenConfigured = new Promise<void>((resolve, reject) => (configured = (err) => (err === undefined ? resolve() : reject(err))));
+    const shutdown = () => setImmediate(() => conn.close(new OciMetadataError("io", "NRI connection closed: the runtime called Shutdown")));
+    const methods = pluginMethods(this.handlers, this.mask, { log: this.#log, configured, shutdown });
+    const conn: NriConnection = attachConnection(socket, { [PLUGIN_SERVICE]: methods }, this.#log); // (2)
+    this.#current = conn;
+    const request = toBinary(RegisterPluginRequestSchema, create(RegisterPluginRequestSchema, { pluginName: this.options.pluginName, pluginIdx: this.options.pluginIdx }));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([
+        Promise.all([conn.call(Runtime.typeName, "RegisterPlugin", request, REGISTRATION_TIMEOUT_MS), whenConfigured]), // (3) + (4)
+        conn.closed.then((err) => Promise.reject(err)),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new OciMetadataError("io", `no Configure within ${REGISTRATION_TIMEOUT_MS} ms`)), REGISTRATION_TIMEOUT_MS))),
+      ]);
+    } catch (err) {
+      const e = wrap(this.#where, err);
+      conn.close(e);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+    this.#log("info", "NRI: plugin registered and configured", { socket: this.options.socketPath, plugin: `${this.options.pluginIdx}-${this.options.pluginName}`, events: this.mask });
+  }
+
+  async run(): Promise<void> {
+    let delay = this.backoff.minMs;
+    while (!this.#stopped) {
+      try {
+        await this.start();
+        delay = this.backoff.minMs;
+        const lost = await this.#current!.closed;
+        if (this.#stopped) break;
+        this.#log("warn", "NRI: connection lost, reconnecting", { error: lost.message, retryInMs: delay });
+      } catch (err) {
+        if (this.#stopped) break;
+        this.#log("warn", "NRI: connecting failed, retrying", { error: OciMetadataError.from(err).message, retryInMs: delay });
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, delay);
+        this.#wake = () => (clearTimeout(t), resolve());
+      });
+      delay = Math.min(delay * 2, this.backoff.maxMs);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#wake();
+    const conn = this.#current;
+    if (!conn) return;
+    conn.close(new OciMetadataError("io", "NRI connection closed: the stub was stopped"));
+    await conn.closed;
+  }
+}
+
+// Checks the options the runtime would otherwise refuse late (or never).
+function validate(options: StubOptions): { minMs: number; maxMs: number } {
+  if (typeof options.pluginIdx !== "string" || !/^[0-9]{2}$/.test(options.pluginIdx)) {
+    throw new OciMetadataError("config-invalid", `NRI pluginIdx: expected exactly 2 digits such as "10", got ${describeValue(options.pluginIdx)}`);
+  }
+  if (typeof options.pluginName !== "string" || options.pluginName === "") {
+    throw new OciMetadataError("config-invalid", `NRI pluginName: expected a non-empty string, got ${describeValue(options.pluginName)}`);
+  }
+  const { minMs, maxMs } = options.reconnect ?? DEFAULT_RECONNECT;
+  if (!(minMs > 0 && maxMs >= minMs)) {
+    throw new OciMetadataError("config-invalid", `NRI reconnect: expected 0 < minMs <= maxMs, got ${describeValue(options.reconnect)}`);
+  }
+  return { minMs, maxMs };
+}
+
+// Connects to a unix socket; rejects with what went wrong.
+function connectTo(path: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = netConnect({ path });
+    const onError = (err: Error) => reject(new OciMetadataError("io", `connecting to ${path}: ${err.message}`, { cause: err }));
+    socket.once("error", onError);
+    socket.once("connect", () => {
+      socket.off("error", onError);
+      resolve(socket);
+    });
+  });
+}
