@@ -12,7 +12,7 @@ interface Parsed {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(["--config", "--bundle", "--id", "--engine", "--bin"]);
+const VALUE_FLAGS = new Set(["--config", "--bundle", "--id", "--engine", "--bin", "--socket", "--name", "--idx"]);
 
 /** Splits argv into command, positionals and flags (`--x v`, `--x=v`, `--bool`). */
 export function parseArgs(argv: readonly string[]): Parsed {
@@ -64,6 +64,10 @@ export async function main(argv: readonly string[], stdout: (s: string) => void)
         return await inject(parsed, config, configArg);
       case "precreate":
         return await precreate(stdin, stdout, config, configArg);
+      case "nri": {
+        const { runNriDaemon } = await import("./doors/nri-daemon.js");
+        return await runNriDaemon(config, { socket: stringFlag(flags, "--socket"), name: stringFlag(flags, "--name"), idx: stringFlag(flags, "--idx") });
+      }
       case "docker-enrich": {
         const id = stringFlag(flags, "--id");
         const bundle = stringFlag(flags, "--bundle");

@@ -19,6 +19,8 @@ Commands:
   precreate                       hooks.d precreate filter (podman): config on stdin, edited config on stdout
   runtime [--config F] [--runtime PATH] RUNC-ARGS...
                                   OCI runtime wrapper in front of runc (Docker daemon.json "runtimes")
+  nri [--socket PATH] [--name N] [--idx NN]
+                                  NRI plugin daemon for containerd >= 1.7 and CRI-O
   hook STAGE                      OCI hook: prestart|createRuntime|poststart|poststop (state on stdin)
   show ID|PATH [--json]           print what a container's metadata file says
   schema                          print the JSON Schema of the metadata file
@@ -50,6 +52,16 @@ ports, networks) once dockerd has started the container, and marks the file READ
 create and start included, then becomes the real runtime by execv: same pid, arguments, stdio,
 fds, signals and exit status. Other commands (state, kill, delete, exec) are handed over at once.
 --runtime (else config "runtime", else $OCI_METADATA_RUNTIME, else runc on PATH) names it.
+
+${COMMON}`,
+  nri: `Usage: oci-metadata nri [--socket PATH] [--name NAME] [--idx NN] [--config FILE]
+
+The NRI plugin (containerd >= 1.7 with NRI enabled, CRI-O): one daemon per node, speaking ttrpc
+over the NRI socket (default /var/run/nri/nri.sock). On CreateContainer it adds the read-only
+mount and the env var to enabled containers and writes their complete file at once (READY before
+the container starts); PostStartContainer marks it running; StopContainer, RemoveContainer and
+RemovePodSandbox clean up; Synchronize reconciles. Reconnects with backoff when the runtime
+restarts; SIGTERM stops it cleanly.
 
 ${COMMON}`,
   precreate: `Usage: oci-metadata precreate [--config FILE]   (OCI config JSON on stdin)

@@ -55,6 +55,15 @@ export const configSchema = z.strictObject({
   runtime: z._default(z.string().check(z.minLength(1)), "runc"),
   /** The Docker Engine API socket the runtime wrapper asks for Docker-level facts. */
   dockerSocket: z._default(absolutePosix, "/var/run/docker.sock"),
+  /** The NRI plugin daemon (containerd ≥ 1.7, CRI-O). */
+  nri: z.prefault(
+    z.strictObject({
+      socket: z._default(absolutePosix, "/var/run/nri/nri.sock"),
+      pluginName: z._default(z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/, "must be a plain name")), "oci-metadata"),
+      pluginIdx: z._default(z.string().check(z.regex(/^[0-9]{2}$/, "must be exactly two digits")), "50"),
+    }),
+    {},
+  ),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -110,6 +119,9 @@ const ENV_KEYS: Record<string, { path: string[]; kind: "string" | "list" }> = {
   OCI_METADATA_LOG_FILE: { path: ["log", "file"], kind: "string" },
   OCI_METADATA_RUNTIME: { path: ["runtime"], kind: "string" },
   OCI_METADATA_DOCKER_SOCKET: { path: ["dockerSocket"], kind: "string" },
+  OCI_METADATA_NRI_SOCKET: { path: ["nri", "socket"], kind: "string" },
+  OCI_METADATA_NRI_PLUGIN_NAME: { path: ["nri", "pluginName"], kind: "string" },
+  OCI_METADATA_NRI_PLUGIN_IDX: { path: ["nri", "pluginIdx"], kind: "string" },
 };
 
 /** The env var names that override config keys. */

@@ -34,6 +34,8 @@ export interface ContainerView {
   networkMode?: string;
   ports?: PortMapping[];
   annotations: Record<string, string>;
+  /** Engine labels (Kubernetes pod labels), for the allow-listed `Labels` key. */
+  labels?: Record<string, string>;
   mounts: MountView[];
   env: string[];
   platform: Platform;

@@ -117,12 +117,14 @@ export class MetadataStore {
 
   /** Slots whose file names this container id (poststop fallback when config.json is gone). */
   async findByContainerId(file: string, id: string): Promise<Slot[]> {
-    const found: Slot[] = [];
-    for (const slot of await this.list()) {
-      const text = await readFile(this.pathOf(slot, file), "utf8").catch(() => "");
-      if (text.includes(JSON.stringify(id)) && containerIdOf(text) === id) found.push(slot);
-    }
-    return found;
+    return (await this.readAll(file)).filter((e) => e.text.includes(JSON.stringify(id)) && containerIdOf(e.text) === id).map((e) => e.slot);
+  }
+
+  /** Every slot with its file's text ("" when the file is missing or unreadable). */
+  async readAll(file: string): Promise<{ slot: Slot; text: string }[]> {
+    const out: { slot: Slot; text: string }[] = [];
+    for (const slot of await this.list()) out.push({ slot, text: await readFile(this.pathOf(slot, file), "utf8").catch(() => "") });
+    return out;
   }
 
   /** Path of a slot's dir (no I/O). */

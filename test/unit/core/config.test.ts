@@ -47,6 +47,10 @@ describe("defaultConfig", () => {
     ["log-level", "log.level", "info"],
     ["log-file", "log.file", undefined],
     ["runtime", "runtime", "runc"],
+    ["docker-socket", "dockerSocket", "/var/run/docker.sock"],
+    ["nri-socket", "nri.socket", "/var/run/nri/nri.sock"],
+    ["nri-plugin-name", "nri.pluginName", "oci-metadata"],
+    ["nri-plugin-idx", "nri.pluginIdx", "50"],
   ];
   for (const [name, path, expected] of cases) {
     it(`defaults ${path} [${name}]`, () => assert.deepEqual(at(defaultConfig(), path), expected));
@@ -54,8 +58,8 @@ describe("defaultConfig", () => {
 
   it("has no keys beyond the documented ones", () => {
     assert.deepEqual(Object.keys(defaultConfig()).sort(), [
-      "annotationsToInclude", "containerRoot", "enabled", "envName", "failurePolicy", "fileName",
-      "hostRoot", "identity", "log", "optInAnnotation", "runtime", "stages", "windows",
+      "annotationsToInclude", "containerRoot", "dockerSocket", "enabled", "envName", "failurePolicy", "fileName",
+      "hostRoot", "identity", "log", "nri", "optInAnnotation", "runtime", "stages", "windows",
     ]);
   });
 
@@ -201,6 +205,10 @@ describe("env overrides", () => {
     ["OCI_METADATA_LOG_LEVEL", "debug", "log.level", "debug"],
     ["OCI_METADATA_LOG_FILE", "/var/log/om.log", "log.file", "/var/log/om.log"],
     ["OCI_METADATA_RUNTIME", "crun", "runtime", "crun"],
+    ["OCI_METADATA_DOCKER_SOCKET", "/run/dk.sock", "dockerSocket", "/run/dk.sock"],
+    ["OCI_METADATA_NRI_SOCKET", "/run/nri/x.sock", "nri.socket", "/run/nri/x.sock"],
+    ["OCI_METADATA_NRI_PLUGIN_NAME", "meta", "nri.pluginName", "meta"],
+    ["OCI_METADATA_NRI_PLUGIN_IDX", "10", "nri.pluginIdx", "10"],
   ];
   for (const [name, value, path, expected] of cases) {
     it(`${name} sets ${path}`, () => assert.deepEqual(at(loadConfig(undefined, { [name]: value }), path), expected));

@@ -1,0 +1,64 @@
+// Reconciliation after Synchronize (NRI): the runtime's list of pods and containers is the
+// truth. (1) A listed container with our mount whose file is missing or not READY gets it
+// written (its dir must still exist: a new dir would not reach the running container's bind
+// mount). (2) A dir whose file was written by this engine for a container that is no longer
+// listed is removed — pods that vanished while the runtime restarted never send events
+// (nri-protocol §12.8). Dirs of other engines (podman, Docker, runc) are never touched.
+import { existsSync } from "node:fs";
+import type { Config } from "../core/config.js";
+import { type CriContainer, type CriPod, viewFromCri } from "../core/cri-view.js";
+import { ownMetadataDir } from "../core/locate.js";
+import { taskAndName } from "../core/plan.js";
+import { log } from "../host/log.js";
+import type { MetadataStore } from "../host/store.js";
+import { podNetwork } from "./nri-adjust.js";
+import { publish } from "./publish.js";
+
+export interface ReconcileContext {
+  config: Config;
+  store: MetadataStore;
+  engine: string;
+}
+
+/** Brings the store in line with the runtime's pods and containers. */
+export async function reconcile(pods: CriPod[], containers: CriContainer[], ctx: ReconcileContext): Promise<void> {
+  const byId = new Map(pods.map((p) => [p.id, p]));
+  const files = await ctx.store.readAll(ctx.config.fileName);
+  const texts = new Map(files.map((f) => [`${f.slot.task}/${f.slot.name}`, f.text]));
+  let written = 0;
+  for (const ctr of containers) {
+    const pod = byId.get(ctr.podSandboxId);
+    if (pod && (await repair(pod, ctr, texts, ctx))) written++;
+  }
+  const live = new Set(containers.map((c) => c.id));
+  let removed = 0;
+  for (const { slot, text } of files) {
+    const doc = parse(text);
+    if (doc?.Engine !== ctx.engine || typeof doc.ContainerID !== "string" || live.has(doc.ContainerID)) continue;
+    await ctx.store.remove(slot);
+    removed++;
+  }
+  await log("info", "reconciled with the runtime", { pods: pods.length, containers: containers.length, written, removed });
+}
+
+// Writes the file of a listed container that has our mount but no READY file.
+async function repair(pod: CriPod, ctr: CriContainer, texts: Map<string, string>, ctx: ReconcileContext): Promise<boolean> {
+  const view = viewFromCri(pod, ctr, ctx.engine);
+  const hostDir = ownMetadataDir(view, ctx.config);
+  if (!hostDir || !existsSync(hostDir)) return false;
+  const slot = ctx.store.slotOf(hostDir);
+  const current = parse(texts.get(`${slot.task}/${slot.name}`) ?? "");
+  if (current?.MetadataFileStatus === "READY") return false;
+  const net = await podNetwork(pod, ctr.pid);
+  await publish({ config: ctx.config, store: ctx.store, slot, view, ...taskAndName(view), status: ctr.pid ? "running" : "created", pid: net.pid, engineNetworks: net.engineNetworks });
+  return true;
+}
+
+function parse(text: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === "object" && v !== null ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
