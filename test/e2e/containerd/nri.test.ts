@@ -5,7 +5,7 @@
 // stop/remove leaves no dir behind.
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { requireBinary } from "../lib/binary.js";
@@ -43,19 +43,32 @@ for (const { version, n } of VERSIONS) {
       throw new Error(`plugin never logged ${what}: ${JSON.stringify(logLines().slice(-5))}`);
     }
 
+    async function startPlugin(): Promise<void> {
+      const config = join(cd.dir, "oci-metadata.json");
+      writeFileSync(config, JSON.stringify({ hostRoot, annotationsToInclude: ["team"], log: { file: logFile, level: "debug" } }));
+      const mark = logLines().length;
+      plugin = spawn(requireBinary(), ["nri", "--config", config, "--socket", cd.nriSocket], { stdio: "ignore" });
+      await waitForLog((l) => l.msg === "reconciled with the runtime", "Configure and Synchronize", mark);
+    }
+
+    async function stopPlugin(): Promise<void> {
+      const p = plugin;
+      plugin = undefined;
+      if (!p || p.exitCode !== null) return;
+      const gone = new Promise((r) => p.once("exit", r));
+      p.kill("SIGTERM");
+      await gone;
+    }
+
     before(async () => {
-      const bin = requireBinary();
       cd = await createContainerd(version, n);
       hostRoot = join(cd.dir, "meta", "root");
       logFile = join(cd.dir, "oci-metadata.log");
-      const config = join(cd.dir, "oci-metadata.json");
-      writeFileSync(config, JSON.stringify({ hostRoot, annotationsToInclude: ["team"], log: { file: logFile, level: "debug" } }));
-      plugin = spawn(bin, ["nri", "--config", config, "--socket", cd.nriSocket], { stdio: "ignore" });
-      await waitForLog((l) => l.msg === "configured by the runtime", "Configure");
+      await startPlugin();
     });
 
     after(async () => {
-      plugin?.kill("SIGTERM");
+      await stopPlugin();
       await cd?.destroy();
     });
 
@@ -131,6 +144,29 @@ for (const { version, n } of VERSIONS) {
       await cd.stopAndRemove(id);
       await cd.removePod(podId);
       await cd.removePod(next);
+      await waitForDirsGone();
+    });
+
+    it(`containerd ${version} Synchronize [reconciles: a missing file is written again, the dir of a container removed while the plugin was down is removed]`, async () => {
+      const podId = await cd.runPod("sync", { annotations: ON });
+      const keep = await cd.createContainer(podId, undefined, { name: "keep", command: ["sleep", "3600"] });
+      await cd.startContainer(keep);
+      const gone = await cd.createContainer(podId, undefined, { name: "gone", command: ["sleep", "3600"] });
+      await cd.startContainer(gone);
+      const taskDir = join(hostRoot, readdirSync(hostRoot)[0]!);
+      const keepFile = join(taskDir, "keep", "ecs-container-metadata.json");
+      await stopPlugin();
+      rmSync(keepFile);
+      await cd.stopAndRemove(gone); // no plugin: no StopContainer/RemoveContainer event reaches us
+      assert.ok(existsSync(join(taskDir, "gone")), "the dir outlives its container while the plugin is down");
+      await startPlugin();
+      assert.equal(existsSync(join(taskDir, "gone")), false, "removed by reconciliation");
+      const doc = JSON.parse(readFileSync(keepFile, "utf8"));
+      assert.equal(doc.MetadataFileStatus, "READY", "written again by reconciliation");
+      assert.equal(doc.ContainerID, keep);
+      assert.equal(doc.Status, "running");
+      await cd.stopAndRemove(keep);
+      await cd.removePod(podId);
       await waitForDirsGone();
     });
 
