@@ -3,27 +3,24 @@
 //  - everything lives at <root>/<task>/<container>/<file>; task, container and file are
 //    checked segments (names.ts pattern), so no path leaves the root;
 //  - no symlink is followed below the root: every level is lstat-ed, files open O_NOFOLLOW;
-//  - dirs are 0755, files 0644, whatever the umask;
-//  - a write is atomic for readers: (1) temp file `.tmp-*` in the same dir (a reserved prefix
-//    that safe segments cannot start with), (2) write, (3) fsync, (4) rename over the target,
-//    (5) fsync the dir; a failed step removes its temp file;
-//  - no locking: writers of one container are the hooks of that container, which the runtime
-//    runs one after another; two writers racing each leave a whole file (last rename wins).
-import { constants } from "node:fs";
-import { type FileHandle, chmod, lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, unlink } from "node:fs/promises";
+//  - dirs are 0755, files 0644, whatever the umask; writes are atomic (files.ts);
+//  - a container dir is claimed by creating it (mkdir is atomic): two containers that chose
+//    the same task and name never share it;
+//  - no locking between writers of one container (hooks, the Docker enricher, NRI events):
+//    each write leaves a whole file and the last rename wins; a write never re-creates a
+//    removed dir, so cleanup wins over a late writer.
+import { chmod, mkdir, readdir, realpath, rm, rmdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { OciMetadataError, wrap } from "../core/errors.js";
 import { isSafeSegment } from "../core/names.js";
 import { relativeSegments } from "../core/paths.js";
+import { DIR_MODE, readSmallFile, refuseSymlink, writeAtomic } from "./files.js";
 
 /** A container's place in the store. */
 export interface Slot {
   task: string;
   name: string;
 }
-
-const DIR_MODE = 0o755;
-const FILE_MODE = 0o644;
 
 /** Store rooted at an absolute host path. */
 export class MetadataStore {
@@ -40,52 +37,27 @@ export class MetadataStore {
 
   /** Creates <root>/<task>/<name> (and the root) with mode 0755; returns its path. */
   async ensureDir(slot: Slot): Promise<string> {
-    checkSlot(slot);
-    const root = await this.ensureRoot();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await ensurePlainDir(join(root, slot.task));
-        return await ensurePlainDir(join(root, slot.task, slot.name));
-      } catch (err) {
-        // A concurrent cleanup may remove an empty task dir between our two mkdirs.
-        if ((err as { code?: string }).code === "ENOENT" && attempt < 2) continue;
-        throw wrap(`creating the metadata dir for ${slot.task}/${slot.name} under ${this.root}`, err);
-      }
-    }
+    return (await this.makeDir(slot)).dir;
   }
 
-  /** Creates the slot's dir and tells whether it is free for container `id`: false when its
-   * file already names another container (two workloads chose the same task and name). */
+  /** Claims the slot for container `id`: true when this call created its dir, or the dir's
+   * file already names `id` (a repeated prepare); false when another container holds it. */
   async claim(slot: Slot, file: string, id: string): Promise<boolean> {
-    const dir = await this.ensureDir(slot);
-    const text = await readFile(join(dir, file), "utf8").catch(() => "");
-    const owner = containerIdOf(text);
-    return typeof owner !== "string" || owner === "" || owner === id;
+    const { dir, created } = await this.makeDir(slot);
+    return created || containerIdOf(await readSmallFile(join(dir, file))) === id;
   }
 
-  /** Atomically replaces <slot>/<file> with data (see the numbered steps in the header). */
+  /** Atomically replaces <slot>/<file> with data; the slot's dir must exist. */
   async write(slot: Slot, file: string, data: string): Promise<void> {
     if (!isSafeSegment(file)) throw new OciMetadataError("path-escape", `writing ${JSON.stringify(file)}: not a plain file name`);
-    let temp: string | undefined;
-    let dir = this.pathOf(slot);
+    const dir = this.pathOf(slot);
     try {
-      dir = await this.existingDir(slot);
-      const { handle, name } = await createTemp(dir, file); // (1)
-      temp = name; // from here on the temp file is ours to remove
-      try {
-        await handle.writeFile(data); // (2)
-        await handle.chmod(FILE_MODE);
-        await handle.sync(); // (3)
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, join(dir, file)); // (4)
-      temp = undefined;
-      await syncDir(dir); // (5)
+      await refuseSymlink(join(this.root, slot.task));
+      await refuseSymlink(dir);
     } catch (err) {
-      if (temp) await unlink(temp).catch(() => undefined);
       throw wrap(`writing ${join(dir, file)}`, err);
     }
+    await writeAtomic(dir, file, data);
   }
 
   /** Removes <slot> with its files, then the task dir if that left it empty. */
@@ -115,16 +87,21 @@ export class MetadataStore {
     return out;
   }
 
+  /** Every slot with its file's text ("" when the file is missing or not a plain file). */
+  async readAll(file: string): Promise<{ slot: Slot; text: string }[]> {
+    const out: { slot: Slot; text: string }[] = [];
+    for (const slot of await this.list()) out.push({ slot, text: await readSmallFile(this.pathOf(slot, file)) });
+    return out;
+  }
+
+  /** The text of a slot's file ("" when missing). */
+  async read(slot: Slot, file: string): Promise<string> {
+    return readSmallFile(this.pathOf(slot, file));
+  }
+
   /** Slots whose file names this container id (poststop fallback when config.json is gone). */
   async findByContainerId(file: string, id: string): Promise<Slot[]> {
     return (await this.readAll(file)).filter((e) => e.text.includes(JSON.stringify(id)) && containerIdOf(e.text) === id).map((e) => e.slot);
-  }
-
-  /** Every slot with its file's text ("" when the file is missing or unreadable). */
-  async readAll(file: string): Promise<{ slot: Slot; text: string }[]> {
-    const out: { slot: Slot; text: string }[] = [];
-    for (const slot of await this.list()) out.push({ slot, text: await readFile(this.pathOf(slot, file), "utf8").catch(() => "") });
-    return out;
   }
 
   /** Path of a slot's dir (no I/O). */
@@ -133,13 +110,21 @@ export class MetadataStore {
     return file ? join(this.root, slot.task, slot.name, file) : join(this.root, slot.task, slot.name);
   }
 
-  // The slot's dir must already exist as a real directory.
-  private async existingDir(slot: Slot): Promise<string> {
+  // mkdir root (-p), task and name dirs; `created` says whether the name dir is new.
+  private async makeDir(slot: Slot): Promise<{ dir: string; created: boolean }> {
     checkSlot(slot);
-    const dir = join(this.root, slot.task, slot.name);
-    await refuseSymlink(join(this.root, slot.task));
-    await refuseSymlink(dir);
-    return dir;
+    const root = await this.ensureRoot();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await plainDir(join(root, slot.task));
+        const dir = join(root, slot.task, slot.name);
+        return { dir, created: await plainDir(dir) };
+      } catch (err) {
+        // A concurrent cleanup may remove an empty task dir between our two mkdirs.
+        if ((err as { code?: string }).code === "ENOENT" && attempt < 2) continue;
+        throw wrap(`creating the metadata dir for ${slot.task}/${slot.name} under ${this.root}`, err);
+      }
+    }
   }
 
   // The root may itself be reached through symlinks (an admin's choice); below it, none.
@@ -155,52 +140,25 @@ export class MetadataStore {
   }
 }
 
-// Temp names are unique per process (pid + counter); O_EXCL settles any clash with a stale
-// file or another pid namespace by trying the next name. (node:crypto would cost the hook
-// ~4 ms of start-up in the Bun binary.)
-let tempCounter = 0;
-async function createTemp(dir: string, file: string): Promise<{ handle: FileHandle; name: string }> {
-  for (let attempt = 0; ; attempt++) {
-    const name = join(dir, `.tmp-${file}-${process.pid}-${Date.now().toString(36)}-${tempCounter++}`);
-    try {
-      return { handle: await open(name, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, FILE_MODE), name };
-    } catch (err) {
-      if ((err as { code?: string }).code !== "EEXIST" || attempt >= 8) throw err;
-    }
-  }
-}
-
 function checkSlot(slot: Slot): void {
   if (!isSafeSegment(slot.task) || !isSafeSegment(slot.name)) {
     throw new OciMetadataError("path-escape", `using slot ${JSON.stringify(slot)}: not safe path segments`);
   }
 }
 
-// mkdir that accepts an existing real dir and refuses a symlink or a file in its place.
-async function ensurePlainDir(path: string): Promise<string> {
+// mkdir that accepts an existing real dir and refuses a symlink or a file in its place;
+// returns whether it created the dir.
+async function plainDir(path: string): Promise<boolean> {
+  let created = true;
   try {
     await mkdir(path, { mode: DIR_MODE });
     await chmod(path, DIR_MODE);
   } catch (err) {
     if ((err as { code?: string }).code !== "EEXIST") throw err;
+    created = false;
   }
   await refuseSymlink(path);
-  return path;
-}
-
-async function refuseSymlink(path: string): Promise<void> {
-  const st = await lstat(path);
-  if (st.isSymbolicLink()) throw new OciMetadataError("symlink-refused", `using ${path}: is a symlink, refusing to follow it`);
-  if (!st.isDirectory()) throw new OciMetadataError("path-escape", `using ${path}: is not a directory`);
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  return created;
 }
 
 function containerIdOf(text: string): unknown {
