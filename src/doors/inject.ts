@@ -7,21 +7,22 @@ import { viewFromSpec } from "../core/container.js";
 import type { HookCommand } from "../core/spec.js";
 import { bindLog } from "../host/log.js";
 import { readSpec, writeSpec } from "../host/oci.js";
-import { prepareContainer } from "./prepare.js";
+import { prepareContainer, releaseSlot } from "./prepare.js";
 
 export interface InjectArgs {
   bundle: string;
   id?: string;
-  engine?: string;
 }
 
 /** Edits the bundle for one container; a skip leaves config.json untouched. */
-export async function runInject(args: InjectArgs, config: Config, hook: HookCommand): Promise<"injected" | "skipped"> {
+export async function runInject(args: InjectArgs, config: Config, hook: HookCommand): Promise<void> {
   const spec = await readSpec(args.bundle);
   const id = args.id ?? basename(args.bundle);
   bindLog({ container: id });
-  const plan = await prepareContainer(spec, viewFromSpec(spec, id, args.engine ?? "runc"), config, hook);
-  if (plan.kind === "skip") return "skipped";
-  await writeSpec(args.bundle, spec);
-  return "injected";
+  const plan = await prepareContainer(spec, viewFromSpec(spec, id, "runc"), config, hook);
+  if (plan.kind === "skip") return;
+  await writeSpec(args.bundle, spec).catch(async (err: unknown) => {
+    await releaseSlot(plan, config);
+    throw err;
+  });
 }

@@ -14,10 +14,10 @@ import { addBindMount, applyEdits, type HookCommand, type JsonObject } from "../
 import { dockerLayout, readDockerDisk, resolveContainerRefs } from "../host/docker-disk.js";
 import { readSpec, writeSpec } from "../host/oci.js";
 import { MetadataStore } from "../host/store.js";
-import { prepareContainer } from "./prepare.js";
+import { prepareContainer, releaseSlot } from "./prepare.js";
 
-/** Edits <bundle>/config.json for one container; returns its engine ("docker" or "oci"). */
-export async function runtimeCreate(bundle: string, id: string, config: Config, hook: HookCommand): Promise<string> {
+/** Edits <bundle>/config.json for one container. */
+export async function runtimeCreate(bundle: string, id: string, config: Config, hook: HookCommand): Promise<void> {
   const spec = await readSpec(bundle);
   const view = await wrappedView(spec, id);
   const siblings = config.enabled === "never" ? [] : await siblingMounts(view, config);
@@ -26,8 +26,11 @@ export async function runtimeCreate(bundle: string, id: string, config: Config, 
   const stages = view.engine === "docker" ? config.stages.filter((s) => s === "poststop" || s === "poststart") : config.stages;
   const withHook = { ...hook, extraArgs: ["--engine", view.engine, ...(hook.extraArgs ?? [])] };
   const plan = await prepareContainer(spec, { ...view, mounts: [...view.mounts, ...siblings] }, { ...config, stages }, withHook);
-  if (plan.kind === "inject" || siblings.length > 0) await writeSpec(bundle, spec);
-  return view.engine;
+  if (plan.kind === "skip" && siblings.length === 0) return;
+  await writeSpec(bundle, spec).catch(async (err: unknown) => {
+    await releaseSlot(plan, config);
+    throw err;
+  });
 }
 
 // The OCI view, plus what config.v2.json/hostconfig.json say under Docker.
