@@ -1,14 +1,18 @@
 // Reconciliation after Synchronize (NRI): the runtime's list of pods and containers is the
 // truth. (1) A listed container with our mount whose file is missing or not READY gets it
-// written (its dir must still exist: a new dir would not reach the running container's bind
+// written — when the dir is the one its plan names (a pod cannot point us at another
+// container's dir) and still exists (a new dir would not reach the running container's bind
 // mount). (2) A dir whose file was written by this engine for a container that is no longer
 // listed is removed — pods that vanished while the runtime restarted never send events
-// (nri-protocol §12.8). Dirs of other engines (podman, Docker, runc) are never touched.
+// (nri-protocol §12.8) — unless the container was created after the Synchronize began (the
+// runtime releases held-back creations right after our reply). Dirs of other engines
+// (podman, Docker, runc) are never touched.
 import { existsSync } from "node:fs";
 import type { Config } from "../core/config.js";
 import { type CriContainer, type CriPod, viewFromCri } from "../core/cri-view.js";
 import { ownMetadataDir } from "../core/locate.js";
-import { taskAndName } from "../core/plan.js";
+import { planContainer, taskAndName } from "../core/plan.js";
+import type { ContainerView } from "../core/container.js";
 import { log } from "../host/log.js";
 import type { MetadataStore } from "../host/store.js";
 import { podNetwork } from "./nri-adjust.js";
@@ -18,6 +22,8 @@ export interface ReconcileContext {
   config: Config;
   store: MetadataStore;
   engine: string;
+  /** Containers created since the Synchronize began. */
+  spare: ReadonlySet<string>;
 }
 
 /** Brings the store in line with the runtime's pods and containers. */
@@ -34,7 +40,9 @@ export async function reconcile(pods: CriPod[], containers: CriContainer[], ctx:
   let removed = 0;
   for (const { slot, text } of files) {
     const doc = parse(text);
-    if (doc?.Engine !== ctx.engine || typeof doc.ContainerID !== "string" || live.has(doc.ContainerID)) continue;
+    if (doc?.Engine !== ctx.engine || typeof doc.ContainerID !== "string" || live.has(doc.ContainerID) || ctx.spare.has(doc.ContainerID)) continue;
+    // Read again: a creation may have claimed and written this dir meanwhile.
+    if (parse(await ctx.store.read(slot, ctx.config.fileName))?.ContainerID !== doc.ContainerID || ctx.spare.has(doc.ContainerID)) continue;
     await ctx.store.remove(slot);
     removed++;
   }
@@ -45,13 +53,18 @@ export async function reconcile(pods: CriPod[], containers: CriContainer[], ctx:
 async function repair(pod: CriPod, ctr: CriContainer, texts: Map<string, string>, ctx: ReconcileContext): Promise<boolean> {
   const view = viewFromCri(pod, ctr, ctx.engine);
   const hostDir = ownMetadataDir(view, ctx.config);
-  if (!hostDir || !existsSync(hostDir)) return false;
+  if (!hostDir || !existsSync(hostDir) || !plannedFor(view, hostDir, ctx.config)) return false;
   const slot = ctx.store.slotOf(hostDir);
   const current = parse(texts.get(`${slot.task}/${slot.name}`) ?? "");
-  if (current?.MetadataFileStatus === "READY") return false;
+  if (current?.MetadataFileStatus === "READY" || (current && current.ContainerID !== ctr.id)) return false;
   const net = await podNetwork(pod, ctr.pid);
   await publish({ config: ctx.config, store: ctx.store, slot, view, ...taskAndName(view), status: ctr.pid ? "running" : "created", pid: net.pid, engineNetworks: net.engineNetworks });
   return true;
+}
+
+// The dir is the one this container's plan names (or its same-name fallback).
+function plannedFor(view: ContainerView, hostDir: string, config: Config): boolean {
+  return [planContainer(view, config), planContainer(view, config, { nameTaken: true })].some((p) => p.kind === "inject" && p.hostDir === hostDir);
 }
 
 function parse(text: string): Record<string, unknown> | undefined {

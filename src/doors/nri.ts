@@ -6,110 +6,144 @@
 //    before the container starts;
 //  - PostStartContainer: Status running;
 //  - StopContainer / RemoveContainer / RemovePodSandbox: cleanup;
-//  - Synchronize: answered at once; reconciliation (write missing files, remove dirs of
-//    containers that no longer exist — pods that vanished across a runtime restart send no
-//    events) runs after the reply.
-// Under failurePolicy ignore an error or a slow step answers with no adjustment well inside
-// the runtime's request timeout: metadata never blocks a container.
+//  - Synchronize: answered at once; reconciliation (nri-reconcile.ts) runs after the reply.
+// A dir is touched only when its file names the container at hand (a pod could mount another
+// container's dir and set our env var). Under failurePolicy ignore an error or a slow step
+// answers with no adjustment well inside the runtime's request timeout; work that finishes
+// after that answer removes what it wrote (that container has no mount).
 import type { Config } from "../core/config.js";
-import { type CriContainer, type CriPod, podTask, viewFromCri } from "../core/cri-view.js";
+import { type CriContainer, type CriPod, viewFromCri } from "../core/cri-view.js";
 import { OciMetadataError } from "../core/errors.js";
 import { ownMetadataDir } from "../core/locate.js";
-import { type Inject, planContainer, taskAndName } from "../core/plan.js";
+import { safeSegment } from "../core/names.js";
+import { taskAndName } from "../core/plan.js";
 import type { ContainerAdjustment, NriHandlers } from "../nri/index.js";
 import { log } from "../host/log.js";
-import { MetadataStore } from "../host/store.js";
-import { safeSegment } from "../core/names.js";
-import { publish } from "./publish.js";
-import { reconcile } from "./nri-reconcile.js";
+import { MetadataStore, type Slot } from "../host/store.js";
 import { adjustmentFor, podNetwork } from "./nri-adjust.js";
+import { reconcile } from "./nri-reconcile.js";
+import { claimSlot, slotOf } from "./prepare.js";
+import { publish } from "./publish.js";
 
 /** Time kept back from the runtime's deadline for encoding and sending the reply. */
 const REPLY_MARGIN_MS = 400;
 
+/** What the plugin remembers between events (rebuilt by Synchronize after a restart). */
+interface PluginState {
+  config: Config;
+  store: MetadataStore;
+  engine: string;
+  /** Slots written per pod sandbox id, for RemovePodSandbox. */
+  podSlots: Map<string, Map<string, Slot>>;
+  /** Containers created since the last Synchronize began (reconciliation must spare them). */
+  createdSinceSync: Set<string>;
+}
+
 /** The handlers of the plugin, over one config and store. */
 export function nriHandlers(config: Config): NriHandlers {
-  const store = new MetadataStore(config.hostRoot);
-  let engine = "containerd";
+  const s: PluginState = { config, store: new MetadataStore(config.hostRoot), engine: "containerd", podSlots: new Map(), createdSinceSync: new Set() };
   return {
     configure(info) {
-      engine = safeSegment(info.runtimeName || "containerd");
+      s.engine = safeSegment(info.runtimeName || "containerd");
       void log("info", "configured by the runtime", { runtime: info.runtimeName, version: info.runtimeVersion, requestTimeoutMs: info.requestTimeoutMs });
     },
     synchronize(pods, containers) {
       // Reply first (one deadline covers every chunk); reconcile right after.
-      setImmediate(() => void reconcile(pods, containers, { config, store, engine }).catch((err) => log("error", `reconciling after Synchronize failed: ${OciMetadataError.from(err).message}`)));
+      s.createdSinceSync.clear();
+      const ctx = { config, store: s.store, engine: s.engine, spare: s.createdSinceSync };
+      setImmediate(() => void reconcile(pods, containers, ctx).catch((err) => log("error", `reconciling after Synchronize failed: ${OciMetadataError.from(err).message}`)));
     },
     async createContainer(pod, ctr, ctx) {
-      const work = createOne(pod, ctr, config, store, engine);
-      return guarded(work, ctx.deadline - REPLY_MARGIN_MS, config, `CreateContainer ${ctr.id}`);
+      s.createdSinceSync.add(ctr.id);
+      const late = { passed: false };
+      const work = createOne(pod, ctr, s, late);
+      return guarded(work, late, ctx.deadline - REPLY_MARGIN_MS, config, `CreateContainer ${ctr.id}`);
     },
     async postStartContainer(pod, ctr) {
-      await quietly(`PostStartContainer ${ctr.id}`, () => rewrite(pod, ctr, config, store, engine, "running"));
+      await quietly(`PostStartContainer ${ctr.id}`, () => rewrite(pod, ctr, s));
     },
     async stopContainer(_pod, ctr) {
-      await quietly(`StopContainer ${ctr.id}`, () => removeOne(ctr, config, store, engine));
+      await quietly(`StopContainer ${ctr.id}`, () => removeOne(ctr, s));
     },
     async removeContainer(_pod, ctr) {
-      await quietly(`RemoveContainer ${ctr.id}`, () => removeOne(ctr, config, store, engine));
+      await quietly(`RemoveContainer ${ctr.id}`, () => removeOne(ctr, s));
     },
     async removePodSandbox(pod) {
-      await quietly(`RemovePodSandbox ${pod.id}`, () => removePod(pod, store));
+      await quietly(`RemovePodSandbox ${pod.id}`, () => removePod(pod, s));
     },
   };
 }
 
 // Plans the container, claims and writes its file, returns the adjustment (or none).
-async function createOne(pod: CriPod, ctr: CriContainer, config: Config, store: MetadataStore, engine: string): Promise<ContainerAdjustment | undefined> {
-  const view = viewFromCri(pod, ctr, engine);
-  let plan = planContainer(view, config);
-  if (plan.kind === "skip") {
-    await log(plan.code === "not-opted-in" || plan.code === "disabled" ? "debug" : "info", `skipped: ${plan.reason}`, { container: ctr.id, reason: plan.code });
+async function createOne(pod: CriPod, ctr: CriContainer, s: PluginState, late: { passed: boolean }): Promise<ContainerAdjustment | undefined> {
+  const view = viewFromCri(pod, ctr, s.engine);
+  const plan = await claimSlot(view, s.config, s.store);
+  if (plan.kind === "skip") return undefined;
+  const slot = slotOf(plan);
+  const net = await podNetwork(pod, undefined);
+  await publish({ config: s.config, store: s.store, slot, view, task: plan.task, name: plan.name, status: "created", pid: net.pid, engineNetworks: net.engineNetworks });
+  if (late.passed) {
+    // The runtime already got "no adjustment": this container will have no mount.
+    await s.store.remove(slot);
     return undefined;
   }
-  if (!(await store.claim(slotOf(plan), config.fileName, ctr.id))) {
-    plan = planContainer(view, config, { nameTaken: true }) as Inject;
-    await store.ensureDir(slotOf(plan));
-  }
-  const net = await podNetwork(pod);
-  await publish({ config, store, slot: slotOf(plan), view, task: plan.task, name: plan.name, status: "created", pid: net.pid, engineNetworks: net.engineNetworks });
+  const slots = s.podSlots.get(pod.id) ?? new Map<string, Slot>();
+  s.podSlots.set(pod.id, slots.set(ctr.id, slot));
   return adjustmentFor(plan);
 }
 
-// Rewrites a container's file (status, fresh network) if it has our mount.
-async function rewrite(pod: CriPod, ctr: CriContainer, config: Config, store: MetadataStore, engine: string, status: "created" | "running"): Promise<void> {
-  const view = viewFromCri(pod, ctr, engine);
-  const hostDir = ownMetadataDir(view, config);
-  if (!hostDir) return;
-  const net = await podNetwork(pod, ctr.pid);
-  await publish({ config, store, slot: store.slotOf(hostDir), view, ...taskAndName(view), status, pid: net.pid, engineNetworks: net.engineNetworks });
-}
-
-async function removeOne(ctr: CriContainer, config: Config, store: MetadataStore, engine: string): Promise<void> {
+// The container's own slot, only when its file names this container.
+async function ownedSlot(ctr: CriContainer, s: PluginState): Promise<Slot | undefined> {
+  if (!ctr.env.some((e) => e.startsWith(`${s.config.envName}=`))) return undefined;
   const noPod: CriPod = { id: "", name: "", uid: "", namespace: "", labels: {}, annotations: {}, pid: 0 };
-  const hostDir = ownMetadataDir(viewFromCri(noPod, ctr, engine), config);
-  const slots = hostDir ? [store.slotOf(hostDir)] : await store.findByContainerId(config.fileName, ctr.id);
-  for (const slot of slots) await store.remove(slot);
+  const hostDir = ownMetadataDir(viewFromCri(noPod, ctr, s.engine), s.config);
+  if (!hostDir) return undefined;
+  const slot = s.store.slotOf(hostDir);
+  return containerIdIn(await s.store.read(slot, s.config.fileName)) === ctr.id ? slot : undefined;
 }
 
-// Every container dir of the pod's task; the task dir goes with the last one.
-async function removePod(pod: CriPod, store: MetadataStore): Promise<void> {
-  const task = safeSegment(pod.annotations["oci-metadata.io/task"] || podTask(pod));
-  for (const slot of (await store.list()).filter((s) => s.task === task)) await store.remove(slot);
+// Rewrites a running container's file (status, fresh network).
+async function rewrite(pod: CriPod, ctr: CriContainer, s: PluginState): Promise<void> {
+  const slot = await ownedSlot(ctr, s);
+  if (!slot) return;
+  const view = viewFromCri(pod, ctr, s.engine);
+  const net = await podNetwork(pod, ctr.pid);
+  await publish({ config: s.config, store: s.store, slot, view, ...taskAndName(view), status: "running", pid: net.pid, engineNetworks: net.engineNetworks });
 }
 
-function slotOf(plan: Inject): { task: string; name: string } {
-  return { task: plan.taskSegment, name: plan.nameSegment };
+async function removeOne(ctr: CriContainer, s: PluginState): Promise<void> {
+  const slot = await ownedSlot(ctr, s);
+  if (slot) await s.store.remove(slot);
+  s.podSlots.get(ctr.podSandboxId)?.delete(ctr.id);
+}
+
+// The dirs this plugin wrote for the pod's containers and that still name them.
+async function removePod(pod: CriPod, s: PluginState): Promise<void> {
+  for (const [id, slot] of s.podSlots.get(pod.id) ?? []) {
+    if (containerIdIn(await s.store.read(slot, s.config.fileName)) === id) await s.store.remove(slot);
+  }
+  s.podSlots.delete(pod.id);
+}
+
+function containerIdIn(text: string): unknown {
+  try {
+    return (JSON.parse(text) as { ContainerID?: unknown }).ContainerID;
+  } catch {
+    return undefined;
+  }
 }
 
 // failurePolicy for CreateContainer: ignore answers "no adjustment" on error or near the deadline.
-async function guarded<T>(work: Promise<T | undefined>, deadline: number, config: Config, doing: string): Promise<T | undefined> {
+async function guarded<T>(work: Promise<T | undefined>, late: { passed: boolean }, deadline: number, config: Config, doing: string): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new OciMetadataError("internal", `${doing}: not done within the runtime's request timeout`)), Math.max(0, deadline - Date.now()));
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      late.passed = true;
+      reject(new OciMetadataError("internal", `${doing}: not done within the runtime's request timeout`));
+    }, Math.max(0, deadline - Date.now()));
   });
   try {
-    return await Promise.race([work, late]);
+    return await Promise.race([work, timeout]);
   } catch (err) {
     const e = OciMetadataError.from(err);
     await log("error", `${doing} failed: ${e.message}`, { code: e.code, policy: config.failurePolicy });
@@ -117,6 +151,7 @@ async function guarded<T>(work: Promise<T | undefined>, deadline: number, config
     return undefined;
   } finally {
     clearTimeout(timer);
+    work.catch(() => undefined); // a late failure was already answered
   }
 }
 
