@@ -12,10 +12,10 @@ export function fallbackPolicy(env: NodeJS.ProcessEnv = process.env): FailurePol
 }
 
 /** Logs the error and returns the exit code the policy asks for. */
-export async function handleFailure(err: unknown, policy: FailurePolicy, doing: string): Promise<number> {
+export async function handleFailure(err: unknown, policy: FailurePolicy, doing: string, opts: { stderr?: boolean } = {}): Promise<number> {
   const e = OciMetadataError.from(err);
   await log("error", `${doing} failed: ${e.message}`, { code: e.code, policy }).catch(() => undefined);
   if (policy === "ignore") return 0;
-  process.stderr.write(`oci-metadata: ${e.message}\n`);
+  if (opts.stderr !== false) process.stderr.write(`oci-metadata: ${e.message}\n`);
   return 1;
 }
