@@ -23,6 +23,7 @@ Commands:
                                   NRI plugin daemon for containerd >= 1.7 and CRI-O
   hook STAGE                      OCI hook: prestart|createRuntime|poststart|poststop (state on stdin)
   show ID|PATH [--json]           print what a container's metadata file says
+  hooks-file [--bin PATH]         print the podman hooks.d JSON for the current config
   schema                          print the JSON Schema of the metadata file
 
 ${COMMON}`,
@@ -51,7 +52,7 @@ on start it starts a detached process that writes the Docker-level facts (name, 
 ports, networks) once dockerd has started the container, and marks the file READY. Every call,
 create and start included, then becomes the real runtime by execv: same pid, arguments, stdio,
 fds, signals and exit status. Other commands (state, kill, delete, exec) are handed over at once.
---runtime (else config "runtime", else $OCI_METADATA_RUNTIME, else runc on PATH) names it.
+--runtime (else $OCI_METADATA_RUNTIME, else runc on PATH) names it; every call uses the same one.
 
 ${COMMON}`,
   nri: `Usage: oci-metadata nri [--socket PATH] [--name NAME] [--idx NN] [--config FILE]
@@ -76,6 +77,15 @@ ${COMMON}`,
 
 ID is a container id (or unique prefix) or name found under hostRoot; PATH is a metadata file or
 its directory. --json prints the document as JSON.
+
+${COMMON}`,
+  "hooks-file": `Usage: oci-metadata hooks-file [--bin PATH] [--always] [--config FILE]
+
+Prints the oci-hooks(5) 1.0.0 JSON that registers the precreate hook with podman's hooks.d, for
+the current config: with enabled: opt-in it matches only containers carrying the opt-in
+annotation (anchored patterns), otherwise every container. --bin names the binary the hook runs
+(default: this one); --always matches every container whatever the config (install.sh uses it
+when the config does not validate); --config is passed on to the hook.
 
 ${COMMON}`,
   schema: `Usage: oci-metadata schema

@@ -3,6 +3,7 @@
 // Pure: the caller reads the file and passes its text and the environment in.
 import * as z from "zod/mini";
 import { describeValue, OciMetadataError } from "./errors.js";
+import { SEGMENT_PATTERN } from "./names.js";
 import { describeIssue } from "./zod-issue.js";
 
 const stage = z.enum(["prestart", "createRuntime", "poststart", "poststop"]);
@@ -25,7 +26,7 @@ export const configSchema = z.strictObject({
   optInAnnotation: z._default(z.string().check(z.minLength(1)), "oci-metadata.io/enabled"),
   hostRoot: z._default(absolutePosix, "/var/lib/ecs/data/metadata"),
   containerRoot: z._default(absolutePosix, "/ecs/metadata"),
-  fileName: z._default(z.string().check(z.regex(/^[A-Za-z0-9._-]{1,128}$/, "must be a plain file name")), "ecs-container-metadata.json"),
+  fileName: z._default(z.string().check(z.regex(SEGMENT_PATTERN, "must be a plain file name (not starting with a dot)")), "ecs-container-metadata.json"),
   envName: z._default(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an env var name")), "ECS_CONTAINER_METADATA_FILE"),
   /** Hook stages registered in the spec; createRuntime (or prestart) writes the file. */
   stages: z._default(z.array(stage), ["createRuntime", "poststop"]),
@@ -51,8 +52,6 @@ export const configSchema = z.strictObject({
     }),
     {},
   ),
-  /** The real OCI runtime behind the runtime wrapper. */
-  runtime: z._default(z.string().check(z.minLength(1)), "runc"),
   /** The Docker Engine API socket the runtime wrapper asks for Docker-level facts. */
   dockerSocket: z._default(absolutePosix, "/var/run/docker.sock"),
   /** The NRI plugin daemon (containerd ≥ 1.7, CRI-O). */
@@ -117,7 +116,6 @@ const ENV_KEYS: Record<string, { path: string[]; kind: "string" | "list" }> = {
   OCI_METADATA_WINDOWS_CONTAINER_ROOT: { path: ["windows", "containerRoot"], kind: "string" },
   OCI_METADATA_LOG_LEVEL: { path: ["log", "level"], kind: "string" },
   OCI_METADATA_LOG_FILE: { path: ["log", "file"], kind: "string" },
-  OCI_METADATA_RUNTIME: { path: ["runtime"], kind: "string" },
   OCI_METADATA_DOCKER_SOCKET: { path: ["dockerSocket"], kind: "string" },
   OCI_METADATA_NRI_SOCKET: { path: ["nri", "socket"], kind: "string" },
   OCI_METADATA_NRI_PLUGIN_NAME: { path: ["nri", "pluginName"], kind: "string" },

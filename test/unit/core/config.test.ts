@@ -46,7 +46,6 @@ describe("defaultConfig", () => {
     ["windows-container-root", "windows.containerRoot", "C:\\Amazon\\ECS\\metadata"],
     ["log-level", "log.level", "info"],
     ["log-file", "log.file", undefined],
-    ["runtime", "runtime", "runc"],
     ["docker-socket", "dockerSocket", "/var/run/docker.sock"],
     ["nri-socket", "nri.socket", "/var/run/nri/nri.sock"],
     ["nri-plugin-name", "nri.pluginName", "oci-metadata"],
@@ -59,7 +58,7 @@ describe("defaultConfig", () => {
   it("has no keys beyond the documented ones", () => {
     assert.deepEqual(Object.keys(defaultConfig()).sort(), [
       "annotationsToInclude", "containerRoot", "dockerSocket", "enabled", "envName", "failurePolicy", "fileName",
-      "hostRoot", "identity", "log", "nri", "optInAnnotation", "runtime", "stages", "windows",
+      "hostRoot", "identity", "log", "nri", "optInAnnotation", "stages", "windows",
     ]);
   });
 
@@ -133,7 +132,7 @@ describe("loadConfig", () => {
     ["host-root-relative", { hostRoot: "var/lib/x" }, `hostRoot: must be an absolute path, got "var/lib/x" (string)`],
     ["host-root-number", { hostRoot: 5 }, "hostRoot: expected string, got 5 (number)"],
     ["container-root-relative", { containerRoot: "ecs" }, `containerRoot: must be an absolute path, got "ecs" (string)`],
-    ["file-name-with-slash", { fileName: "a/b" }, `fileName: must be a plain file name, got "a/b" (string)`],
+    ["file-name-with-slash", { fileName: "a/b" }, `fileName: must be a plain file name (not starting with a dot), got "a/b" (string)`],
     ["env-name-leading-digit", { envName: "1X" }, `envName: must be an env var name, got "1X" (string)`],
     ["log-not-an-object", { log: "debug" }, `log: expected object, got "debug" (string)`],
     ["log-level", { log: { level: "loud" } }, `log.level: expected one of debug|info|warn|error|silent, got "loud" (string)`],
@@ -153,7 +152,6 @@ describe("loadConfig", () => {
   // zod/mini carries no locale: a bare minLength check must still say what it expected.
   const emptyStrings: Array<[string, unknown, string]> = [
     ["opt-in-annotation-empty", { optInAnnotation: "" }, "optInAnnotation"],
-    ["runtime-empty", { runtime: "" }, "runtime"],
     ["identity-file-empty", { identity: { cluster: { file: "" } } }, "identity.cluster.file"],
     ["identity-env-empty", { identity: { containerInstance: { env: "" } } }, "identity.containerInstance.env"],
   ];
@@ -204,7 +202,6 @@ describe("env overrides", () => {
     ["OCI_METADATA_WINDOWS_CONTAINER_ROOT", "C:\\om", "windows.containerRoot", "C:\\om"],
     ["OCI_METADATA_LOG_LEVEL", "debug", "log.level", "debug"],
     ["OCI_METADATA_LOG_FILE", "/var/log/om.log", "log.file", "/var/log/om.log"],
-    ["OCI_METADATA_RUNTIME", "crun", "runtime", "crun"],
     ["OCI_METADATA_DOCKER_SOCKET", "/run/dk.sock", "dockerSocket", "/run/dk.sock"],
     ["OCI_METADATA_NRI_SOCKET", "/run/nri/x.sock", "nri.socket", "/run/nri/x.sock"],
     ["OCI_METADATA_NRI_PLUGIN_NAME", "meta", "nri.pluginName", "meta"],
@@ -219,9 +216,9 @@ describe("env overrides", () => {
   });
 
   it("beats the value from the file", () => {
-    const config = loadConfig(JSON.stringify({ enabled: "never", runtime: "crun" }), { OCI_METADATA_ENABLED: "always" });
+    const config = loadConfig(JSON.stringify({ enabled: "never", envName: "META" }), { OCI_METADATA_ENABLED: "always" });
     assert.equal(config.enabled, "always");
-    assert.equal(config.runtime, "crun");
+    assert.equal(config.envName, "META");
   });
 
   it("merges a nested override with the file's siblings", () => {
@@ -282,8 +279,17 @@ describe("env overrides", () => {
   });
 });
 
+describe("fileName", () => {
+  it("refuses a name the store would refuse (a leading dot)", () => {
+    assert.equal(
+      errorOf(() => loadConfig(JSON.stringify({ fileName: ".hidden" }), {})).message,
+      '[config-invalid] reading config: fileName: must be a plain file name (not starting with a dot), got ".hidden" (string)',
+    );
+  });
+});
+
 describe("config errors for arbitrary input", () => {
-  const keys = ["enabled", "optInAnnotation", "hostRoot", "containerRoot", "fileName", "envName", "stages", "failurePolicy", "identity", "annotationsToInclude", "windows", "log", "runtime"];
+  const keys = ["enabled", "optInAnnotation", "hostRoot", "containerRoot", "fileName", "envName", "stages", "failurePolicy", "identity", "annotationsToInclude", "windows", "log", "dockerSocket", "nri"];
 
   it("either load or fail with a one-line config-invalid message naming a key and the value", () => {
     const raw = fc.dictionary(fc.oneof(fc.constantFrom(...keys), fc.string()), fc.jsonValue(), { maxKeys: 4 });
