@@ -1,58 +1,12 @@
-// The metadata document: its schema (zod/mini, also emitted as schema/metadata.schema.json)
-// and the builder. Keys are a superset of the ECS agent's file and the seed proposal's.
-// Values an engine cannot know are omitted, never invented.
-import * as z from "zod/mini";
+// The metadata document builder (its schema: document-schema.ts). Keys are a superset of the
+// ECS agent's file and the seed proposal's. Values an engine cannot know are omitted, never
+// invented.
 import type { ContainerView } from "./container.js";
+import type { ContainerStatus, MetadataDocument, NetworkEntry } from "./document-schema.js";
 import type { InterfaceFacts, NetworkFacts } from "./net-parse.js";
 import type { Inject } from "./plan.js";
 
-const portMapping = z.object({
-  ContainerPort: z.number(),
-  HostPort: z.number(),
-  BindIp: z.string(),
-  Protocol: z.enum(["tcp", "udp", "sctp"]),
-});
-
-const network = z.object({
-  NetworkMode: z.optional(z.string()),
-  Interface: z.optional(z.string()),
-  MACAddress: z.optional(z.string()),
-  IPv4Addresses: z.array(z.string()),
-  IPv6Addresses: z.array(z.string()),
-  IPv4CIDRs: z.optional(z.array(z.string())),
-  IPv6CIDRs: z.optional(z.array(z.string())),
-  IPv4Gateway: z.optional(z.string()),
-  IPv6Gateway: z.optional(z.string()),
-});
-
-export const documentSchema = z.object({
-  Version: z.literal("v1"),
-  Status: z.enum(["creating", "created", "running", "stopped"]),
-  MetadataFileStatus: z.optional(z.literal("READY")),
-  Cluster: z.optional(z.string()),
-  ContainerInstanceARN: z.optional(z.string()),
-  TaskARN: z.string(),
-  ContainerName: z.string(),
-  ContainerID: z.string(),
-  DockerContainerName: z.optional(z.string()),
-  ImageName: z.optional(z.string()),
-  ImageID: z.optional(z.string()),
-  PortMappings: z.optional(z.array(portMapping)),
-  Networks: z.optional(z.array(network)),
-  NetworkMode: z.optional(z.string()),
-  IPAddress: z.optional(z.string()),
-  Gateway: z.optional(z.string()),
-  IPv6Address: z.optional(z.string()),
-  IPv6Gateway: z.optional(z.string()),
-  Annotations: z.optional(z.record(z.string(), z.string())),
-  Labels: z.optional(z.record(z.string(), z.string())),
-  Engine: z.string(),
-  LastUpdatedAt: z.string(),
-});
-
-export type MetadataDocument = z.infer<typeof documentSchema>;
-export type NetworkEntry = z.infer<typeof network>;
-export type ContainerStatus = MetadataDocument["Status"];
+export type { ContainerStatus, MetadataDocument, NetworkEntry };
 
 export interface DocumentInput {
   view: ContainerView;

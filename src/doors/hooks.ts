@@ -14,7 +14,6 @@ import type { JsonObject } from "../core/spec.js";
 import { bindLog, log } from "../host/log.js";
 import { type OciState, parseState, readSpec, readStdin } from "../host/oci.js";
 import { MetadataStore } from "../host/store.js";
-import { publish } from "./publish.js";
 
 export const HOOK_STAGES: readonly Stage[] = ["prestart", "createRuntime", "poststart", "poststop"];
 
@@ -44,6 +43,8 @@ export async function runHook(stage: Stage, stateText: string | undefined, confi
     return;
   }
   if (stage === "poststart" && !state.pid) throw new OciMetadataError("state-invalid", "poststart: the state has no pid");
+  // Only the writing stages load the document builder and the netns reader.
+  const { publish } = await import("./publish.js");
   await publish({
     config,
     store,

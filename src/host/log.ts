@@ -14,7 +14,7 @@ const ORDER: Record<Level | "silent", number> = { debug: 20, info: 30, warn: 40,
 
 let settings: LogSettings = { level: "info" };
 let bindings: Record<string, unknown> = {};
-let logger: Logger | undefined;
+let logger: Promise<Logger> | undefined;
 
 /** Sets level and destination (before the first line is written). */
 export function configureLog(next: LogSettings): void {
@@ -31,7 +31,8 @@ export function bindLog(fields: Record<string, unknown>): void {
 /** Writes one JSON line if `level` passes the filter. */
 export async function log(level: Level, msg: string, fields: Record<string, unknown> = {}): Promise<void> {
   if (ORDER[level] < ORDER[settings.level]) return;
-  const l = logger ?? (logger = await createLogger());
+  // One logger (one destination) even when the first lines are logged concurrently.
+  const l = await (logger ??= createLogger());
   l[level](fields, msg);
 }
 

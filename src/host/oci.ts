@@ -83,13 +83,15 @@ export function parseSpec(text: string, source = "config.json"): JsonObject {
 /** Replaces <bundle>/config.json atomically, keeping its mode. */
 export async function writeSpec(bundle: string, spec: JsonObject): Promise<void> {
   const path = join(bundle, "config.json");
-  const temp = join(bundle, `.config.json.oci-metadata-${process.pid}`);
+  const candidate = join(bundle, `.config.json.oci-metadata-${process.pid}-${Date.now().toString(36)}`);
+  let temp: string | undefined;
   try {
     const mode = (await stat(path)).mode & 0o7777;
-    await writeFile(temp, JSON.stringify(spec), { mode, flag: "wx" });
+    await writeFile(candidate, JSON.stringify(spec), { mode, flag: "wx" });
+    temp = candidate; // ours from here on (wx refuses someone else's file)
     await rename(temp, path);
   } catch (err) {
-    await unlink(temp).catch(() => undefined);
+    if (temp) await unlink(temp).catch(() => undefined);
     throw wrap(`writing ${path}`, err);
   }
 }

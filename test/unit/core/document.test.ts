@@ -5,16 +5,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { type ContainerView, viewFromSpec } from "../../../src/core/container.js";
-import {
-  buildDocument,
-  type DocumentInput,
-  deriveNetworkMode,
-  documentSchema,
-  type MetadataDocument,
-  networkEntries,
-  pickAnnotations,
-  serializeDocument,
-} from "../../../src/core/document.js";
+import { buildDocument, type DocumentInput, deriveNetworkMode, type MetadataDocument, networkEntries, pickAnnotations, serializeDocument } from "../../../src/core/document.js";
+import { documentSchema } from "../../../src/core/document-schema.js";
 import type { NetworkFacts } from "../../../src/core/net-parse.js";
 
 const NOW = new Date("2026-11-28T09:00:00.000Z");
@@ -338,7 +330,7 @@ describe("documentSchema", () => {
       annotations: fc.dictionary(text, text, { maxKeys: 4 }),
       task: nonEmpty,
       identity: fc.record({ cluster: opt(text), containerInstance: opt(text) }),
-      status: fc.constantFrom("created" as const, "running" as const, "stopped" as const),
+      status: fc.constantFrom("creating" as const, "created" as const, "running" as const),
       allow: fc.array(fc.oneof(text, text.map((s) => `${s}*`)), { maxLength: 3 }),
       network,
       now: fc.date({ min: new Date(0), max: new Date("2200-01-01T00:00:00Z"), noInvalidDate: true }),
