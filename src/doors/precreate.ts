@@ -11,10 +11,14 @@ import { bindLog } from "../host/log.js";
 import { parseSpec } from "../host/oci.js";
 import { podmanLayout, readCniFacts, readStorageFacts } from "../host/podman.js";
 import { prepareContainer } from "./prepare.js";
+import { planContainer } from "../core/plan.js";
 
 /** Returns the config text podman should use. */
 export async function runPrecreate(input: string, config: Config, hook: HookCommand): Promise<string> {
   const spec = parseSpec(input, "the precreate config on stdin");
+  // Not enabled: decided from annotations and config alone, before any I/O.
+  const gate = planContainer(viewFromSpec(spec, "", "podman"), config);
+  if (gate.kind === "skip" && gate.code !== "mount-conflict" && gate.code !== "env-conflict") return input;
   const view = await podmanView(spec);
   bindLog({ container: view.id });
   const plan = await prepareContainer(spec, view, config, hook);
@@ -29,10 +33,12 @@ async function podmanView(spec: JsonObject): Promise<ContainerView> {
   if (!layout.id) throw new OciMetadataError("spec-invalid", "reading the precreate config: no podman container id in its mounts or cgroupsPath");
   const view = { ...probe, id: layout.id };
   const stored = await readStorageFacts(layout.roots, layout.id);
-  // In a pod the network namespace (and its ports) belongs to the infra container.
-  const sandbox = view.annotations["io.kubernetes.cri-o.SandboxID"];
-  const cni = await readCniFacts(sandbox ?? layout.id);
-  const podId = sandbox ? ((await readStorageFacts(layout.roots, sandbox)).name?.replace(/-infra$/, "") ?? sandbox.slice(0, 12)) : undefined;
+  // In a pod the network namespace (and its ports) belongs to the infra container, whose
+  // userdata provides /etc/hosts (taken from the mounts: an annotation could name any container).
+  const owner = layout.hostsOwner ?? layout.id;
+  const cni = await readCniFacts(owner);
+  const infra = owner !== layout.id ? await readStorageFacts(layout.roots, owner) : undefined;
+  const podId = infra ? (infra.name?.replace(/-infra$/, "") ?? owner.slice(0, 12)) : undefined;
   return {
     ...view,
     name: view.name ?? stored.name,

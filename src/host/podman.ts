@@ -21,19 +21,22 @@ const USERDATA = /^(.*)\/overlay-containers\/([0-9a-f]{64})\/userdata\//;
 
 /** The container id and storage roots podman encoded in its userdata mount sources. In a pod,
  * /etc/hosts, resolv.conf and /dev/shm come from the infra container, so the id is taken from
- * the container's own /run/.containerenv, else its cgroup path — never the first mount. */
-export function podmanLayout(mounts: readonly { destination: string; source?: string }[], cgroupsPath: string | undefined): { id?: string; roots: string[] } {
+ * the container's own /run/.containerenv, else its cgroup path — never the first mount — and
+ * /etc/hosts names the owner of the network namespace (the infra container in a pod). */
+export function podmanLayout(mounts: readonly { destination: string; source?: string }[], cgroupsPath: string | undefined): { id?: string; hostsOwner?: string; roots: string[] } {
   const roots = new Set<string>();
   let own: string | undefined;
+  let hostsOwner: string | undefined;
   for (const m of mounts) {
     const match = USERDATA.exec(m.source ?? "");
     if (!match) continue;
     roots.add(match[1]!);
     if (m.destination === "/run/.containerenv") own = match[2];
+    if (m.destination === "/etc/hosts") hostsOwner = match[2];
   }
   // cgroupfs: …/libpod-<id>; systemd: <slice>:libpod:<id>; --cgroups=split: …/libpod-payload-<id>.
   const fromCgroup = /libpod(?:-payload)?[-:]([0-9a-f]{64})/.exec(cgroupsPath ?? "")?.[1];
-  return { id: own ?? fromCgroup, roots: [...roots] };
+  return { id: own ?? fromCgroup, hostsOwner, roots: [...roots] };
 }
 
 /** Looks the container up in `<root>/overlay-containers/containers.json` of each root. */
