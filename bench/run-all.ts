@@ -17,6 +17,7 @@ const SCENARIOS = [
   { script: "bench:startup", file: at("./cold-start.bench.ts"), what: "cold start of the binary next to /bin/true and node" },
   { script: "bench:podman", file: at("./podman-run.bench.ts"), what: "podman run --rm with and without the precreate hook" },
   { script: "bench:docker", file: at("./docker-run.bench.ts"), what: "docker run, docker exec and time to READY through the runtime wrapper (Docker 20.10 and 28.5)" },
+  { script: "bench:nri", file: at("./nri.bench.ts"), what: "CRI create→remove with the NRI plugin connected vs stopped, and its memory after 200 containers (containerd 1.7 and 2.1)" },
 ];
 const OUT = at("../docs/benchmarks.md");
 

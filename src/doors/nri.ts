@@ -5,7 +5,10 @@
 //    written at once (network from the pod sandbox's netns, or NRI 0.8's pod IPs) → READY
 //    before the container starts;
 //  - PostStartContainer: Status running;
-//  - StopContainer / RemoveContainer / RemovePodSandbox: cleanup;
+//  - StopContainer / RemoveContainer / RemovePodSandbox: cleanup.
+//    These are notifications: they are answered at once (the runtime waits for the answer
+//    on its start/stop path) and their work runs right after, one step at a time per
+//    container, so a late rewrite never races the removal;
 //  - Synchronize: answered at once; reconciliation (nri-reconcile.ts) runs after the reply.
 // A dir is touched only when its file names the container at hand (a pod could mount another
 // container's dir and set our env var). Under failurePolicy ignore an error or a slow step
@@ -37,11 +40,13 @@ interface PluginState {
   podSlots: Map<string, Map<string, Slot>>;
   /** Containers created since the last Synchronize began (reconciliation must spare them). */
   createdSinceSync: Set<string>;
+  /** The tail of each container's queue of after-the-answer steps. */
+  queues: Map<string, Promise<void>>;
 }
 
 /** The handlers of the plugin, over one config and store. */
 export function nriHandlers(config: Config): NriHandlers {
-  const s: PluginState = { config, store: new MetadataStore(config.hostRoot), engine: "containerd", podSlots: new Map(), createdSinceSync: new Set() };
+  const s: PluginState = { config, store: new MetadataStore(config.hostRoot), engine: "containerd", podSlots: new Map(), createdSinceSync: new Set(), queues: new Map() };
   return {
     configure(info) {
       s.engine = safeSegment(info.runtimeName || "containerd");
@@ -60,16 +65,21 @@ export function nriHandlers(config: Config): NriHandlers {
       return guarded(work, late, ctx.deadline - REPLY_MARGIN_MS, config, `CreateContainer ${ctr.id}`);
     },
     async postStartContainer(pod, ctr) {
-      await quietly(`PostStartContainer ${ctr.id}`, () => rewrite(pod, ctr, s));
+      later(s, ctr.id, `PostStartContainer ${ctr.id}`, () => rewrite(pod, ctr, s));
     },
     async stopContainer(_pod, ctr) {
-      await quietly(`StopContainer ${ctr.id}`, () => removeOne(ctr, s));
+      later(s, ctr.id, `StopContainer ${ctr.id}`, () => removeOne(ctr, s));
     },
     async removeContainer(_pod, ctr) {
-      await quietly(`RemoveContainer ${ctr.id}`, () => removeOne(ctr, s));
+      later(s, ctr.id, `RemoveContainer ${ctr.id}`, () => removeOne(ctr, s));
     },
     async removePodSandbox(pod) {
-      await quietly(`RemovePodSandbox ${pod.id}`, () => removePod(pod, s));
+      // After every queued step of the pod's containers.
+      const pending = [...(s.podSlots.get(pod.id)?.keys() ?? [])].map((id) => s.queues.get(id));
+      later(s, `pod:${pod.id}`, `RemovePodSandbox ${pod.id}`, async () => {
+        await Promise.all(pending);
+        await removePod(pod, s);
+      });
     },
   };
 }
@@ -155,12 +165,19 @@ async function guarded<T>(work: Promise<T | undefined>, late: { passed: boolean 
   }
 }
 
-// Events after creation never block anything: log and answer OK.
-async function quietly(doing: string, step: () => Promise<void>): Promise<void> {
-  try {
-    await step();
-  } catch (err) {
-    const e = OciMetadataError.from(err);
-    await log("warn", `${doing}: ${e.message}`, { code: e.code });
-  }
+// Queues a step after the container's earlier ones; errors are logged, never answered.
+function later(s: PluginState, key: string, doing: string, step: () => Promise<void>): void {
+  const run = async () => {
+    try {
+      await step();
+    } catch (err) {
+      const e = OciMetadataError.from(err);
+      await log("warn", `${doing}: ${e.message}`, { code: e.code });
+    }
+  };
+  const tail = (s.queues.get(key) ?? Promise.resolve()).then(run);
+  s.queues.set(key, tail);
+  void tail.then(() => {
+    if (s.queues.get(key) === tail) s.queues.delete(key);
+  });
 }
