@@ -118,7 +118,7 @@ async function rewrite(pod: CriPod, ctr: CriContainer, s: PluginState): Promise<
   if (!slot) return;
   const view = viewFromCri(pod, ctr, s.engine);
   const net = await podNetwork(pod, ctr.pid);
-  await publish({ config: s.config, store: s.store, slot, view, ...taskAndName(view), status: "running", pid: net.pid, engineNetworks: net.engineNetworks });
+  await publish({ config: s.config, store: s.store, slot, view, ...taskAndName(view), status: "running", pid: net.pid, engineNetworks: net.engineNetworks, keepIfNoNetwork: true });
 }
 
 async function removeOne(ctr: CriContainer, s: PluginState): Promise<void> {

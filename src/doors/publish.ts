@@ -25,12 +25,16 @@ export interface PublishInput {
   rootfs?: string;
   /** Networks as the engine reports them (Docker API); they make the file READY by themselves. */
   engineNetworks?: NetworkEntry[];
+  /** A rewrite of a file that is already complete: when the network cannot be read (the
+   * container is gone), write nothing rather than a file that is no longer READY. */
+  keepIfNoNetwork?: boolean;
 }
 
 /** Builds and writes the file; READY only when the network could be read. */
 export async function publish(input: PublishInput): Promise<void> {
   const { config, view } = input;
-  const network = await networkOf(input.pid, input.rootfs, input.engineNetworks !== undefined);
+  const network = await networkOf(input.pid, input.rootfs, input.engineNetworks !== undefined || input.keepIfNoNetwork === true);
+  if (!network && !input.engineNetworks && input.keepIfNoNetwork) return;
   const shared = network && input.pid ? await sharesHostNetns(input.pid).catch(() => false) : false;
   const withMode: ContainerView = { ...view, networkMode: deriveNetworkMode(shared, network, view.networkMode) };
   const doc = buildDocument({
