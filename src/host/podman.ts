@@ -74,6 +74,8 @@ export async function readCniFacts(netnsOwnerId: string, cacheDir = "/var/lib/cn
     const caps = isRecord(cached.capabilityArgs) ? cached.capabilityArgs : {};
     if (Array.isArray(caps.portMappings)) facts.ports.push(...caps.portMappings.filter(isRecord).flatMap(toPort));
   }
+  // Stable order, whatever order the CNI cache kept them in.
+  facts.ports.sort((a, b) => a.ContainerPort - b.ContainerPort || a.Protocol.localeCompare(b.Protocol) || a.HostPort - b.HostPort);
   return facts.networks.length > 0 ? facts : undefined;
 }
 

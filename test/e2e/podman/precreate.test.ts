@@ -90,8 +90,8 @@ describe("podman", { skip }, () => {
     assert.equal(r.code, 0, r.stderr);
     const { doc } = parse(r.stdout);
     assert.deepEqual(doc?.PortMappings, [
-      { ContainerPort: 8080, HostPort: host, BindIp: "127.0.0.1", Protocol: "tcp" },
       { ContainerPort: 53, HostPort: host + 1, BindIp: "127.0.0.1", Protocol: "udp" },
+      { ContainerPort: 8080, HostPort: host, BindIp: "127.0.0.1", Protocol: "tcp" },
     ]);
   });
 

@@ -31,13 +31,22 @@ function podmanMounts(hostsId: string, ownId: string) {
   ];
 }
 
+// The id and roots (hostsOwner has tests of its own).
+const idAndRoots = (l: ReturnType<typeof podmanLayout>) => ({ id: l.id, roots: l.roots });
+
 describe("podmanLayout", () => {
+  it("names the owner of /etc/hosts: the container itself, or the infra container in a pod", () => {
+    assert.equal(podmanLayout(podmanMounts(OWN, OWN), undefined).hostsOwner, OWN);
+    assert.equal(podmanLayout(podmanMounts(INFRA, OWN), undefined).hostsOwner, INFRA);
+    assert.equal(podmanLayout([], undefined).hostsOwner, undefined);
+  });
+
   it("reads the id and both storage roots of a lone container", () => {
-    assert.deepEqual(podmanLayout(podmanMounts(OWN, OWN), `/libpod_parent/libpod-${OWN}`), { id: OWN, roots: [GRAPH, RUN] });
+    assert.deepEqual(idAndRoots(podmanLayout(podmanMounts(OWN, OWN), `/libpod_parent/libpod-${OWN}`)), { id: OWN, roots: [GRAPH, RUN] });
   });
 
   it("takes the id from /run/.containerenv, not from the infra container's /etc/hosts and /dev/shm in a pod", () => {
-    assert.deepEqual(podmanLayout(podmanMounts(INFRA, OWN), undefined), { id: OWN, roots: [GRAPH, RUN] });
+    assert.deepEqual(idAndRoots(podmanLayout(podmanMounts(INFRA, OWN), undefined)), { id: OWN, roots: [GRAPH, RUN] });
   });
 
   it("prefers /run/.containerenv over the cgroupsPath", () => {
@@ -46,8 +55,8 @@ describe("podmanLayout", () => {
 
   it("falls back to the cgroupfs cgroupsPath, never to another userdata mount", () => {
     const mounts = podmanMounts(INFRA, OWN).filter((m) => m.destination !== "/run/.containerenv");
-    assert.deepEqual(podmanLayout(mounts, `/libpod_parent/libpod-${OWN}`), { id: OWN, roots: [GRAPH, RUN] });
-    assert.deepEqual(podmanLayout(mounts, undefined), { id: undefined, roots: [GRAPH, RUN] });
+    assert.deepEqual(idAndRoots(podmanLayout(mounts, `/libpod_parent/libpod-${OWN}`)), { id: OWN, roots: [GRAPH, RUN] });
+    assert.deepEqual(idAndRoots(podmanLayout(mounts, undefined)), { id: undefined, roots: [GRAPH, RUN] });
   });
 
   // podman's getOCICgroupPath: systemd manager → "<slice>:libpod:<id>"; split → ".../libpod-payload-<id>".
@@ -69,7 +78,7 @@ describe("podmanLayout", () => {
       { destination: "/etc/hosts", source: userdata(home, OWN, "hosts") },
       { destination: "/run/.containerenv", source: userdata(runRoot, OWN, ".containerenv") },
     ];
-    assert.deepEqual(podmanLayout(mounts, undefined), { id: OWN, roots: [home, runRoot] });
+    assert.deepEqual(idAndRoots(podmanLayout(mounts, undefined)), { id: OWN, roots: [home, runRoot] });
   });
 
   const ignored: Array<[string, { destination: string; source?: string }]> = [
@@ -82,13 +91,13 @@ describe("podmanLayout", () => {
   ];
   for (const [name, mount] of ignored) {
     it(`ignores mounts that are not podman userdata [${name}]`, () => {
-      assert.deepEqual(podmanLayout([mount], undefined), { id: undefined, roots: [] });
+      assert.deepEqual(idAndRoots(podmanLayout([mount], undefined)), { id: undefined, roots: [] });
     });
   }
 
   it("knows nothing from no mounts and no cgroupsPath", () => {
-    assert.deepEqual(podmanLayout([], undefined), { id: undefined, roots: [] });
-    assert.deepEqual(podmanLayout([], ""), { id: undefined, roots: [] });
+    assert.deepEqual(idAndRoots(podmanLayout([], undefined)), { id: undefined, roots: [] });
+    assert.deepEqual(idAndRoots(podmanLayout([], "")), { id: undefined, roots: [] });
   });
 });
 
@@ -237,9 +246,10 @@ describe("readCniFacts", () => {
     });
     assert.deepEqual(await readCniFacts(OWN, dir), {
       networks: ["podman"],
+      // Sorted by container port, whatever order the cache kept.
       ports: [
-        { ContainerPort: 80, HostPort: 8080, BindIp: "0.0.0.0", Protocol: "tcp" },
         { ContainerPort: 53, HostPort: 5353, BindIp: "127.0.0.1", Protocol: "udp" },
+        { ContainerPort: 80, HostPort: 8080, BindIp: "0.0.0.0", Protocol: "tcp" },
       ],
     });
   });
