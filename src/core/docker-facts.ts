@@ -2,8 +2,9 @@
 // and the container's config.v2.json / hostconfig.json (at create, when the API must not be
 // asked: dockerd holds the container's lock while it calls the runtime). Pure: text in,
 // facts out; anything malformed is left out, never guessed.
-import { isRecord, type PortMapping } from "./container.js";
+import { isRecord, type PortMapping, stringRecord } from "./container.js";
 import type { NetworkEntry } from "./document.js";
+import { nonEmpty } from "./json.js";
 
 /** What Docker knows about a container that the OCI spec does not carry. */
 export interface DockerFacts {
@@ -29,13 +30,13 @@ export function dockerFactsFromInspect(json: unknown, hostConfig?: unknown): Doc
   const host = isRecord(hostConfig) ? hostConfig : isRecord(c.HostConfig) ? c.HostConfig : {};
   const settings = isRecord(c.NetworkSettings) ? c.NetworkSettings : {};
   const state = isRecord(c.State) ? c.State : {};
-  const mode = str(host.NetworkMode);
+  const mode = nonEmpty(host.NetworkMode);
   return {
-    id: str(c.Id) ?? str(c.ID),
-    dockerName: str(c.Name),
-    image: str(config.Image),
-    imageId: str(c.Image),
-    labels: stringMap(config.Labels),
+    id: nonEmpty(c.Id) ?? nonEmpty(c.ID),
+    dockerName: nonEmpty(c.Name),
+    image: nonEmpty(config.Image),
+    imageId: nonEmpty(c.Image),
+    labels: stringRecord(config.Labels),
     networkMode: mode === "default" ? "bridge" : mode,
     ports: portsOf(settings.Ports),
     networks: networksOf(settings.Networks),
@@ -57,7 +58,7 @@ export function portsOf(value: unknown): PortMapping[] | undefined {
     for (const b of bindings.filter(isRecord)) {
       const hostPort = port(b.HostPort);
       if (hostPort === undefined) continue;
-      out.push({ ContainerPort: containerPort, HostPort: hostPort, BindIp: str(b.HostIp) ?? "0.0.0.0", Protocol: m[2] as PortMapping["Protocol"] });
+      out.push({ ContainerPort: containerPort, HostPort: hostPort, BindIp: nonEmpty(b.HostIp) ?? "0.0.0.0", Protocol: m[2] as PortMapping["Protocol"] });
     }
   }
   return out;
@@ -68,17 +69,17 @@ export function networksOf(value: unknown): NetworkEntry[] | undefined {
   if (!isRecord(value)) return undefined;
   return Object.entries(value).flatMap(([name, n]) => {
     if (!isRecord(n)) return [];
-    const v4 = str(n.IPAddress);
-    const v6 = str(n.GlobalIPv6Address);
+    const v4 = nonEmpty(n.IPAddress);
+    const v6 = nonEmpty(n.GlobalIPv6Address);
     const entry: NetworkEntry = {
       NetworkMode: name,
-      MACAddress: str(n.MacAddress),
+      MACAddress: nonEmpty(n.MacAddress),
       IPv4Addresses: v4 ? [v4] : [],
       IPv6Addresses: v6 ? [v6] : [],
       IPv4CIDRs: v4 && typeof n.IPPrefixLen === "number" && n.IPPrefixLen > 0 ? [`${v4}/${n.IPPrefixLen}`] : undefined,
       IPv6CIDRs: v6 && typeof n.GlobalIPv6PrefixLen === "number" && n.GlobalIPv6PrefixLen > 0 ? [`${v6}/${n.GlobalIPv6PrefixLen}`] : undefined,
-      IPv4Gateway: str(n.Gateway),
-      IPv6Gateway: str(n.IPv6Gateway),
+      IPv4Gateway: nonEmpty(n.Gateway),
+      IPv6Gateway: nonEmpty(n.IPv6Gateway),
     };
     return [entry];
   });
@@ -94,13 +95,4 @@ function port(v: unknown): number | undefined {
   if (typeof v !== "string" || !/^\d{1,5}$/.test(v)) return undefined;
   const n = Number(v);
   return n >= 1 && n <= 65535 ? n : undefined;
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === "string" && v !== "" ? v : undefined;
-}
-
-function stringMap(v: unknown): Record<string, string> {
-  if (!isRecord(v)) return {};
-  return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === "string"));
 }

@@ -13,6 +13,7 @@ import { type CriContainer, type CriPod, viewFromCri } from "../core/cri-view.js
 import { ownMetadataDir } from "../core/locate.js";
 import { planContainer, taskAndName } from "../core/plan.js";
 import type { ContainerView } from "../core/container.js";
+import { parseJsonObject } from "../core/json.js";
 import { log } from "../host/log.js";
 import type { MetadataStore } from "../host/store.js";
 import { podNetwork } from "./nri-adjust.js";
@@ -39,10 +40,10 @@ export async function reconcile(pods: CriPod[], containers: CriContainer[], ctx:
   const live = new Set(containers.map((c) => c.id));
   let removed = 0;
   for (const { slot, text } of files) {
-    const doc = parse(text);
+    const doc = parseJsonObject(text);
     if (doc?.Engine !== ctx.engine || typeof doc.ContainerID !== "string" || live.has(doc.ContainerID) || ctx.spare.has(doc.ContainerID)) continue;
     // Read again: a creation may have claimed and written this dir meanwhile.
-    if (parse(await ctx.store.read(slot, ctx.config.fileName))?.ContainerID !== doc.ContainerID || ctx.spare.has(doc.ContainerID)) continue;
+    if (parseJsonObject(await ctx.store.read(slot, ctx.config.fileName))?.ContainerID !== doc.ContainerID || ctx.spare.has(doc.ContainerID)) continue;
     await ctx.store.remove(slot);
     removed++;
   }
@@ -55,7 +56,7 @@ async function repair(pod: CriPod, ctr: CriContainer, texts: Map<string, string>
   const hostDir = ownMetadataDir(view, ctx.config);
   if (!hostDir || !existsSync(hostDir) || !plannedFor(view, hostDir, ctx.config)) return false;
   const slot = ctx.store.slotOf(hostDir);
-  const current = parse(texts.get(`${slot.task}/${slot.name}`) ?? "");
+  const current = parseJsonObject(texts.get(`${slot.task}/${slot.name}`) ?? "");
   if (current?.MetadataFileStatus === "READY" || (current && current.ContainerID !== ctr.id)) return false;
   const net = await podNetwork(pod, ctr.pid);
   await publish({ config: ctx.config, store: ctx.store, slot, view, ...taskAndName(view), status: ctr.pid ? "running" : "created", pid: net.pid, engineNetworks: net.engineNetworks });
@@ -67,11 +68,3 @@ function plannedFor(view: ContainerView, hostDir: string, config: Config): boole
   return [planContainer(view, config), planContainer(view, config, { nameTaken: true })].some((p) => p.kind === "inject" && p.hostDir === hostDir);
 }
 
-function parse(text: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    return typeof v === "object" && v !== null ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}

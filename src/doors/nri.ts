@@ -17,6 +17,7 @@
 import type { Config } from "../core/config.js";
 import { type CriContainer, type CriPod, viewFromCri } from "../core/cri-view.js";
 import { OciMetadataError } from "../core/errors.js";
+import { containerIdIn } from "../core/json.js";
 import { ownMetadataDir } from "../core/locate.js";
 import { safeSegment } from "../core/names.js";
 import { taskAndName } from "../core/plan.js";
@@ -133,14 +134,6 @@ async function removePod(pod: CriPod, s: PluginState): Promise<void> {
     if (containerIdIn(await s.store.read(slot, s.config.fileName)) === id) await s.store.remove(slot);
   }
   s.podSlots.delete(pod.id);
-}
-
-function containerIdIn(text: string): unknown {
-  try {
-    return (JSON.parse(text) as { ContainerID?: unknown }).ContainerID;
-  } catch {
-    return undefined;
-  }
 }
 
 // failurePolicy for CreateContainer: ignore answers "no adjustment" on error or near the deadline.

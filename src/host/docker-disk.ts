@@ -6,6 +6,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { MountView } from "../core/container.js";
 import { type DockerFacts, dockerFactsFromInspect, volumesFromRef } from "../core/docker-facts.js";
+import { parseJson } from "../core/json.js";
 
 const CONTAINER_FILE = /^(.*)\/containers\/([0-9a-f]{64})\/(hostname|hosts|resolv\.conf)$/;
 
@@ -45,9 +46,5 @@ export async function resolveContainerRefs(dataRoot: string, refs: readonly stri
 }
 
 async function readJson(path: string): Promise<unknown> {
-  try {
-    return JSON.parse(await readFile(path, "utf8"));
-  } catch {
-    return undefined;
-  }
+  return parseJson(await readFile(path, "utf8").catch(() => ""));
 }

@@ -8,6 +8,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { PortMapping } from "../core/container.js";
 import { isRecord } from "../core/container.js";
+import { nonEmpty, parseJson, parseJsonObject } from "../core/json.js";
 
 /** What containers/storage knows about one container. */
 export interface StorageFacts {
@@ -43,14 +44,14 @@ export function podmanLayout(mounts: readonly { destination: string; source?: st
 export async function readStorageFacts(roots: readonly string[], id: string): Promise<StorageFacts> {
   for (const root of roots) {
     const text = await readFile(join(root, "overlay-containers", "containers.json"), "utf8").catch(() => "");
-    const entry = parseList(text).find((c) => isRecord(c) && c.id === id);
+    const entry = listOf(text).find((c) => isRecord(c) && c.id === id);
     if (!isRecord(entry)) continue;
-    const meta = parseObject(typeof entry.metadata === "string" ? entry.metadata : "");
+    const meta = objectOf(typeof entry.metadata === "string" ? entry.metadata : "");
     const names = Array.isArray(entry.names) ? entry.names.filter((n): n is string => typeof n === "string") : [];
     return {
-      name: str(meta["name"]) ?? names[0],
-      image: str(meta["image-name"]),
-      imageId: withAlgo(str(meta["image-id"]) ?? str(entry.image)),
+      name: nonEmpty(meta["name"]) ?? names[0],
+      image: nonEmpty(meta["image-name"]),
+      imageId: withAlgo(nonEmpty(meta["image-id"]) ?? nonEmpty(entry.image)),
     };
   }
   return {};
@@ -68,7 +69,7 @@ export async function readCniFacts(netnsOwnerId: string, cacheDir = "/var/lib/cn
   const files = (await readdir(cacheDir).catch(() => [] as string[])).filter((f) => f.includes(`-${netnsOwnerId}-`));
   const facts: CniFacts = { networks: [], ports: [] };
   for (const file of files) {
-    const cached = parseObject(await readFile(join(cacheDir, file), "utf8").catch(() => ""));
+    const cached = objectOf(await readFile(join(cacheDir, file), "utf8").catch(() => ""));
     if (cached.containerId !== netnsOwnerId) continue;
     if (typeof cached.networkName === "string") facts.networks.push(cached.networkName);
     const caps = isRecord(cached.capabilityArgs) ? cached.capabilityArgs : {};
@@ -90,24 +91,11 @@ function withAlgo(id: string | undefined): string | undefined {
   return id && /^[0-9a-f]{64}$/.test(id) ? `sha256:${id}` : id;
 }
 
-function str(v: unknown): string | undefined {
-  return typeof v === "string" && v !== "" ? v : undefined;
+function objectOf(text: string): Record<string, unknown> {
+  return parseJsonObject(text) ?? {};
 }
 
-function parseList(text: string): unknown[] {
-  try {
-    const v: unknown = JSON.parse(text);
-    return Array.isArray(v) ? v : [];
-  } catch {
-    return [];
-  }
-}
-
-function parseObject(text: string): Record<string, unknown> {
-  try {
-    const v: unknown = JSON.parse(text);
-    return isRecord(v) ? v : {};
-  } catch {
-    return {};
-  }
+function listOf(text: string): unknown[] {
+  const v = parseJson(text);
+  return Array.isArray(v) ? v : [];
 }

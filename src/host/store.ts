@@ -12,6 +12,7 @@
 import { chmod, mkdir, readdir, realpath, rm, rmdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { OciMetadataError, wrap } from "../core/errors.js";
+import { containerIdIn } from "../core/json.js";
 import { isSafeSegment } from "../core/names.js";
 import { relativeSegments } from "../core/paths.js";
 import { DIR_MODE, readSmallFile, refuseSymlink, writeAtomic } from "./files.js";
@@ -44,7 +45,7 @@ export class MetadataStore {
    * file already names `id` (a repeated prepare); false when another container holds it. */
   async claim(slot: Slot, file: string, id: string): Promise<boolean> {
     const { dir, created } = await this.makeDir(slot);
-    return created || containerIdOf(await readSmallFile(join(dir, file))) === id;
+    return created || containerIdIn(await readSmallFile(join(dir, file))) === id;
   }
 
   /** Atomically replaces <slot>/<file> with data; the slot's dir must exist. */
@@ -101,7 +102,7 @@ export class MetadataStore {
 
   /** Slots whose file names this container id (poststop fallback when config.json is gone). */
   async findByContainerId(file: string, id: string): Promise<Slot[]> {
-    return (await this.readAll(file)).filter((e) => e.text.includes(JSON.stringify(id)) && containerIdOf(e.text) === id).map((e) => e.slot);
+    return (await this.readAll(file)).filter((e) => e.text.includes(JSON.stringify(id)) && containerIdIn(e.text) === id).map((e) => e.slot);
   }
 
   /** Path of a slot's dir (no I/O). */
@@ -159,14 +160,6 @@ async function plainDir(path: string): Promise<boolean> {
   }
   await refuseSymlink(path);
   return created;
-}
-
-function containerIdOf(text: string): unknown {
-  try {
-    return (JSON.parse(text) as { ContainerID?: unknown }).ContainerID;
-  } catch {
-    return undefined;
-  }
 }
 
 async function plainDirs(dir: string): Promise<string[]> {
