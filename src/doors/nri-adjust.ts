@@ -1,11 +1,11 @@
 // NRI-specific glue for the NRI door: the ContainerAdjustment a plan asks for, and where the
 // network of a pod container can be read (the pod sandbox's netns via its pid; NRI 0.8's pod
 // IPs when no pid is readable, e.g. containerd 1.7 sends none and a pod without a live pid).
-import { existsSync } from "node:fs";
 import { create } from "@bufbuild/protobuf";
 import type { CriPod } from "../core/cri-view.js";
 import type { NetworkEntry } from "../core/document.js";
 import type { Inject } from "../core/plan.js";
+import { netnsReadable } from "../host/netns.js";
 import { type ContainerAdjustment, ContainerAdjustmentSchema } from "../nri/gen/nri/api_pb.js";
 
 /** The read-only metadata mount and the env var, as an NRI adjustment. */
@@ -19,7 +19,7 @@ export function adjustmentFor(plan: Inject): ContainerAdjustment {
 /** The pid whose netns to read, or the pod's IPs as the engine reports them. */
 export async function podNetwork(pod: CriPod, containerPid?: number): Promise<{ pid?: number; engineNetworks?: NetworkEntry[] }> {
   for (const pid of [containerPid, pod.pid]) {
-    if (pid && pid > 0 && existsSync(`/proc/${pid}/net/dev`)) return { pid };
+    if (pid && netnsReadable(pid)) return { pid };
   }
   const ips = pod.ips ?? [];
   if (ips.length === 0) return {};

@@ -7,7 +7,6 @@
 // (nri-protocol §12.8) — unless the container was created after the Synchronize began (the
 // runtime releases held-back creations right after our reply). Dirs of other engines
 // (podman, Docker, runc) are never touched.
-import { existsSync } from "node:fs";
 import type { Config } from "../core/config.js";
 import { type CriContainer, type CriPod, viewFromCri } from "../core/cri-view.js";
 import { ownMetadataDir } from "../core/locate.js";
@@ -54,8 +53,9 @@ export async function reconcile(pods: CriPod[], containers: CriContainer[], ctx:
 async function repair(pod: CriPod, ctr: CriContainer, texts: Map<string, string>, ctx: ReconcileContext): Promise<boolean> {
   const view = viewFromCri(pod, ctr, ctx.engine);
   const hostDir = ownMetadataDir(view, ctx.config);
-  if (!hostDir || !existsSync(hostDir) || !plannedFor(view, hostDir, ctx.config)) return false;
+  if (!hostDir || !plannedFor(view, hostDir, ctx.config)) return false;
   const slot = ctx.store.slotOf(hostDir);
+  if (!(await ctx.store.has(slot))) return false;
   const current = parseJsonObject(texts.get(`${slot.task}/${slot.name}`) ?? "");
   if (current?.MetadataFileStatus === "READY" || (current && current.ContainerID !== ctr.id)) return false;
   const net = await podNetwork(pod, ctr.pid);

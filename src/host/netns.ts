@@ -11,7 +11,7 @@
 //   bounded, non-blocking and regular-file-only, and only MAC-shaped text is accepted.
 // Steps of `readNetwork`: (1) check the pid, (2) read the five files, (3) parse, (4) add MACs.
 
-import { constants } from "node:fs";
+import { constants, existsSync } from "node:fs";
 import { access, open, readdir, readFile, readlink } from "node:fs/promises";
 import { describeValue, OciMetadataError, wrap } from "../core/errors.js";
 import {
@@ -125,4 +125,9 @@ function isGone(err: unknown): boolean {
 
 function gone(doing: string, cause: unknown): OciMetadataError {
   return new OciMetadataError("netns-missing", `${doing}: process is gone`, { cause });
+}
+
+/** True when the process's network namespace can still be read (it has not exited). */
+export function netnsReadable(pid: number, procRoot = "/proc"): boolean {
+  return Number.isInteger(pid) && pid > 0 && existsSync(`${procRoot}/${pid}/net/dev`);
 }

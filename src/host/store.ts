@@ -95,6 +95,11 @@ export class MetadataStore {
     return out;
   }
 
+  /** True when the slot's dir exists (as a real dir). */
+  async has(slot: Slot): Promise<boolean> {
+    return refuseSymlink(this.pathOf(slot)).then(() => true, () => false);
+  }
+
   /** The text of a slot's file ("" when missing). */
   async read(slot: Slot, file: string): Promise<string> {
     return readSmallFile(this.pathOf(slot, file));
