@@ -3,8 +3,8 @@
 //  - hooks/50-oci-metadata.json, the podman hooks.d file for the default install.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { defaultConfig } from "../src/core/config.js";
-import { hooksDFile } from "../src/core/hooks-file.js";
-import { documentJsonSchema } from "../src/doors/schema.js";
+import { hooksDFile } from "../src/engines/podman/pure/hooks-file.js";
+import { documentJsonSchema } from "../src/ops/schema.js";
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 mkdirSync("schema", { recursive: true });

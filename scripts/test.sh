@@ -7,6 +7,6 @@ npm run --silent typecheck
 bash scripts/check-core-purity.sh
 npm run --silent gen
 npm run --silent gen:proto >/dev/null
-git diff --exit-code -- schema/ hooks/ src/nri/gen/ test/e2e/lib/cri/gen/ || { echo "generated files are stale: run npm run gen and npm run gen:proto, and commit" >&2; exit 1; }
-test -z "$(git status --porcelain -- src/nri/gen/ test/e2e/lib/cri/gen/)" || { echo "gen:proto made files that are not committed" >&2; exit 1; }
+git diff --exit-code -- schema/ hooks/ src/nri-stub/gen/ test/e2e/lib/cri/gen/ || { echo "generated files are stale: run npm run gen and npm run gen:proto, and commit" >&2; exit 1; }
+test -z "$(git status --porcelain -- src/nri-stub/gen/ test/e2e/lib/cri/gen/)" || { echo "gen:proto made files that are not committed" >&2; exit 1; }
 bash test/run all

@@ -1,0 +1,54 @@
+// Docker-level facts after `start`, from a process fully detached from the runtime call:
+// the runtime wrapper starts it on `start` and execs runc; it asks dockerd for inspect, which
+// answers once dockerd has finished starting the container (and released its lock), then
+// writes the file with name, image, real host ports and one entry per Docker network: READY.
+// Docker ≥ 28 configures the network between create and start, so it is read here, too.
+import type { Config } from "../../core/config.js";
+import { viewFromSpec } from "../../core/container.js";
+import { dockerFactsFromInspect } from "./pure/docker-facts.js";
+import { ownMetadataDir } from "../../core/locate.js";
+import { taskAndName } from "../../core/plan.js";
+import { spawnDetached } from "../../host/detach.js";
+import { dockerGet } from "./docker-api.js";
+import { dockerLayout } from "./docker-disk.js";
+import { bindLog, log } from "../../host/log.js";
+import { readSpec } from "../../host/oci.js";
+import { MetadataStore } from "../../host/store.js";
+import { publish } from "../../steps/write-metadata.js";
+
+const INSPECT_TIMEOUT_MS = 60_000;
+
+/** On `start`: for a Docker container with our mount, starts `oci-metadata docker-enrich`
+ * fully detached (host/detach.ts). Other engines' files were made READY by createRuntime. */
+export async function startEnricher(self: string, id: string, bundle: string, configArg: string | undefined, config: Config): Promise<void> {
+  const view = viewFromSpec(await readSpec(bundle), id, "docker");
+  if (!ownMetadataDir(view, config) || !dockerLayout(view.mounts)) return;
+  await spawnDetached(self, ["docker-enrich", "--id", id, "--bundle", bundle, ...(configArg ? ["--config", configArg] : [])]);
+}
+
+/** The detached part: inspect, then write the READY file. */
+export async function runDockerEnrich(id: string, bundle: string, config: Config): Promise<void> {
+  bindLog({ container: id });
+  const spec = await readSpec(bundle);
+  const view = viewFromSpec(spec, id, "docker");
+  const hostDir = ownMetadataDir(view, config);
+  if (!hostDir) return;
+  const store = new MetadataStore(config.hostRoot);
+  const facts = dockerFactsFromInspect(await dockerGet(config.dockerSocket, `/containers/${encodeURIComponent(id)}/json`, INSPECT_TIMEOUT_MS));
+  // A short-lived container may be gone (and cleaned up) by the time dockerd answers.
+  if (facts.running === false) return void (await log("debug", "container no longer running; nothing to write"));
+  await publish({
+    config,
+    store,
+    slot: store.slotOf(hostDir),
+    view: { ...view, dockerName: facts.dockerName, image: view.image ?? facts.image, imageId: view.imageId ?? facts.imageId, ports: facts.ports, networkMode: facts.networkMode },
+    ...taskAndName(view),
+    status: "running",
+    pid: facts.pid,
+    engineNetworks: facts.networks,
+  }).catch(async (err: unknown) => {
+    if ((err as { cause?: { code?: string } }).cause?.code !== "ENOENT") throw err;
+    await log("debug", "the container's dir is already gone (removed after it exited)");
+  });
+  await log("debug", "docker facts written", { ports: facts.ports?.length ?? 0, networks: facts.networks?.length ?? 0 });
+}

@@ -1,0 +1,176 @@
+// `oci-metadata nri`: the NRI plugin daemon (containerd ≥ 1.7, CRI-O). One process per node,
+// no process per container. Handlers are thin glue over the same plan/store/publish as every
+// door (src/nri-stub is the transport; this file never sees a frame):
+//  - CreateContainer: plan → adjustment (read-only mount + env var), and the complete file
+//    written at once (network from the pod sandbox's netns, or NRI 0.8's pod IPs) → READY
+//    before the container starts;
+//  - PostStartContainer: Status running;
+//  - StopContainer / RemoveContainer / RemovePodSandbox: cleanup.
+//    These are notifications: they are answered at once (the runtime waits for the answer
+//    on its start/stop path) and their work runs right after, one step at a time per
+//    container, so a late rewrite never races the removal;
+//  - Synchronize: answered at once; reconciliation (nri-reconcile.ts) runs after the reply.
+// A dir is touched only when its file names the container at hand (a pod could mount another
+// container's dir and set our env var). Under failurePolicy ignore an error or a slow step
+// answers with no adjustment well inside the runtime's request timeout; work that finishes
+// after that answer removes what it wrote (that container has no mount).
+import type { Config } from "../../core/config.js";
+import { type CriContainer, type CriPod, viewFromCri } from "./pure/cri-view.js";
+import { OciMetadataError } from "../../core/errors.js";
+import { containerIdIn } from "../../core/json.js";
+import { ownMetadataDir } from "../../core/locate.js";
+import { safeSegment } from "../../core/names.js";
+import { taskAndName } from "../../core/plan.js";
+import type { ContainerAdjustment, NriHandlers } from "../../nri-stub/index.js";
+import { log } from "../../host/log.js";
+import { MetadataStore, type Slot } from "../../host/store.js";
+import { adjustmentFor, podNetwork } from "./adjust.js";
+import { reconcile } from "./reconcile.js";
+import { claimSlot, slotOf } from "../../steps/prepare.js";
+import { publish } from "../../steps/write-metadata.js";
+
+/** Time kept back from the runtime's deadline for encoding and sending the reply. */
+const REPLY_MARGIN_MS = 400;
+
+/** What the plugin remembers between events (rebuilt by Synchronize after a restart). */
+interface PluginState {
+  config: Config;
+  store: MetadataStore;
+  engine: string;
+  /** Slots written per pod sandbox id, for RemovePodSandbox. */
+  podSlots: Map<string, Map<string, Slot>>;
+  /** Containers created since the last Synchronize began (reconciliation must spare them). */
+  createdSinceSync: Set<string>;
+  /** The tail of each container's queue of after-the-answer steps. */
+  queues: Map<string, Promise<void>>;
+}
+
+/** The handlers of the plugin, over one config and store. */
+export function nriHandlers(config: Config): NriHandlers {
+  const s: PluginState = { config, store: new MetadataStore(config.hostRoot), engine: "containerd", podSlots: new Map(), createdSinceSync: new Set(), queues: new Map() };
+  return {
+    configure(info) {
+      s.engine = safeSegment(info.runtimeName || "containerd");
+      void log("info", "configured by the runtime", { runtime: info.runtimeName, version: info.runtimeVersion, requestTimeoutMs: info.requestTimeoutMs });
+    },
+    synchronize(pods, containers) {
+      // Reply first (one deadline covers every chunk); reconcile right after.
+      s.createdSinceSync.clear();
+      const ctx = { config, store: s.store, engine: s.engine, spare: s.createdSinceSync };
+      setImmediate(() => void reconcile(pods, containers, ctx).catch((err) => log("error", `reconciling after Synchronize failed: ${OciMetadataError.from(err).message}`)));
+    },
+    async createContainer(pod, ctr, ctx) {
+      s.createdSinceSync.add(ctr.id);
+      const late = { passed: false };
+      const work = createOne(pod, ctr, s, late);
+      return guarded(work, late, ctx.deadline - REPLY_MARGIN_MS, config, `CreateContainer ${ctr.id}`);
+    },
+    async postStartContainer(pod, ctr) {
+      later(s, ctr.id, `PostStartContainer ${ctr.id}`, () => rewrite(pod, ctr, s));
+    },
+    async stopContainer(_pod, ctr) {
+      later(s, ctr.id, `StopContainer ${ctr.id}`, () => removeOne(ctr, s));
+    },
+    async removeContainer(_pod, ctr) {
+      later(s, ctr.id, `RemoveContainer ${ctr.id}`, () => removeOne(ctr, s));
+    },
+    async removePodSandbox(pod) {
+      // After every queued step of the pod's containers.
+      const pending = [...(s.podSlots.get(pod.id)?.keys() ?? [])].map((id) => s.queues.get(id));
+      later(s, `pod:${pod.id}`, `RemovePodSandbox ${pod.id}`, async () => {
+        await Promise.all(pending);
+        await removePod(pod, s);
+      });
+    },
+  };
+}
+
+// Plans the container, claims and writes its file, returns the adjustment (or none).
+async function createOne(pod: CriPod, ctr: CriContainer, s: PluginState, late: { passed: boolean }): Promise<ContainerAdjustment | undefined> {
+  const view = viewFromCri(pod, ctr, s.engine);
+  const plan = await claimSlot(view, s.config, s.store);
+  if (plan.kind === "skip") return undefined;
+  const slot = slotOf(plan);
+  const net = await podNetwork(pod, undefined);
+  await publish({ config: s.config, store: s.store, slot, view, task: plan.task, name: plan.name, status: "created", pid: net.pid, engineNetworks: net.engineNetworks });
+  if (late.passed) {
+    // The runtime already got "no adjustment": this container will have no mount.
+    await s.store.remove(slot);
+    return undefined;
+  }
+  const slots = s.podSlots.get(pod.id) ?? new Map<string, Slot>();
+  s.podSlots.set(pod.id, slots.set(ctr.id, slot));
+  return adjustmentFor(plan);
+}
+
+// The container's own slot, only when its file names this container.
+async function ownedSlot(ctr: CriContainer, s: PluginState): Promise<Slot | undefined> {
+  if (!ctr.env.some((e) => e.startsWith(`${s.config.envName}=`))) return undefined;
+  const noPod: CriPod = { id: "", name: "", uid: "", namespace: "", labels: {}, annotations: {}, pid: 0 };
+  const hostDir = ownMetadataDir(viewFromCri(noPod, ctr, s.engine), s.config);
+  if (!hostDir) return undefined;
+  const slot = s.store.slotOf(hostDir);
+  return containerIdIn(await s.store.read(slot, s.config.fileName)) === ctr.id ? slot : undefined;
+}
+
+// Rewrites a running container's file (status, fresh network).
+async function rewrite(pod: CriPod, ctr: CriContainer, s: PluginState): Promise<void> {
+  const slot = await ownedSlot(ctr, s);
+  if (!slot) return;
+  const view = viewFromCri(pod, ctr, s.engine);
+  const net = await podNetwork(pod, ctr.pid);
+  await publish({ config: s.config, store: s.store, slot, view, ...taskAndName(view), status: "running", pid: net.pid, engineNetworks: net.engineNetworks, keepIfNoNetwork: true });
+}
+
+async function removeOne(ctr: CriContainer, s: PluginState): Promise<void> {
+  const slot = await ownedSlot(ctr, s);
+  if (slot) await s.store.remove(slot);
+  s.podSlots.get(ctr.podSandboxId)?.delete(ctr.id);
+}
+
+// The dirs this plugin wrote for the pod's containers and that still name them.
+async function removePod(pod: CriPod, s: PluginState): Promise<void> {
+  for (const [id, slot] of s.podSlots.get(pod.id) ?? []) {
+    if (containerIdIn(await s.store.read(slot, s.config.fileName)) === id) await s.store.remove(slot);
+  }
+  s.podSlots.delete(pod.id);
+}
+
+// failurePolicy for CreateContainer: ignore answers "no adjustment" on error or near the deadline.
+async function guarded<T>(work: Promise<T | undefined>, late: { passed: boolean }, deadline: number, config: Config, doing: string): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      late.passed = true;
+      reject(new OciMetadataError("internal", `${doing}: not done within the runtime's request timeout`));
+    }, Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } catch (err) {
+    const e = OciMetadataError.from(err);
+    await log("error", `${doing} failed: ${e.message}`, { code: e.code, policy: config.failurePolicy });
+    if (config.failurePolicy === "fail") throw e;
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+    work.catch(() => undefined); // a late failure was already answered
+  }
+}
+
+// Queues a step after the container's earlier ones; errors are logged, never answered.
+function later(s: PluginState, key: string, doing: string, step: () => Promise<void>): void {
+  const run = async () => {
+    try {
+      await step();
+    } catch (err) {
+      const e = OciMetadataError.from(err);
+      await log("warn", `${doing}: ${e.message}`, { code: e.code });
+    }
+  };
+  const tail = (s.queues.get(key) ?? Promise.resolve()).then(run);
+  s.queues.set(key, tail);
+  void tail.then(() => {
+    if (s.queues.get(key) === tail) s.queues.delete(key);
+  });
+}

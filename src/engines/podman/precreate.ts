@@ -1,0 +1,52 @@
+// `precreate`: the hooks.d door for podman. Podman pipes the whole proposed OCI config through
+// the hook (oci-hooks(5) precreate stage) and uses what it prints. We add the read-only mount,
+// the env var and our stage hooks — only for enabled containers — and pin the facts podman
+// keeps outside the config (name, image, ports) as annotations for those hooks.
+// The caller prints the input unchanged when this throws under failurePolicy ignore.
+import type { Config } from "../../core/config.js";
+import { isRecord, viewFromSpec, type ContainerView } from "../../core/container.js";
+import { OciMetadataError } from "../../core/errors.js";
+import type { HookCommand, JsonObject } from "../../core/spec.js";
+import { bindLog } from "../../host/log.js";
+import { parseSpec } from "../../host/oci.js";
+import { podmanLayout, readCniFacts, readStorageFacts } from "./podman-storage.js";
+import { prepareContainer } from "../../steps/prepare.js";
+import { planContainer } from "../../core/plan.js";
+
+/** Returns the config text podman should use. */
+export async function runPrecreate(input: string, config: Config, hook: HookCommand): Promise<string> {
+  const spec = parseSpec(input, "the precreate config on stdin");
+  // Not enabled: decided from annotations and config alone, before any I/O.
+  const gate = planContainer(viewFromSpec(spec, "", "podman"), config);
+  if (gate.kind === "skip" && gate.code !== "mount-conflict" && gate.code !== "env-conflict") return input;
+  const view = await podmanView(spec);
+  bindLog({ container: view.id });
+  const plan = await prepareContainer(spec, view, config, hook);
+  return plan.kind === "skip" ? input : JSON.stringify(spec);
+}
+
+// The view from the config plus what containers/storage and the CNI cache add.
+async function podmanView(spec: JsonObject): Promise<ContainerView> {
+  const cgroupsPath = isRecord(spec.linux) && typeof spec.linux.cgroupsPath === "string" ? spec.linux.cgroupsPath : undefined;
+  const probe = viewFromSpec(spec, "", "podman");
+  const layout = podmanLayout(probe.mounts, cgroupsPath);
+  if (!layout.id) throw new OciMetadataError("spec-invalid", "reading the precreate config: no podman container id in its mounts or cgroupsPath");
+  const view = { ...probe, id: layout.id };
+  const stored = await readStorageFacts(layout.roots, layout.id);
+  // In a pod the network namespace (and its ports) belongs to the infra container, whose
+  // userdata provides /etc/hosts (taken from the mounts: an annotation could name any container).
+  const owner = layout.hostsOwner ?? layout.id;
+  const cni = await readCniFacts(owner);
+  const infra = owner !== layout.id ? await readStorageFacts(layout.roots, owner) : undefined;
+  const podId = infra ? (infra.name?.replace(/-infra$/, "") ?? owner.slice(0, 12)) : undefined;
+  return {
+    ...view,
+    name: view.name ?? stored.name,
+    image: view.image ?? stored.image,
+    imageId: view.imageId ?? stored.imageId,
+    task: view.task ?? (podId ? `pod/${podId}` : undefined),
+    ports: view.ports ?? (cni && cni.ports.length > 0 ? cni.ports : undefined),
+    // Podman's rootful CNI networks are bridge networks.
+    networkMode: view.networkMode ?? (cni ? "bridge" : undefined),
+  };
+}

@@ -1,0 +1,28 @@
+// `inject --bundle DIR`: the before-create step for direct runc/crun use (fixtures, scripts).
+// Plans the container, creates its host dir (runc mounts every source before any hook runs,
+// so it must exist now), and edits config.json in place: mount, env var, stage hooks.
+import { basename } from "node:path";
+import type { Config } from "../../core/config.js";
+import { viewFromSpec } from "../../core/container.js";
+import type { HookCommand } from "../../core/spec.js";
+import { bindLog } from "../../host/log.js";
+import { readSpec, writeSpec } from "../../host/oci.js";
+import { prepareContainer, releaseSlot } from "../../steps/prepare.js";
+
+export interface InjectArgs {
+  bundle: string;
+  id?: string;
+}
+
+/** Edits the bundle for one container; a skip leaves config.json untouched. */
+export async function runInject(args: InjectArgs, config: Config, hook: HookCommand): Promise<void> {
+  const spec = await readSpec(args.bundle);
+  const id = args.id ?? basename(args.bundle);
+  bindLog({ container: id });
+  const plan = await prepareContainer(spec, viewFromSpec(spec, id, "runc"), config, hook);
+  if (plan.kind === "skip") return;
+  await writeSpec(args.bundle, spec).catch(async (err: unknown) => {
+    await releaseSlot(plan, config);
+    throw err;
+  });
+}
