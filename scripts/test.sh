@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 npm run --silent typecheck
-bash scripts/check-core-purity.sh
+npx tsx scripts/check-layers.ts
 npm run --silent gen
 npm run --silent gen:proto >/dev/null
 git diff --exit-code -- schema/ hooks/ src/nri-stub/gen/ test/e2e/lib/cri/gen/ || { echo "generated files are stale: run npm run gen and npm run gen:proto, and commit" >&2; exit 1; }

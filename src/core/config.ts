@@ -4,9 +4,12 @@
 import * as z from "zod/mini";
 import { describeValue, OciMetadataError } from "./errors.js";
 import { SEGMENT_PATTERN } from "./names.js";
+import { NRI_PLUGIN_IDX_PATTERN, NRI_PLUGIN_NAME_PATTERN } from "./nri-plugin-name.js";
 import { describeIssue } from "./zod-issue.js";
 
-const stage = z.enum(["prestart", "createRuntime", "poststart", "poststop"]);
+/** Every OCI hook stage we can register, in the order a runtime runs them. */
+export const STAGES = ["prestart", "createRuntime", "poststart", "poststop"] as const;
+const stage = z.enum(STAGES);
 export type Stage = z.infer<typeof stage>;
 
 // A static identity string, or where to read it from at hook time.
@@ -58,8 +61,8 @@ export const configSchema = z.strictObject({
   nri: z.prefault(
     z.strictObject({
       socket: z._default(absolutePosix, "/var/run/nri/nri.sock"),
-      pluginName: z._default(z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/, "must be a plain name")), "oci-metadata"),
-      pluginIdx: z._default(z.string().check(z.regex(/^[0-9]{2}$/, "must be exactly two digits")), "50"),
+      pluginName: z._default(z.string().check(z.regex(NRI_PLUGIN_NAME_PATTERN, "must be a plain name")), "oci-metadata"),
+      pluginIdx: z._default(z.string().check(z.regex(NRI_PLUGIN_IDX_PATTERN, "must be exactly two digits")), "50"),
     }),
     {},
   ),
@@ -121,9 +124,6 @@ const ENV_KEYS: Record<string, { path: string[]; kind: "string" | "list" }> = {
   OCI_METADATA_NRI_PLUGIN_NAME: { path: ["nri", "pluginName"], kind: "string" },
   OCI_METADATA_NRI_PLUGIN_IDX: { path: ["nri", "pluginIdx"], kind: "string" },
 };
-
-/** The env var names that override config keys. */
-export const CONFIG_ENV_NAMES = Object.keys(ENV_KEYS);
 
 /** Returns a copy of raw with every set OCI_METADATA_* override applied (lists are comma-separated). */
 export function applyEnvOverrides(raw: Record<string, unknown>, env: Record<string, string | undefined>): Record<string, unknown> {

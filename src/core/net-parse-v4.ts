@@ -11,7 +11,7 @@
 //   metric, then to the first listed. The mapping is ambiguous when two interfaces share a
 //   subnet; /proc has no better source for IPv4.
 
-import type { Gateway, Ipv4Address } from "./net-parse.js";
+import type { Gateway, Ipv4Address } from "./net-types.js";
 
 const RTF_GATEWAY = 0x0002;
 const RTF_REJECT = 0x0200;

@@ -12,7 +12,7 @@
 //   Unreachable routes (all-zero next hop, on lo) also have dest ::/0, so a default gateway
 //   needs a non-zero next hop.
 
-import type { Gateway, Ipv6Address } from "./net-parse.js";
+import type { Gateway, Ipv6Address } from "./net-types.js";
 
 const IFA_F_DADFAILED = 0x08;
 const SCOPES: Record<number, Ipv6Address["scope"]> = { 0x00: "global", 0x10: "host", 0x20: "link", 0x40: "site" };

@@ -41,7 +41,9 @@ export interface Inject {
 
 export type Plan = Skip | Inject;
 
-const TRUE_WORDS = new Set(["true", "1", "yes", "on", "enabled"]);
+/** Values of the opt-in annotation that turn metadata on (case-insensitive, trimmed). */
+export const OPT_IN_TRUE_WORDS = ["true", "1", "yes", "on", "enabled"] as const;
+const TRUE_WORDS = new Set<string>(OPT_IN_TRUE_WORDS);
 const FALSE_WORDS = new Set(["false", "0", "no", "off", "disabled"]);
 /** The seed proposal's per-workload flag, honoured next to the configured annotation. */
 export const SEED_OPT_IN_KEY = "metadataEnable";

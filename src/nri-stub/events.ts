@@ -7,7 +7,7 @@
 //    refused live by containerd 1.7.24 and 2.1.9, protocol notes §4.2, §12.2).
 //  - A mask of 0 would mean "every event", so a plugin with no event method gets no mask.
 import { Event } from "./gen/nri/api_pb.js";
-import type { NriHandlers } from "./stub.js";
+import type { NriHandlers } from "./handlers.js";
 
 /** Every event a v0.6–v0.9 runtime accepts: (1 << (LAST - 1)) - 1. */
 export const VALID_EVENTS = 0x7ff;

@@ -32,7 +32,7 @@ import {
   UpdateContainerResponseSchema,
 } from "./gen/nri/api_pb.js";
 import { type MethodHandler, type RequestInfo, statusError } from "./rpc-server.js";
-import type { CallContext, NriHandlers } from "./stub.js";
+import type { CallContext, NriHandlers } from "./handlers.js";
 import { StatusCode } from "./ttrpc.js";
 
 /** The service name the runtime calls on mux connection 1. */

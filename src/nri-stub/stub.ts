@@ -13,29 +13,12 @@
 import { connect as netConnect, type Socket } from "node:net";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { OciMetadataError, describeValue, wrap } from "../core/errors.js";
+import { NRI_PLUGIN_IDX_PATTERN, NRI_PLUGIN_NAME_PATTERN } from "../core/nri-plugin-name.js";
 import { type LogFn, type NriConnection, attachConnection } from "./connection.js";
 import { eventMask } from "./events.js";
-import type { Container, ContainerAdjustment, PodSandbox } from "./gen/nri/api_pb.js";
+import type { NriHandlers } from "./handlers.js";
 import { RegisterPluginRequestSchema, Runtime } from "./gen/nri/api_pb.js";
 import { PLUGIN_SERVICE, pluginMethods } from "./plugin-service.js";
-
-/** What every handler gets besides its objects. */
-export interface CallContext { deadline: number /* epoch ms by which the reply must be sent */ }
-
-/** A plugin: each method present subscribes to its event; a missing one is answered empty. */
-export interface NriHandlers {
-  configure?(info: { config: string; runtimeName: string; runtimeVersion: string; requestTimeoutMs: number }): void | Promise<void>;
-  synchronize?(pods: PodSandbox[], containers: Container[], ctx: CallContext): void | Promise<void>;
-  createContainer?(pod: PodSandbox, container: Container, ctx: CallContext): Promise<ContainerAdjustment | undefined>;
-  stopContainer?(pod: PodSandbox, container: Container, ctx: CallContext): Promise<void>;
-  runPodSandbox?(pod: PodSandbox, ctx: CallContext): Promise<void>;
-  stopPodSandbox?(pod: PodSandbox, ctx: CallContext): Promise<void>;
-  removePodSandbox?(pod: PodSandbox, ctx: CallContext): Promise<void>;
-  postCreateContainer?(pod: PodSandbox, container: Container, ctx: CallContext): Promise<void>;
-  startContainer?(pod: PodSandbox, container: Container, ctx: CallContext): Promise<void>;
-  postStartContainer?(pod: PodSandbox, container: Container, ctx: CallContext): Promise<void>;
-  removeContainer?(pod: PodSandbox, container: Container, ctx: CallContext): Promise<void>;
-}
 
 /** Where and as whom to connect. */
 export interface StubOptions {
@@ -150,11 +133,11 @@ class Stub {
 
 // Checks the options the runtime would otherwise refuse late (or never).
 function validate(options: StubOptions): { minMs: number; maxMs: number } {
-  if (typeof options.pluginIdx !== "string" || !/^[0-9]{2}$/.test(options.pluginIdx)) {
+  if (typeof options.pluginIdx !== "string" || !NRI_PLUGIN_IDX_PATTERN.test(options.pluginIdx)) {
     throw new OciMetadataError("config-invalid", `NRI pluginIdx: expected exactly 2 digits such as "10", got ${describeValue(options.pluginIdx)}`);
   }
-  if (typeof options.pluginName !== "string" || options.pluginName === "") {
-    throw new OciMetadataError("config-invalid", `NRI pluginName: expected a non-empty string, got ${describeValue(options.pluginName)}`);
+  if (typeof options.pluginName !== "string" || !NRI_PLUGIN_NAME_PATTERN.test(options.pluginName)) {
+    throw new OciMetadataError("config-invalid", `NRI pluginName: expected a plain name of 1-64 characters [A-Za-z0-9._-], got ${describeValue(options.pluginName)}`);
   }
   const { minMs, maxMs } = options.reconnect ?? DEFAULT_RECONNECT;
   if (!(minMs > 0 && maxMs >= minMs)) {

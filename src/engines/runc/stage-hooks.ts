@@ -5,7 +5,7 @@
 //  - poststart: rewrite with status running;
 //  - poststop: remove the container's dir, and its task dir once empty.
 import { isAbsolute, join } from "node:path";
-import type { Config, Stage } from "../../core/config.js";
+import { type Config, STAGES, type Stage } from "../../core/config.js";
 import { isRecord, viewFromSpec } from "../../core/container.js";
 import { ownMetadataDir } from "../../core/locate.js";
 import { OciMetadataError } from "../../core/errors.js";
@@ -15,7 +15,7 @@ import { bindLog, log } from "../../host/log.js";
 import { type OciState, parseState, readSpec, readStdin } from "../../host/oci.js";
 import { MetadataStore } from "../../host/store.js";
 
-export const HOOK_STAGES: readonly Stage[] = ["prestart", "createRuntime", "poststart", "poststop"];
+export const HOOK_STAGES: readonly Stage[] = STAGES;
 
 /** Runs one hook stage for the container described by the state text. */
 export async function runHook(stage: Stage, stateText: string | undefined, config: Config, engine: string): Promise<void> {

@@ -3,7 +3,7 @@
 // generated from a validated config only, and never depends on anything read at run time.
 // Regexes are RE2 and unanchored in podman, hence ^…$ everywhere.
 import type { Config } from "../../../core/config.js";
-import { SEED_OPT_IN_KEY } from "../../../core/plan.js";
+import { OPT_IN_TRUE_WORDS, SEED_OPT_IN_KEY } from "../../../core/plan.js";
 
 /** PATH for the hook: podman runs precreate with an empty environment. */
 export const HOOK_PATH_ENV = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -17,7 +17,7 @@ export function re2Literal(text: string): string {
 export function hooksDFile(config: Config, binary: string, configPath?: string): Record<string, unknown> {
   const when =
     config.enabled === "opt-in"
-      ? { annotations: { [`^(${re2Literal(config.optInAnnotation)}|${re2Literal(SEED_OPT_IN_KEY)})$`]: "^(?i)\\s*(true|1|yes|on|enabled)\\s*$" } }
+      ? { annotations: { [`^(${re2Literal(config.optInAnnotation)}|${re2Literal(SEED_OPT_IN_KEY)})$`]: `^(?i)\\s*(${OPT_IN_TRUE_WORDS.join("|")})\\s*$` } }
       : { always: true };
   return {
     version: "1.0.0",
