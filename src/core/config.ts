@@ -35,7 +35,15 @@ export const configSchema = z.strictObject({
   stages: z._default(z.array(stage), ["createRuntime", "poststop"]),
   failurePolicy: z._default(z.enum(["ignore", "fail"]), "ignore"),
   identity: z.prefault(
-    z.strictObject({ cluster: z.optional(identitySource), containerInstance: z.optional(identitySource) }),
+    z.strictObject({
+      cluster: z.optional(identitySource),
+      containerInstance: z.optional(identitySource),
+      availabilityZone: z.optional(identitySource),
+      /** Override the host's addresses; by default they are read from its default-route interface. */
+      hostPrivateIPv4Address: z.optional(identitySource),
+      hostPublicIPv4Address: z.optional(identitySource),
+      hostIPv6Address: z.optional(identitySource),
+    }),
     {},
   ),
   /** Annotations (exact keys, or prefixes ending in `*`) copied into the file's `Annotations`. */
@@ -114,6 +122,10 @@ const ENV_KEYS: Record<string, { path: string[]; kind: "string" | "list" }> = {
   OCI_METADATA_FAILURE_POLICY: { path: ["failurePolicy"], kind: "string" },
   OCI_METADATA_IDENTITY_CLUSTER: { path: ["identity", "cluster"], kind: "string" },
   OCI_METADATA_IDENTITY_CONTAINER_INSTANCE: { path: ["identity", "containerInstance"], kind: "string" },
+  OCI_METADATA_IDENTITY_AVAILABILITY_ZONE: { path: ["identity", "availabilityZone"], kind: "string" },
+  OCI_METADATA_IDENTITY_HOST_PRIVATE_IPV4_ADDRESS: { path: ["identity", "hostPrivateIPv4Address"], kind: "string" },
+  OCI_METADATA_IDENTITY_HOST_PUBLIC_IPV4_ADDRESS: { path: ["identity", "hostPublicIPv4Address"], kind: "string" },
+  OCI_METADATA_IDENTITY_HOST_IPV6_ADDRESS: { path: ["identity", "hostIPv6Address"], kind: "string" },
   OCI_METADATA_ANNOTATIONS_TO_INCLUDE: { path: ["annotationsToInclude"], kind: "list" },
   OCI_METADATA_WINDOWS_HOST_ROOT: { path: ["windows", "hostRoot"], kind: "string" },
   OCI_METADATA_WINDOWS_CONTAINER_ROOT: { path: ["windows", "containerRoot"], kind: "string" },

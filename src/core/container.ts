@@ -28,6 +28,10 @@ export interface ContainerView {
   dockerName?: string;
   /** Task / pod identity; undefined → "default". */
   task?: string;
+  /** ECS task definition family and revision (a string, as the ECS agent writes it). */
+  taskDefinitionFamily?: string;
+  taskDefinitionRevision?: string;
+  availabilityZone?: string;
   image?: string;
   imageId?: string;
   cluster?: string;
@@ -48,6 +52,10 @@ const NAME_KEYS = ["oci-metadata.io/name", "com.amazonaws.ecs.container-name", "
 const TASK_KEYS = ["oci-metadata.io/task", "com.amazonaws.ecs.task-arn"];
 const IMAGE_KEYS = ["oci-metadata.io/image", "io.kubernetes.cri.image-name", "org.opencontainers.image.ref.name"];
 const CLUSTER_KEYS = ["oci-metadata.io/cluster", "com.amazonaws.ecs.cluster"];
+// The ECS agent labels its containers with the task definition (agent/dockerclient labels).
+const FAMILY_KEYS = ["oci-metadata.io/task-definition-family", "com.amazonaws.ecs.task-definition-family"];
+const REVISION_KEYS = ["oci-metadata.io/task-definition-revision", "com.amazonaws.ecs.task-definition-version"];
+const ZONE_KEYS = ["oci-metadata.io/availability-zone"];
 
 /** First non-empty annotation among keys. */
 export function firstAnnotation(annotations: Record<string, string>, keys: readonly string[]): string | undefined {
@@ -78,7 +86,11 @@ export const PINNED = {
   ports: "oci-metadata.io/ports",
 } as const;
 
-type AnnotatedFacts = Pick<ContainerView, "name" | "task" | "image" | "imageId" | "dockerName" | "networkMode" | "ports" | "cluster">;
+type AnnotatedFacts = Pick<
+  ContainerView,
+  | "name" | "task" | "image" | "imageId" | "dockerName" | "networkMode" | "ports" | "cluster"
+  | "taskDefinitionFamily" | "taskDefinitionRevision" | "availabilityZone"
+>;
 
 /** Identity fields that annotations can carry, for any door. */
 export function identityFromAnnotations(a: Record<string, string>): AnnotatedFacts {
@@ -91,6 +103,9 @@ export function identityFromAnnotations(a: Record<string, string>): AnnotatedFac
     networkMode: firstAnnotation(a, [PINNED.networkMode]),
     ports: parsePorts(a[PINNED.ports]),
     cluster: firstAnnotation(a, CLUSTER_KEYS),
+    taskDefinitionFamily: firstAnnotation(a, FAMILY_KEYS),
+    taskDefinitionRevision: firstAnnotation(a, REVISION_KEYS),
+    availabilityZone: firstAnnotation(a, ZONE_KEYS),
   };
 }
 

@@ -3,15 +3,28 @@
 // invented.
 import type { ContainerView } from "./container.js";
 import type { ContainerStatus, MetadataDocument, NetworkEntry } from "./document-schema.js";
+import { defaultRouteOnly, type HostAddresses } from "./host-network.js";
 import type { InterfaceFacts, NetworkFacts } from "./net-parse.js";
 import type { Inject } from "./plan.js";
 
 export type { ContainerStatus, MetadataDocument, NetworkEntry };
 
+/** Identity from config: each value wins over what annotations say. */
+export interface DocumentIdentity {
+  cluster?: string;
+  containerInstance?: string;
+  availabilityZone?: string;
+  hostPrivateIPv4Address?: string;
+  hostPublicIPv4Address?: string;
+  hostIPv6Address?: string;
+}
+
 export interface DocumentInput {
   view: ContainerView;
   plan: Pick<Inject, "task" | "name">;
-  identity: { cluster?: string; containerInstance?: string };
+  identity: DocumentIdentity;
+  /** The host's default-route addresses (HostPrivateIPv4Address, HostIPv6Address). */
+  host?: HostAddresses;
   /** undefined: network unknown (not read, or unreadable) → the file is not READY. */
   network?: NetworkFacts;
   /** Networks as the engine names them (Docker: one per network); merged with `network` by MAC. */
@@ -23,18 +36,30 @@ export interface DocumentInput {
 
 /** Builds the document; READY when the network is known (identity is always there). */
 export function buildDocument(input: DocumentInput): MetadataDocument {
-  const { view, network: net } = input;
+  const { view, identity: id } = input;
+  // Host networking: only the interfaces carrying the host's default routes (the rest are
+  // other engines' bridges and veths, which no consumer can use).
+  const hostMode = view.networkMode === "host";
+  const net = input.network && hostMode ? defaultRouteOnly(input.network) : input.network;
   const fromProc = net ? networkEntries(net, view.networkMode) : undefined;
-  // An engine that names no network (e.g. Docker's --network container:x) leaves the netns's view.
-  const networks = input.engineNetworks?.length ? mergeByMac(input.engineNetworks, fromProc ?? []) : fromProc;
+  // An engine that names no network (e.g. Docker's --network container:x) leaves the netns's
+  // view, and so does Docker's "host" network, which carries no addresses (issue 10, finding 1).
+  const engine = input.engineNetworks;
+  const networks = hostMode
+    ? (fromProc ?? (engine ? [] : undefined))
+    : engine?.length
+      ? mergeByMac(engine, fromProc ?? [])
+      : fromProc;
   const primary = networks?.find((n) => n.Interface !== undefined && n.Interface === net?.ipv4Gateway?.interface) ?? networks?.find((n) => n.IPv4Addresses.length > 0) ?? networks?.[0];
   const doc: MetadataDocument = {
     Version: "v1",
     Status: input.status,
     MetadataFileStatus: networks ? "READY" : undefined,
-    Cluster: opt(input.identity.cluster) ?? opt(view.cluster),
-    ContainerInstanceARN: opt(input.identity.containerInstance),
+    Cluster: opt(id.cluster) ?? opt(view.cluster),
+    ContainerInstanceARN: opt(id.containerInstance),
     TaskARN: input.plan.task,
+    TaskDefinitionFamily: opt(view.taskDefinitionFamily),
+    TaskDefinitionRevision: opt(view.taskDefinitionRevision),
     ContainerName: input.plan.name,
     ContainerID: view.id,
     DockerContainerName: opt(view.dockerName),
@@ -47,6 +72,10 @@ export function buildDocument(input: DocumentInput): MetadataDocument {
     Gateway: net?.ipv4Gateway?.address ?? primary?.IPv4Gateway,
     IPv6Address: primary?.IPv6Addresses[0] ?? networks?.find((n) => n.IPv6Addresses.length > 0)?.IPv6Addresses[0],
     IPv6Gateway: net?.ipv6Gateway?.address ?? networks?.find((n) => n.IPv6Gateway)?.IPv6Gateway,
+    AvailabilityZone: opt(id.availabilityZone) ?? opt(view.availabilityZone),
+    HostPrivateIPv4Address: opt(id.hostPrivateIPv4Address) ?? input.host?.privateIPv4,
+    HostPublicIPv4Address: opt(id.hostPublicIPv4Address),
+    HostIPv6Address: opt(id.hostIPv6Address) ?? input.host?.ipv6,
     Annotations: pickAnnotations(view.annotations, input.annotationsToInclude),
     Labels: view.labels ? pickAnnotations(view.labels, input.annotationsToInclude) : undefined,
     Engine: view.engine,
@@ -105,6 +134,23 @@ function dropEmpty<T extends object>(obj: T): T {
     out[k] = Array.isArray(v) ? v.map((e) => (typeof e === "object" && e !== null ? dropEmpty(e) : e)) : v;
   }
   return out as T;
+}
+
+/** True when two files say the same apart from LastUpdatedAt: such a rewrite is skipped, so a
+ * consumer watching the dir is woken only by a real change. */
+export function sameContent(a: string, b: string): boolean {
+  const strip = (text: string): string | undefined => {
+    try {
+      const doc = JSON.parse(text) as Record<string, unknown>;
+      if (typeof doc !== "object" || doc === null) return undefined;
+      delete doc.LastUpdatedAt;
+      return JSON.stringify(doc);
+    } catch {
+      return undefined;
+    }
+  };
+  const x = strip(a);
+  return x !== undefined && x === strip(b);
 }
 
 /** The document as written to disk: tab-indented like the ECS agent, with a final newline. */

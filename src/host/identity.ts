@@ -1,20 +1,18 @@
-// Resolves the configured identity sources (cluster, container instance): a static string,
-// the first line of a file, or an env var. An unreadable source is left out, not invented.
+// Resolves the configured identity sources (cluster, container instance, zone, host
+// addresses): a static string, the first line of a file, or an env var. An unreadable source
+// is left out, not invented.
 import { readFile } from "node:fs/promises";
 import type { Config, IdentitySource } from "../core/config.js";
+import type { DocumentIdentity } from "../core/document.js";
 
-export interface Identity {
-  cluster?: string;
-  containerInstance?: string;
-}
+export type Identity = DocumentIdentity;
+
+const KEYS = ["cluster", "containerInstance", "availabilityZone", "hostPrivateIPv4Address", "hostPublicIPv4Address", "hostIPv6Address"] as const;
 
 /** Reads every configured identity source. */
 export async function resolveIdentity(config: Config, env: NodeJS.ProcessEnv = process.env): Promise<Identity> {
-  const [cluster, containerInstance] = await Promise.all([
-    resolveSource(config.identity.cluster, env),
-    resolveSource(config.identity.containerInstance, env),
-  ]);
-  return { cluster, containerInstance };
+  const values = await Promise.all(KEYS.map((k) => resolveSource(config.identity[k], env)));
+  return Object.fromEntries(KEYS.map((k, i) => [k, values[i]]).filter(([, v]) => v !== undefined));
 }
 
 async function resolveSource(source: IdentitySource | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {

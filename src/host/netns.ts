@@ -131,3 +131,9 @@ function gone(doing: string, cause: unknown): OciMetadataError {
 export function netnsReadable(pid: number, procRoot = "/proc"): boolean {
   return Number.isInteger(pid) && pid > 0 && existsSync(`${procRoot}/${pid}/net/dev`);
 }
+
+/** The network of this process's own namespace (the host's, for hooks, the runtime wrapper,
+ * the NRI plugin and docker-watch): five small /proc reads, no sysfs, no MACs. */
+export async function readOwnNetwork(procRoot = "/proc"): Promise<NetworkFacts> {
+  return parseProcNet(await readProcNet(`${procRoot}/self`, "reading the host's network"));
+}

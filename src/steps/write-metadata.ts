@@ -2,12 +2,13 @@
 // view and config, then an atomic replace in the store. Shared by every door that writes.
 import type { Config } from "../core/config.js";
 import type { ContainerView } from "../core/container.js";
-import { buildDocument, type ContainerStatus, deriveNetworkMode, type NetworkEntry, serializeDocument } from "../core/document.js";
+import { buildDocument, type ContainerStatus, deriveNetworkMode, type NetworkEntry, sameContent, serializeDocument } from "../core/document.js";
 import { isOciMetadataError } from "../core/errors.js";
+import { type HostAddresses, hostAddresses } from "../core/host-network.js";
 import type { NetworkFacts } from "../core/net-parse.js";
 import { resolveIdentity } from "../host/identity.js";
 import { log } from "../host/log.js";
-import { readNetwork, sharesHostNetns } from "../host/netns.js";
+import { readNetwork, readOwnNetwork, sharesHostNetns } from "../host/netns.js";
 import type { MetadataStore, Slot } from "../host/store.js";
 
 export interface PublishInput {
@@ -37,18 +38,33 @@ export async function publish(input: PublishInput): Promise<void> {
   if (!network && !input.engineNetworks && input.keepIfNoNetwork) return;
   const shared = network && input.pid ? await sharesHostNetns(input.pid).catch(() => false) : false;
   const withMode: ContainerView = { ...view, networkMode: deriveNetworkMode(shared, network, view.networkMode) };
+  const identity = await resolveIdentity(config);
   const doc = buildDocument({
     view: withMode,
     plan: { task: input.task, name: input.name },
-    identity: await resolveIdentity(config),
+    identity,
+    host: await hostOf(identity, shared ? network : undefined),
     network,
     engineNetworks: input.engineNetworks,
     status: input.status,
     annotationsToInclude: config.annotationsToInclude,
     now: new Date(),
   });
-  await input.store.write(input.slot, config.fileName, serializeDocument(doc));
-  await log("debug", "metadata written", { file: input.store.pathOf(input.slot, config.fileName), ready: doc.MetadataFileStatus === "READY" });
+  const text = serializeDocument(doc);
+  const file = input.store.pathOf(input.slot, config.fileName);
+  // A rewrite that changes nothing but LastUpdatedAt is skipped: the rename is the change signal.
+  const old = await input.store.read(input.slot, config.fileName).catch(() => "");
+  if (old !== "" && sameContent(old, text)) return void (await log("debug", "metadata unchanged; not rewritten", { file }));
+  await input.store.write(input.slot, config.fileName, text);
+  await log("debug", "metadata written", { file, ready: doc.MetadataFileStatus === "READY" });
+}
+
+// The host's default-route addresses, unless config names both; a container in the host
+// netns has already had it read. Unreadable: the keys are left out.
+async function hostOf(identity: { hostPrivateIPv4Address?: string; hostIPv6Address?: string }, hostNet: NetworkFacts | undefined): Promise<HostAddresses | undefined> {
+  if (identity.hostPrivateIPv4Address && identity.hostIPv6Address) return undefined;
+  const net = hostNet ?? (await readOwnNetwork().catch(() => undefined));
+  return net ? hostAddresses(net) : undefined;
 }
 
 // A missing netns is not fatal: the file is written without it (and without READY unless the
