@@ -4,7 +4,7 @@
 // writes the file with name, image, real host ports and one entry per Docker network: READY.
 // Docker ≥ 28 configures the network between create and start, so it is read here, too.
 import type { Config } from "../../core/config.js";
-import { viewFromSpec } from "../../core/container.js";
+import { identityFromAnnotations, viewFromSpec } from "../../core/container.js";
 import { dockerFactsFromInspect } from "./pure/docker-facts.js";
 import { ownMetadataDir } from "../../core/locate.js";
 import { taskAndName } from "../../core/plan.js";
@@ -37,11 +37,26 @@ export async function runDockerEnrich(id: string, bundle: string, config: Config
   const facts = dockerFactsFromInspect(await dockerGet(config.dockerSocket, `/containers/${encodeURIComponent(id)}/json`, INSPECT_TIMEOUT_MS));
   // A short-lived container may be gone (and cleaned up) by the time dockerd answers.
   if (facts.running === false) return void (await log("debug", "container no longer running; nothing to write"));
+  // Labels count as annotations, as at create (runtime-create.ts): the spec does not carry them.
+  const annotations = { ...facts.labels, ...view.annotations };
+  const named = identityFromAnnotations(annotations);
   await publish({
     config,
     store,
     slot: store.slotOf(hostDir),
-    view: { ...view, dockerName: facts.dockerName, image: view.image ?? facts.image, imageId: view.imageId ?? facts.imageId, ports: facts.ports, networkMode: facts.networkMode },
+    view: {
+      ...view,
+      annotations,
+      cluster: view.cluster ?? named.cluster,
+      taskDefinitionFamily: view.taskDefinitionFamily ?? named.taskDefinitionFamily,
+      taskDefinitionRevision: view.taskDefinitionRevision ?? named.taskDefinitionRevision,
+      availabilityZone: view.availabilityZone ?? named.availabilityZone,
+      dockerName: facts.dockerName,
+      image: view.image ?? facts.image,
+      imageId: view.imageId ?? facts.imageId,
+      ports: facts.ports,
+      networkMode: facts.networkMode,
+    },
     ...taskAndName(view),
     status: "running",
     pid: facts.pid,
