@@ -6,21 +6,10 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { requireBinary } from "../lib/binary.js";
 import { createDocker, type Docker, type DockerVersion, dockerdPath } from "../lib/docker.js";
-import { runOk } from "../lib/exec.js";
 import { requireTools } from "../lib/guard.js";
+import { hostDefaultRoute } from "../lib/host-route.js";
 
 const ON = ["--label", "oci-metadata.io/enabled=true"];
-
-/** The host's default-route interface and its first IPv4 address, as `ip` reports them. */
-async function hostDefaultRoute(): Promise<{ dev: string; ipv4: string }> {
-  const route = (await runOk("ip", ["-4", "route", "show", "default"])).stdout;
-  const dev = /\bdev (\S+)/.exec(route)?.[1];
-  assert.ok(dev, `no IPv4 default route on this host: ${route}`);
-  const addr = (await runOk("ip", ["-4", "-o", "addr", "show", "dev", dev])).stdout;
-  const ipv4 = /inet (\d+\.\d+\.\d+\.\d+)\//.exec(addr)?.[1];
-  assert.ok(ipv4, addr);
-  return { dev, ipv4 };
-}
 
 for (const version of ["20.10", "28.5"] as DockerVersion[]) {
   const skip = requireTools(["runc", "ip", "busybox", "/usr/bin/docker"], dockerdPath(version) ? [] : [`dockerd ${version}`]);
