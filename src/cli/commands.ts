@@ -16,8 +16,9 @@ export interface CommandContext {
   parsed: Parsed;
   config: Config;
   configArg?: string;
-  stdout: (s: string) => void;
-  stdin: string;
+  stdout: (s: string | Uint8Array) => void;
+  /** precreate's input, as bytes: its output must keep them. */
+  stdin: Uint8Array;
 }
 
 /** Value of a --flag that takes one. */

@@ -32,7 +32,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
 }
 
 /** Runs the command in argv; returns the exit code. */
-export async function main(argv: readonly string[], stdout: (s: string) => void): Promise<number> {
+export async function main(argv: readonly string[], stdout: (s: string | Uint8Array) => void): Promise<number> {
   // The runtime wrapper's argv belongs to runc: hand it over raw, before any parsing.
   if (argv[0] === "runtime") return (await import("../engines/docker/runtime.js")).runRuntime(argv.slice(1));
   let parsed: Parsed;
@@ -49,7 +49,7 @@ export async function main(argv: readonly string[], stdout: (s: string) => void)
   if (!run) return usageError(`unknown command ${command}`);
   // precreate must print a config whatever happens: its input is read first, and under
   // ignore any failure (usage errors included) prints it back unchanged.
-  const stdin = command === "precreate" ? await readInput() : "";
+  const stdin = command === "precreate" ? await readInput() : new Uint8Array();
   const policy = () => (INTERACTIVE.has(command) ? "fail" : currentPolicy);
   let currentPolicy = fallbackPolicy();
   const fail = async (err: unknown) => {
@@ -81,15 +81,15 @@ function startWatchdog(fail: (err: unknown) => Promise<number>): NodeJS.Timeout 
   return timer;
 }
 
-async function readInput(): Promise<string> {
+async function readInput(): Promise<Uint8Array> {
   try {
-    return await (await import("../host/oci.js")).readStdin();
+    return (await import("../host/oci.js")).readStdinBytes();
   } catch {
-    return "";
+    return new Uint8Array();
   }
 }
 
-function print(stdout: (s: string) => void, text: string): number {
+function print(stdout: (s: string | Uint8Array) => void, text: string): number {
   stdout(text);
   return 0;
 }

@@ -1,11 +1,15 @@
 // Reads OCI inputs: the container state a runtime passes to hooks on stdin, and a bundle's
 // config.json as a raw object (never a typed model: unknown fields must survive an edit).
+// A config that is edited is read as a lossless document (core/json-lossless) and written back
+// with every byte the edits did not touch (2^64-1 rlimits, key order, unknown fields); the
+// hooks, which only read, use JSON.parse.
 import { readFileSync } from "node:fs";
 import { readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as z from "zod/mini";
 import { isRecord, stringRecord } from "../core/container.js";
 import { describeValue, OciMetadataError, wrap } from "../core/errors.js";
+import { type JsonDoc, parseJsonDoc, renderJsonDoc } from "../core/json-lossless/index.js";
 import type { JsonObject } from "../core/spec.js";
 import { describeIssue } from "../core/zod-issue.js";
 
@@ -56,6 +60,41 @@ export async function readStdin(): Promise<string> {
   return readFileSync(0, "utf8");
 }
 
+/** Reads all of stdin as bytes (precreate: its output must keep every byte, valid UTF-8 or not). */
+export function readStdinBytes(): Uint8Array {
+  return readFileSync(0);
+}
+
+/** A config.json to be edited: its plain value (`spec`, edited in place) over its source. */
+export interface SpecDoc {
+  spec: JsonObject;
+  doc: JsonDoc;
+}
+
+/** Reads <bundle>/config.json for editing. */
+export async function readSpecDoc(bundle: string): Promise<SpecDoc> {
+  const path = join(bundle, "config.json");
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw wrap(`reading ${path}`, err);
+  }
+  return parseSpecDoc(bytes, path);
+}
+
+/** Parses config.json bytes for editing; they must hold a JSON object. */
+export function parseSpecDoc(bytes: Uint8Array, source = "config.json"): SpecDoc {
+  let doc: JsonDoc;
+  try {
+    doc = parseJsonDoc(bytes);
+  } catch (err) {
+    throw new OciMetadataError("spec-invalid", `reading ${source}: not valid JSON: ${(err as Error).message}`);
+  }
+  if (!isRecord(doc.value)) throw new OciMetadataError("spec-invalid", `reading ${source}: expected a JSON object, got ${describeValue(doc.value)}`);
+  return { spec: doc.value, doc };
+}
+
 /** Reads <bundle>/config.json as a raw JSON object. */
 export async function readSpec(bundle: string): Promise<JsonObject> {
   const path = join(bundle, "config.json");
@@ -80,14 +119,14 @@ export function parseSpec(text: string, source = "config.json"): JsonObject {
   return raw;
 }
 
-/** Replaces <bundle>/config.json atomically, keeping its mode. */
-export async function writeSpec(bundle: string, spec: JsonObject): Promise<void> {
+/** Replaces <bundle>/config.json atomically, keeping its mode: the source with the edits made to `spec`. */
+export async function writeSpec(bundle: string, edited: SpecDoc): Promise<void> {
   const path = join(bundle, "config.json");
   const candidate = join(bundle, `.config.json.oci-metadata-${process.pid}-${Date.now().toString(36)}`);
   let temp: string | undefined;
   try {
     const mode = (await stat(path)).mode & 0o7777;
-    await writeFile(candidate, JSON.stringify(spec), { mode, flag: "wx" });
+    await writeFile(candidate, renderJsonDoc(edited.doc), { mode, flag: "wx" });
     temp = candidate; // ours from here on (wx refuses someone else's file)
     await rename(temp, path);
   } catch (err) {

@@ -12,13 +12,14 @@ import { identityFromAnnotations, viewFromSpec, type ContainerView } from "../..
 import { LINUX_MOUNT_OPTIONS, type MetadataMount, rootsFor } from "../../core/plan.js";
 import { addBindMount, applyEdits, type HookCommand, type JsonObject } from "../../core/spec.js";
 import { dockerLayout, readDockerDisk, resolveContainerRefs } from "./docker-disk.js";
-import { readSpec, writeSpec } from "../../host/oci.js";
+import { readSpecDoc, writeSpec } from "../../host/oci.js";
 import { MetadataStore } from "../../host/store.js";
 import { prepareContainer, releaseSlot } from "../../steps/prepare.js";
 
 /** Edits <bundle>/config.json for one container. */
 export async function runtimeCreate(bundle: string, id: string, config: Config, hook: HookCommand): Promise<void> {
-  const spec = await readSpec(bundle);
+  const edited = await readSpecDoc(bundle);
+  const { spec } = edited;
   const view = await wrappedView(spec, id);
   const siblings = config.enabled === "never" ? [] : await siblingMounts(view, config);
   applyEdits(spec, siblings.map(addBindMount));
@@ -27,7 +28,7 @@ export async function runtimeCreate(bundle: string, id: string, config: Config, 
   const withHook = { ...hook, extraArgs: ["--engine", view.engine, ...(hook.extraArgs ?? [])] };
   const plan = await prepareContainer(spec, { ...view, mounts: [...view.mounts, ...siblings] }, { ...config, stages }, withHook);
   if (plan.kind === "skip" && siblings.length === 0) return;
-  await writeSpec(bundle, spec).catch(async (err: unknown) => {
+  await writeSpec(bundle, edited).catch(async (err: unknown) => {
     await releaseSlot(plan, config);
     throw err;
   });

@@ -6,23 +6,25 @@
 import type { Config } from "../../core/config.js";
 import { isRecord, viewFromSpec, type ContainerView } from "../../core/container.js";
 import { OciMetadataError } from "../../core/errors.js";
+import { renderJsonDoc } from "../../core/json-lossless/index.js";
 import type { HookCommand, JsonObject } from "../../core/spec.js";
 import { bindLog } from "../../host/log.js";
-import { parseSpec } from "../../host/oci.js";
+import { parseSpecDoc } from "../../host/oci.js";
 import { podmanLayout, readCniFacts, readStorageFacts } from "./podman-storage.js";
 import { prepareContainer } from "../../steps/prepare.js";
 import { planContainer } from "../../core/plan.js";
 
-/** Returns the config text podman should use. */
-export async function runPrecreate(input: string, config: Config, hook: HookCommand): Promise<string> {
-  const spec = parseSpec(input, "the precreate config on stdin");
+/** Returns the config podman should use: the input bytes, with our edits where enabled. */
+export async function runPrecreate(input: Uint8Array, config: Config, hook: HookCommand): Promise<Uint8Array> {
+  const edited = parseSpecDoc(input, "the precreate config on stdin");
+  const { spec } = edited;
   // Not enabled: decided from annotations and config alone, before any I/O.
   const gate = planContainer(viewFromSpec(spec, "", "podman"), config);
   if (gate.kind === "skip" && gate.code !== "mount-conflict" && gate.code !== "env-conflict") return input;
   const view = await podmanView(spec);
   bindLog({ container: view.id });
   const plan = await prepareContainer(spec, view, config, hook);
-  return plan.kind === "skip" ? input : JSON.stringify(spec);
+  return plan.kind === "skip" ? input : renderJsonDoc(edited.doc);
 }
 
 // The view from the config plus what containers/storage and the CNI cache add.

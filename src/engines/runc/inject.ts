@@ -6,7 +6,7 @@ import type { Config } from "../../core/config.js";
 import { viewFromSpec } from "../../core/container.js";
 import type { HookCommand } from "../../core/spec.js";
 import { bindLog } from "../../host/log.js";
-import { readSpec, writeSpec } from "../../host/oci.js";
+import { readSpecDoc, writeSpec } from "../../host/oci.js";
 import { prepareContainer, releaseSlot } from "../../steps/prepare.js";
 
 export interface InjectArgs {
@@ -16,12 +16,13 @@ export interface InjectArgs {
 
 /** Edits the bundle for one container; a skip leaves config.json untouched. */
 export async function runInject(args: InjectArgs, config: Config, hook: HookCommand): Promise<void> {
-  const spec = await readSpec(args.bundle);
+  const edited = await readSpecDoc(args.bundle);
+  const { spec } = edited;
   const id = args.id ?? basename(args.bundle);
   bindLog({ container: id });
   const plan = await prepareContainer(spec, viewFromSpec(spec, id, "runc"), config, hook);
   if (plan.kind === "skip") return;
-  await writeSpec(args.bundle, spec).catch(async (err: unknown) => {
+  await writeSpec(args.bundle, edited).catch(async (err: unknown) => {
     await releaseSlot(plan, config);
     throw err;
   });
