@@ -50,6 +50,8 @@ export interface JsonDoc {
 }
 
 const utf8 = new TextDecoder("utf-8");
+// windows-1252 maps every ASCII byte to the same char and each byte to one char.
+const asciiView = new TextDecoder("latin1");
 const SPACE = new Uint8Array(256);
 for (const c of [0x20, 0x09, 0x0a, 0x0d]) SPACE[c] = 1;
 
@@ -67,7 +69,11 @@ export function parseJsonDoc(input: Uint8Array | string): JsonDoc {
 class Parser {
   at = 0;
   readonly nodeOf = new WeakMap<object, ContainerNode>();
-  constructor(readonly b: Uint8Array) {}
+  /** The bytes as one string, char = byte for ASCII; only ASCII ranges are ever sliced from it. */
+  private readonly ascii: string;
+  constructor(readonly b: Uint8Array) {
+    this.ascii = asciiView.decode(b);
+  }
 
   fail(what: string): never {
     throw new SyntaxError(`${what} at byte ${this.at}`);
@@ -153,7 +159,7 @@ class Parser {
       }
     }
     this.at = j + 1;
-    if (plain) return latin1(b, start + 1, j);
+    if (plain) return this.ascii.slice(start + 1, j);
     const text = utf8.decode(b.subarray(start, j + 1));
     try {
       return JSON.parse(text) as string;
@@ -178,7 +184,7 @@ class Parser {
       if (this.b[this.at] === 0x2b || this.b[this.at] === 0x2d) this.at++;
       if (!this.digits()) this.fail("expected a digit in the exponent");
     }
-    return Number(latin1(this.b, start, this.at));
+    return Number(this.ascii.slice(start, this.at));
   }
 
   digits(): boolean {
@@ -200,11 +206,4 @@ class Parser {
 function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
   if (key === "__proto__") Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
   else obj[key] = value;
-}
-
-// ASCII bytes → string (the caller checked every byte is < 0x80).
-function latin1(b: Uint8Array, from: number, to: number): string {
-  let out = "";
-  for (let k = from; k < to; k += 4096) out += String.fromCharCode.apply(null, b.subarray(k, Math.min(to, k + 4096)) as unknown as number[]);
-  return out;
 }
