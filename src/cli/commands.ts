@@ -1,88 +1,219 @@
-// The commands behind argv (cli.ts parses and dispatches; each entry loads its door lazily,
-// so a hook never loads the NRI transport, protobuf code or the Docker client).
-import { resolve } from "node:path";
-import type { Config, Stage } from "../core/config.js";
+// The command table: for each command its options (node:util.parseArgs, strict), its
+// positionals, its help, whether it needs a valid config, and what it runs. It is the one
+// source for argv parsing, `COMMAND --help`, `help COMMAND` and the main help's list.
+// Each entry loads its engine lazily, so a hook never loads the NRI transport, protobuf code
+// or the Docker client. (`runtime` is not parsed here: its argv belongs to runc.)
+import type { ParseArgsConfig } from "node:util";
+import { STAGES, type Stage } from "../core/config.js";
 import { OciMetadataError } from "../core/errors.js";
+import type { Context } from "../steps/context.js";
 
-/** A parsed command line. */
-export interface Parsed {
-  command?: string;
+/** What a command's run() gets. */
+export interface CommandInput {
+  ctx: Context;
+  values: Record<string, string | boolean | undefined>;
   positionals: string[];
-  flags: Map<string, string | true>;
-}
-
-/** What a command gets: parsed argv, the config, stdout, and (precreate) its stdin. */
-export interface CommandContext {
-  parsed: Parsed;
-  config: Config;
-  configArg?: string;
   stdout: (s: string | Uint8Array) => void;
-  /** precreate's input, as bytes: its output must keep them. */
+  /** precreate only: its input, as bytes (its output must keep them). */
   stdin: Uint8Array;
 }
 
-/** Value of a --flag that takes one. */
-export function stringFlag(flags: Map<string, string | true>, name: string): string | undefined {
-  const v = flags.get(name);
-  return typeof v === "string" ? v : undefined;
+/** One command of the CLI. */
+export interface CommandSpec {
+  /** Usage line after `oci-metadata NAME`. */
+  usage: string;
+  /** One line for the main help. */
+  summary: string;
+  /** The rest of `NAME --help`. */
+  help: string;
+  options: NonNullable<ParseArgsConfig["options"]>;
+  /** How many positionals it takes (max Infinity: any). */
+  positionals: { min: number; max: number };
+  /** "required": a bad config fails the command; "defaults": embedded defaults (+ env) are
+   * used with a warning when the config is bad; "none": no config at all. */
+  config: "required" | "defaults" | "none";
+  /** Serves a person, not a container start: errors always fail, as one human line. */
+  interactive: boolean;
+  run(input: CommandInput): Promise<number>;
 }
+
+const str = (v: string | boolean | undefined) => (typeof v === "string" ? v : undefined);
+
+/** The commands, in the order the main help lists them. */
+export const COMMANDS: Record<string, CommandSpec> = {
+  inject: {
+    usage: "inject --bundle DIR [--id ID]",
+    summary: "edit a bundle's config.json for direct runc/crun use",
+    help: `Plans the container in DIR (opt-in annotation, mount conflicts), creates its host dir and edits
+DIR/config.json in place: a read-only bind mount of the host dir, the env var that points at the
+file, and the configured stage hooks. A skipped container's config.json is left untouched.
+--id is the id you will give runc (default: the bundle dir's name).`,
+    options: { bundle: { type: "string" }, id: { type: "string" } },
+    positionals: { min: 0, max: 0 },
+    config: "required",
+    interactive: false,
+    async run({ ctx, values }) {
+      const bundle = need(str(values.bundle), "inject needs --bundle DIR");
+      const [{ runInject }, { hookCommand }, { resolve }] = await Promise.all([
+        import("../engines/runc/inject.js"),
+        import("../steps/hook-command.js"),
+        import("node:path"),
+      ]);
+      await runInject(ctx, { bundle: resolve(bundle), id: str(values.id) }, hookCommand(ctx.configPath, ["--engine", "runc"]));
+      return 0;
+    },
+  },
+  precreate: {
+    usage: "precreate   (OCI config JSON on stdin)",
+    summary: "hooks.d precreate filter (podman): config on stdin, edited config on stdout",
+    help: `The oci-hooks(5) precreate stage (podman): reads the proposed config on stdin and prints the config
+to use on stdout — with the read-only metadata mount, the env var and the stage hooks for enabled
+containers, unchanged for all others. Under failurePolicy ignore any error prints the input
+unchanged; stdout never carries anything but the config (logs go to stderr or log.file).`,
+    options: {},
+    positionals: { min: 0, max: 0 },
+    config: "required",
+    interactive: false,
+    async run({ ctx, stdin, stdout }) {
+      const [{ runPrecreate }, { hookCommand }] = await Promise.all([
+        import("../engines/podman/precreate.js"),
+        import("../steps/hook-command.js"),
+      ]);
+      stdout(await runPrecreate(ctx, stdin, hookCommand(ctx.configPath, ["--engine", "podman"])));
+      return 0;
+    },
+  },
+  runtime: {
+    usage: "runtime [--config FILE] [--runtime PATH] RUNC-ARGS...",
+    summary: 'OCI runtime wrapper in front of runc (Docker daemon.json "runtimes")',
+    help: `An OCI runtime in front of runc, for Docker ("runtimes" in daemon.json) and containerd without
+NRI. On create it edits <bundle>/config.json like every other engine door (mount, env, poststop
+hook); on start it starts a detached process that writes the Docker-level facts (name, image,
+real host ports, networks) once dockerd has started the container, and marks the file READY.
+Every call, create and start included, then becomes the real runtime by execv: same pid,
+arguments, stdio, fds, signals and exit status. Other commands (state, kill, delete, exec) are
+handed over at once. --runtime (else $OCI_METADATA_RUNTIME, else runc on PATH) names it.
+Every argument but --config and --runtime belongs to runc: only \`runtime --help\` alone prints
+this text (\`runtime --version\` is runc's).`,
+    options: {},
+    positionals: { min: 0, max: Number.POSITIVE_INFINITY },
+    config: "none",
+    interactive: false,
+    async run() {
+      throw new OciMetadataError("internal", "runtime is dispatched before parsing");
+    },
+  },
+  nri: {
+    usage: "nri [--socket PATH] [--name NAME] [--idx NN]",
+    summary: "NRI plugin daemon for containerd >= 1.7 and CRI-O",
+    help: `The NRI plugin (containerd >= 1.7 with NRI enabled, CRI-O): one daemon per node, speaking ttrpc
+over the NRI socket (default /var/run/nri/nri.sock). On CreateContainer it adds the read-only
+mount and the env var to enabled containers and writes their complete file at once (READY before
+the container starts); PostStartContainer marks it running; StopContainer, RemoveContainer and
+RemovePodSandbox clean up; Synchronize reconciles. Reconnects when the runtime restarts; SIGTERM
+stops it cleanly. --socket, --name and --idx override the config's nri section.`,
+    options: { socket: { type: "string" }, name: { type: "string" }, idx: { type: "string" } },
+    positionals: { min: 0, max: 0 },
+    config: "required",
+    interactive: false,
+    async run({ ctx, values }) {
+      const { runNriDaemon } = await import("../engines/nri/daemon.js");
+      return runNriDaemon(ctx, { socket: str(values.socket), name: str(values.name), idx: str(values.idx) });
+    },
+  },
+  hook: {
+    usage: `hook STAGE [--engine NAME]   (OCI state JSON on stdin)`,
+    summary: `OCI hook: ${STAGES.join("|")} (state on stdin)`,
+    help: `  prestart, createRuntime   write the complete file (identity + network), READY
+  poststart                 rewrite it with Status "running"
+  poststop                  remove the container's dir (and its task dir once empty)
+
+Errors follow failurePolicy: ignore (default) logs one JSON line and exits 0; fail exits 1.`,
+    options: { engine: { type: "string" } },
+    positionals: { min: 1, max: 1 },
+    config: "required",
+    interactive: false,
+    async run({ ctx, values, positionals }) {
+      const stage = positionals[0] as Stage;
+      if (!STAGES.includes(stage)) throw new OciMetadataError("usage", `hook needs a stage: ${STAGES.join("|")}`);
+      const { runHook } = await import("../engines/runc/stage-hooks.js");
+      await runHook(ctx, stage, undefined, str(values.engine) ?? "oci");
+      return 0;
+    },
+  },
+  "docker-enrich": {
+    usage: "docker-enrich --id ID --bundle DIR",
+    summary: "(internal) write Docker's facts after start; started by the runtime wrapper",
+    help: `Started detached by the runtime wrapper on \`start\`: asks dockerd for the container's inspect
+and writes the READY file with name, image, host ports and networks.`,
+    options: { id: { type: "string" }, bundle: { type: "string" } },
+    positionals: { min: 0, max: 0 },
+    config: "required",
+    interactive: false,
+    async run({ ctx, values }) {
+      const id = need(str(values.id), "docker-enrich needs --id ID");
+      const bundle = need(str(values.bundle), "docker-enrich needs --bundle DIR");
+      const { runDockerEnrich } = await import("../engines/docker/enrich.js");
+      await runDockerEnrich(ctx, id, bundle);
+      return 0;
+    },
+  },
+  show: {
+    usage: "show ID|PATH [--json]",
+    summary: "print what a container's metadata file says",
+    help: `ID is a container id (or unique prefix) or name found under hostRoot; PATH is a metadata file or
+its directory. --json prints the document as JSON.`,
+    options: { json: { type: "boolean" } },
+    positionals: { min: 1, max: 1 },
+    config: "defaults",
+    interactive: true,
+    async run({ ctx, values, positionals, stdout }) {
+      const { runShow } = await import("../ops/show.js");
+      stdout(await runShow(ctx, positionals[0]!, values.json === true));
+      return 0;
+    },
+  },
+  "hooks-file": {
+    usage: "hooks-file [--bin PATH] [--always]",
+    summary: "print the podman hooks.d JSON for the current config",
+    help: `Prints the oci-hooks(5) 1.0.0 JSON that registers the precreate hook with podman's hooks.d, for
+the current config: with enabled: opt-in it matches only containers carrying the opt-in
+annotation (anchored patterns), otherwise every container. --bin names the binary the hook runs
+(default: this one); --always matches every container whatever the config (install.sh uses it
+when the config does not validate); --config is passed on to the hook.`,
+    options: { bin: { type: "string" }, always: { type: "boolean" } },
+    positionals: { min: 0, max: 0 },
+    config: "required",
+    interactive: true,
+    async run({ ctx, values, stdout }) {
+      const [{ hooksDFile }, { selfPath }, { resolve }] = await Promise.all([
+        import("../engines/podman/pure/hooks-file.js"),
+        import("../host/self.js"),
+        import("node:path"),
+      ]);
+      const config = values.always === true ? { ...ctx.config, enabled: "always" as const } : ctx.config;
+      const file = hooksDFile(config, str(values.bin) ?? selfPath(), ctx.configPath ? resolve(ctx.configPath) : undefined);
+      stdout(`${JSON.stringify(file, null, 2)}\n`);
+      return 0;
+    },
+  },
+  schema: {
+    usage: "schema",
+    summary: "print the JSON Schema of the metadata file",
+    help: "Prints the JSON Schema (draft 2020-12) of the metadata file.",
+    options: {},
+    positionals: { min: 0, max: 0 },
+    config: "none",
+    interactive: true,
+    async run({ stdout }) {
+      const { documentJsonSchema } = await import("../ops/schema.js");
+      stdout(`${JSON.stringify(documentJsonSchema(), null, 2)}\n`);
+      return 0;
+    },
+  },
+};
 
 function need(value: string | undefined, message: string): string {
   if (!value) throw new OciMetadataError("usage", message);
   return value;
 }
-
-/** The commands that need a config; each returns its exit code. */
-export const COMMANDS: Record<string, (c: CommandContext) => Promise<number>> = {
-  async hook({ parsed, config }) {
-    const { runHook, HOOK_STAGES } = await import("../engines/runc/stage-hooks.js");
-    const stage = parsed.positionals[0] as Stage | undefined;
-    if (!stage || !HOOK_STAGES.includes(stage)) throw new OciMetadataError("usage", `hook needs a stage: ${HOOK_STAGES.join("|")}`);
-    await runHook(stage, undefined, config, stringFlag(parsed.flags, "--engine") ?? "oci");
-    return 0;
-  },
-  async inject({ parsed, config, configArg }) {
-    const bundle = need(stringFlag(parsed.flags, "--bundle"), "inject needs --bundle DIR");
-    const [{ runInject }, { hookCommand }] = await Promise.all([import("../engines/runc/inject.js"), import("../steps/hook-command.js")]);
-    await runInject({ bundle: resolve(bundle), id: stringFlag(parsed.flags, "--id") }, config, hookCommand(configArg, ["--engine", "runc"]));
-    return 0;
-  },
-  async precreate({ config, configArg, stdin, stdout }) {
-    const [{ runPrecreate }, { hookCommand }] = await Promise.all([import("../engines/podman/precreate.js"), import("../steps/hook-command.js")]);
-    stdout(await runPrecreate(stdin, config, hookCommand(configArg, ["--engine", "podman"])));
-    return 0;
-  },
-  async nri({ parsed, config }) {
-    const { runNriDaemon } = await import("../engines/nri/daemon.js");
-    const f = parsed.flags;
-    return runNriDaemon(config, { socket: stringFlag(f, "--socket"), name: stringFlag(f, "--name"), idx: stringFlag(f, "--idx") });
-  },
-  async "docker-enrich"({ parsed, config }) {
-    const id = need(stringFlag(parsed.flags, "--id"), "docker-enrich needs --id ID");
-    const bundle = need(stringFlag(parsed.flags, "--bundle"), "docker-enrich needs --bundle DIR");
-    const { runDockerEnrich } = await import("../engines/docker/enrich.js");
-    await runDockerEnrich(id, bundle, config);
-    return 0;
-  },
-  async show({ parsed, config, stdout }) {
-    const target = need(parsed.positionals[0], "show needs a container id or a path");
-    const { runShow } = await import("../ops/show.js");
-    stdout(await runShow(target, parsed.flags.has("--json"), config));
-    return 0;
-  },
-  async "hooks-file"({ parsed, config, configArg, stdout }) {
-    const [{ hooksDFile }, { selfPath }] = await Promise.all([import("../engines/podman/pure/hooks-file.js"), import("../host/self.js")]);
-    const effective: Config = parsed.flags.has("--always") ? { ...config, enabled: "always" } : config;
-    const file = hooksDFile(effective, stringFlag(parsed.flags, "--bin") ?? selfPath(), configArg ? resolve(configArg) : undefined);
-    stdout(`${JSON.stringify(file, null, 2)}\n`);
-    return 0;
-  },
-  async schema({ stdout }) {
-    const { documentJsonSchema } = await import("../ops/schema.js");
-    stdout(`${JSON.stringify(documentJsonSchema(), null, 2)}\n`);
-    return 0;
-  },
-};
-
-/** Commands whose errors always fail (they serve a person, not a container start). */
-export const INTERACTIVE = new Set(["show", "schema", "hooks-file"]);

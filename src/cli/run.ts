@@ -1,75 +1,90 @@
-// argv → one command; nothing else. Commands live in commands.ts and load their doors lazily.
-// Errors follow failurePolicy once, here (policy.ts); a watchdog keeps a stuck hook or
+// argv → one command; nothing else. The command table (commands.ts) says how each command is
+// parsed and run; engines load lazily. Errors follow failurePolicy once, here
+// (steps/failure-policy.ts): a command that serves a person prints one human line and fails;
+// one that serves a container start obeys the policy. A watchdog keeps a stuck hook or
 // precreate from outliving the runtime's timeout, so `ignore` never blocks a container.
 import { OciMetadataError } from "../core/errors.js";
-import { COMMANDS, INTERACTIVE, type Parsed, stringFlag } from "./commands.js";
-import { fallbackPolicy, handleFailure } from "../steps/failure-policy.js";
-import { HELP, VERSION } from "./help.js";
+import type { Context } from "../steps/context.js";
+import { COMMANDS, type CommandSpec } from "./commands.js";
+import { commandHelp, mainHelp, versionText } from "./help.js";
+import { parseCommandArgs, splitCommandLine } from "./parse.js";
 
-const VALUE_FLAGS = new Set(["--config", "--bundle", "--id", "--engine", "--bin", "--socket", "--name", "--idx"]);
 /** Hooks are registered with a 10 s timeout; we give up on our own well before. */
 const WATCHDOG_MS = 8_000;
-
-/** Splits argv into command, positionals and flags (`--x v`, `--x=v`, `--bool`). */
-export function parseArgs(argv: readonly string[]): Parsed {
-  const out: Parsed = { positionals: [], flags: new Map() };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg.startsWith("--")) {
-      const eq = arg.indexOf("=");
-      const name = eq === -1 ? arg : arg.slice(0, eq);
-      if (eq !== -1) out.flags.set(name, arg.slice(eq + 1));
-      else if (VALUE_FLAGS.has(name)) {
-        const value = argv[++i];
-        if (value === undefined) throw new OciMetadataError("usage", `${name} needs a value`);
-        out.flags.set(name, value);
-      } else out.flags.set(name, true);
-    } else if (arg === "-h") out.flags.set("--help", true);
-    else if (out.command === undefined) out.command = arg;
-    else out.positionals.push(arg);
-  }
-  return out;
-}
 
 /** Runs the command in argv; returns the exit code. */
 export async function main(argv: readonly string[], stdout: (s: string | Uint8Array) => void): Promise<number> {
   // The runtime wrapper's argv belongs to runc: hand it over raw, before any parsing.
-  if (argv[0] === "runtime") return (await import("../engines/docker/runtime.js")).runRuntime(argv.slice(1));
-  let parsed: Parsed;
+  if (argv[0] === "runtime") {
+    if (argv.length === 2 && (argv[1] === "--help" || argv[1] === "-h")) return print(stdout, commandHelp("runtime")!);
+    return (await import("../engines/docker/runtime.js")).runRuntime(argv.slice(1));
+  }
+  let line: ReturnType<typeof splitCommandLine>;
   try {
-    parsed = parseArgs(argv);
+    line = splitCommandLine(argv);
   } catch (err) {
     return usageError(err);
   }
-  const { command, flags } = parsed;
-  if (flags.has("--version") || command === "version") return print(stdout, `oci-metadata ${VERSION}\n`);
-  if (command === undefined || command === "help") return print(stdout, HELP.main);
-  if (flags.has("--help")) return command in HELP ? print(stdout, HELP[command as keyof typeof HELP]) : usageError(`unknown command ${command}`);
-  const run = COMMANDS[command];
-  if (!run) return usageError(`unknown command ${command}`);
-  // precreate must print a config whatever happens: its input is read first, and under
-  // ignore any failure (usage errors included) prints it back unchanged.
-  const stdin = command === "precreate" ? await readInput() : new Uint8Array();
-  const policy = () => (INTERACTIVE.has(command) ? "fail" : currentPolicy);
-  let currentPolicy = fallbackPolicy();
+  const { command } = line;
+  if (line.version) return print(stdout, versionText());
+  if (command === undefined) return print(stdout, mainHelp());
+  if (command === "help") return helpFor(line.rest[0], stdout);
+  if (command === "version") return print(stdout, versionText());
+  const spec = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!spec) return usageError(`unknown command ${JSON.stringify(command)}`);
+  if (line.help) return print(stdout, commandHelp(command)!);
+  return runCommand(command, spec, line.rest, line.configPath, stdout);
+}
+
+async function runCommand(name: string, spec: CommandSpec, rest: string[], globalConfig: string | undefined, stdout: (s: string | Uint8Array) => void): Promise<number> {
+  const { fallbackPolicy, handleFailure } = await import("../steps/failure-policy.js");
+  let policy = spec.interactive ? "fail" : fallbackPolicy();
+  // precreate must print a config whatever happens: under ignore any failure (usage errors
+  // included) prints its input back unchanged. Only --help reads no input.
+  let stdin: Uint8Array = new Uint8Array();
   const fail = async (err: unknown) => {
-    if (err instanceof OciMetadataError && err.code === "usage" && command !== "precreate") return usageError(err);
-    const code = await handleFailure(err, policy(), command);
-    if (command === "precreate" && code === 0) stdout(stdin); // the config exactly as it came
+    if (err instanceof OciMetadataError && err.code === "usage" && name !== "precreate") return usageError(err, name);
+    const code = await handleFailure(err, policy === "fail" ? "fail" : "ignore", name, { human: spec.interactive });
+    if (name === "precreate" && code === 0) stdout(stdin); // the config exactly as it came
     return code;
   };
-  const watchdog = command === "hook" || command === "precreate" ? startWatchdog(fail) : undefined;
+  const watchdog = name === "hook" || name === "precreate" ? startWatchdog(fail) : undefined;
   try {
-    const { loadContext } = await import("../steps/context.js");
-    const configArg = stringFlag(flags, "--config");
-    const config = await loadContext(configArg);
-    currentPolicy = config.failurePolicy;
-    return await run({ parsed, config, configArg, stdout, stdin });
+    let args: ReturnType<typeof parseCommandArgs> | undefined;
+    try {
+      args = parseCommandArgs(name, spec, rest);
+    } finally {
+      if (name === "precreate" && !args?.help) stdin = await readInput();
+    }
+    if (args.help) return print(stdout, commandHelp(name)!);
+    const ctx = await contextOf(spec, args.configPath ?? globalConfig);
+    if (!spec.interactive) policy = ctx.config.failurePolicy;
+    return await spec.run({ ctx, values: args.values, positionals: args.positionals, stdout, stdin });
   } catch (err) {
     return fail(err);
   } finally {
     clearTimeout(watchdog);
   }
+}
+
+// The command's context: its config as the spec asks (required, defaults on error, or none).
+async function contextOf(spec: CommandSpec, configPath: string | undefined): Promise<Context> {
+  const { buildContext, contextFor } = await import("../steps/context.js");
+  if (spec.config === "required") return buildContext(configPath);
+  const { defaultConfig } = await import("../core/config.js");
+  if (spec.config === "none") return contextFor(defaultConfig());
+  try {
+    return await buildContext(configPath);
+  } catch (err) {
+    process.stderr.write(`oci-metadata: warning: ${OciMetadataError.from(err).rawMessage}; using the embedded defaults\n`);
+    return contextFor(defaultConfig());
+  }
+}
+
+function helpFor(name: string | undefined, stdout: (s: string | Uint8Array) => void): number {
+  if (name === undefined) return print(stdout, mainHelp());
+  const text = commandHelp(name);
+  return text ? print(stdout, text) : usageError(`help: unknown command ${JSON.stringify(name)}`);
 }
 
 // Past the deadline: apply the policy and exit, whatever the stuck step is waiting for.
@@ -94,8 +109,9 @@ function print(stdout: (s: string | Uint8Array) => void, text: string): number {
   return 0;
 }
 
-function usageError(err: unknown): number {
+function usageError(err: unknown, command?: string): number {
   const msg = err instanceof OciMetadataError ? err.rawMessage : String(err);
-  process.stderr.write(`oci-metadata: ${msg}\nTry 'oci-metadata --help'.\n`);
+  const hint = command ? `oci-metadata ${command} --help` : "oci-metadata --help";
+  process.stderr.write(`oci-metadata: ${msg}\nTry '${hint}'.\n`);
   return 2;
 }

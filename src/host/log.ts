@@ -22,6 +22,11 @@ export function configureLog(next: LogSettings): void {
   logger = undefined;
 }
 
+/** The log file lines go to, or undefined when they go to stderr. */
+export function logFile(): string | undefined {
+  return settings.file;
+}
+
 /** Adds fields (e.g. the container id) to every later line. */
 export function bindLog(fields: Record<string, unknown>): void {
   bindings = { ...bindings, ...fields };

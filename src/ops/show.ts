@@ -4,24 +4,25 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Config } from "../core/config.js";
 import { OciMetadataError } from "../core/errors.js";
-import { MetadataStore } from "../host/store.js";
+import type { Context } from "../steps/context.js";
 
 /** Returns the text to print for one container. */
-export async function runShow(target: string, json: boolean, config: Config): Promise<string> {
-  const file = await resolveFile(target, config);
+export async function runShow(ctx: Context, target: string, json: boolean): Promise<string> {
+  const { config } = ctx;
+  const file = await resolveFile(target, ctx);
   const text = await readFile(file, "utf8");
   const doc = JSON.parse(text) as Record<string, unknown>;
   return json ? `${JSON.stringify(doc, null, 2)}\n` : formatHuman(file, doc);
 }
 
-async function resolveFile(target: string, config: Config): Promise<string> {
+async function resolveFile(target: string, ctx: Context): Promise<string> {
+  const { config, store } = ctx;
   if (target.includes("/")) {
     const st = await stat(target).catch(() => undefined);
     if (st?.isDirectory()) return join(target, config.fileName);
     if (st?.isFile()) return target;
     throw new OciMetadataError("usage", `show ${target}: no such file or directory`);
   }
-  const store = new MetadataStore(config.hostRoot);
   const matches: string[] = [];
   for (const slot of await store.list()) {
     const file = store.pathOf(slot, config.fileName);

@@ -1,6 +1,5 @@
 // Writes a container's metadata file: network from its netns (by pid), identity from the
-// view and config, then an atomic replace in the store. Shared by every door that writes.
-import type { Config } from "../core/config.js";
+// view and config, then an atomic replace in the store. Shared by every engine that writes.
 import type { ContainerView } from "../core/container.js";
 import { buildDocument, type ContainerStatus, deriveNetworkMode, type NetworkEntry, sameContent, serializeDocument } from "../core/document.js";
 import { isOciMetadataError } from "../core/errors.js";
@@ -9,11 +8,11 @@ import type { NetworkFacts } from "../core/net-parse.js";
 import { resolveIdentity } from "../host/identity.js";
 import { log } from "../host/log.js";
 import { readNetwork, readOwnNetwork, sharesHostNetns } from "../host/netns.js";
-import type { MetadataStore, Slot } from "../host/store.js";
+import type { Slot } from "../host/store.js";
+import type { Context } from "./context.js";
 
-export interface PublishInput {
-  config: Config;
-  store: MetadataStore;
+/** What to write, and for which container. */
+export interface WriteInput {
   slot: Slot;
   view: ContainerView;
   /** Task and container name as planned (the raw, unsanitised values). */
@@ -27,15 +26,16 @@ export interface PublishInput {
   /** Networks as the engine reports them (Docker API); they make the file READY by themselves. */
   engineNetworks?: NetworkEntry[];
   /** A rewrite of a file that is already complete: when the network cannot be read (the
-   * container is gone), write nothing rather than a file that is no longer READY. */
-  keepIfNoNetwork?: boolean;
+   * container is gone), skip the write rather than leave a file that is no longer READY. */
+  skipIfNoNetwork?: boolean;
 }
 
 /** Builds and writes the file; READY only when the network could be read. */
-export async function publish(input: PublishInput): Promise<void> {
-  const { config, view } = input;
-  const network = await networkOf(input.pid, input.rootfs, input.engineNetworks !== undefined || input.keepIfNoNetwork === true);
-  if (!network && !input.engineNetworks && input.keepIfNoNetwork) return;
+export async function writeMetadata(ctx: Context, input: WriteInput): Promise<void> {
+  const { config, store } = ctx;
+  const { view } = input;
+  const network = await networkOf(input.pid, input.rootfs, input.engineNetworks !== undefined || input.skipIfNoNetwork === true);
+  if (!network && !input.engineNetworks && input.skipIfNoNetwork) return;
   const shared = network && input.pid ? await sharesHostNetns(input.pid).catch(() => false) : false;
   const withMode: ContainerView = { ...view, networkMode: deriveNetworkMode(shared, network, view.networkMode) };
   const identity = await resolveIdentity(config);
@@ -51,11 +51,11 @@ export async function publish(input: PublishInput): Promise<void> {
     now: new Date(),
   });
   const text = serializeDocument(doc);
-  const file = input.store.pathOf(input.slot, config.fileName);
+  const file = store.pathOf(input.slot, config.fileName);
   // A rewrite that changes nothing but LastUpdatedAt is skipped: the rename is the change signal.
-  const old = await input.store.read(input.slot, config.fileName).catch(() => "");
+  const old = await store.read(input.slot, config.fileName).catch(() => "");
   if (old !== "" && sameContent(old, text)) return void (await log("debug", "metadata unchanged; not rewritten", { file }));
-  await input.store.write(input.slot, config.fileName, text);
+  await store.write(input.slot, config.fileName, text);
   await log("debug", "metadata written", { file, ready: doc.MetadataFileStatus === "READY" });
 }
 

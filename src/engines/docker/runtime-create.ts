@@ -13,23 +13,24 @@ import { LINUX_MOUNT_OPTIONS, type MetadataMount, rootsFor } from "../../core/pl
 import { addBindMount, applyEdits, type HookCommand, type JsonObject } from "../../core/spec.js";
 import { dockerLayout, readDockerDisk, resolveContainerRefs } from "./docker-disk.js";
 import { readSpecDoc, writeSpec } from "../../host/oci.js";
-import { MetadataStore } from "../../host/store.js";
+import type { Context } from "../../steps/context.js";
 import { prepareContainer, releaseSlot } from "../../steps/prepare.js";
 
 /** Edits <bundle>/config.json for one container. */
-export async function runtimeCreate(bundle: string, id: string, config: Config, hook: HookCommand): Promise<void> {
+export async function runtimeCreate(ctx: Context, bundle: string, id: string, hook: HookCommand): Promise<void> {
+  const { config } = ctx;
   const edited = await readSpecDoc(bundle);
   const { spec } = edited;
   const view = await wrappedView(spec, id);
-  const siblings = config.enabled === "never" ? [] : await siblingMounts(view, config);
+  const siblings = config.enabled === "never" ? [] : await siblingMounts(view, ctx);
   applyEdits(spec, siblings.map(addBindMount));
   // Under Docker the file becomes READY from the API after start (docker-enrich), not at createRuntime.
   const stages = view.engine === "docker" ? config.stages.filter((s) => s === "poststop" || s === "poststart") : config.stages;
   const withHook = { ...hook, extraArgs: ["--engine", view.engine, ...(hook.extraArgs ?? [])] };
-  const plan = await prepareContainer(spec, { ...view, mounts: [...view.mounts, ...siblings] }, { ...config, stages }, withHook);
+  const plan = await prepareContainer(spec, { ...view, mounts: [...view.mounts, ...siblings] }, { ...ctx, config: { ...config, stages } }, withHook);
   if (plan.kind === "skip" && siblings.length === 0) return;
   await writeSpec(bundle, edited).catch(async (err: unknown) => {
-    await releaseSlot(plan, config);
+    await releaseSlot(plan, ctx);
     throw err;
   });
 }
@@ -57,9 +58,9 @@ async function wrappedView(spec: JsonObject, id: string): Promise<ContainerView 
 }
 
 // For each --volumes-from container that has a metadata dir: its mount, where it sees it.
-async function siblingMounts(view: { volumesFrom: string[]; dataRoot?: string; platform: "linux" | "windows" }, config: Config): Promise<MetadataMount[]> {
+async function siblingMounts(view: { volumesFrom: string[]; dataRoot?: string; platform: "linux" | "windows" }, ctx: Context): Promise<MetadataMount[]> {
   if (!view.dataRoot || view.volumesFrom.length === 0 || view.platform !== "linux") return [];
-  const store = new MetadataStore(config.hostRoot);
+  const { config, store } = ctx;
   const roots = rootsFor(view.platform, config);
   const mounts: MetadataMount[] = [];
   for (const other of await resolveContainerRefs(view.dataRoot, view.volumesFrom)) {

@@ -41,8 +41,9 @@ async function ourStep(call: RuntimeCall): Promise<boolean> {
   let policy = fallbackPolicy();
   configureLog({ level: "silent" });
   try {
-    const { loadContext } = await import("../../steps/context.js");
-    const config = await loadContext(call.ours.config);
+    const { buildContext } = await import("../../steps/context.js");
+    const ctx = await buildContext(call.ours.config);
+    const { config } = ctx;
     if (!config.log.file) configureLog({ level: "silent" });
     bindLog({ container: call.id });
     policy = config.failurePolicy;
@@ -51,10 +52,10 @@ async function ourStep(call: RuntimeCall): Promise<boolean> {
     const { hookCommand } = await import("../../steps/hook-command.js");
     if (call.command === "create") {
       const { runtimeCreate } = await import("./runtime-create.js");
-      await runtimeCreate(bundle, call.id, config, hookCommand(call.ours.config, []));
+      await runtimeCreate(ctx, bundle, call.id, hookCommand(ctx.configPath, []));
     } else {
       const { startEnricher } = await import("./enrich.js");
-      await startEnricher(hookCommand(call.ours.config, []).path, call.id, bundle, call.ours.config, config);
+      await startEnricher(ctx, hookCommand(ctx.configPath, []).path, call.id, bundle);
     }
     return true;
   } catch (err) {

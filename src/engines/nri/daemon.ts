@@ -1,7 +1,7 @@
 // `oci-metadata nri`: runs the plugin until SIGTERM/SIGINT, reconnecting when the runtime
 // restarts. Flags override the config's nri section.
-import type { Config } from "../../core/config.js";
 import { log } from "../../host/log.js";
+import type { Context } from "../../steps/context.js";
 import { nriHandlers } from "./plugin.js";
 
 export interface NriFlags {
@@ -11,9 +11,10 @@ export interface NriFlags {
 }
 
 /** Serves NRI until a stop signal; resolves with the exit code. */
-export async function runNriDaemon(config: Config, flags: NriFlags): Promise<number> {
+export async function runNriDaemon(ctx: Context, flags: NriFlags): Promise<number> {
+  const { config } = ctx;
   const { createStub } = await import("../../nri-stub/index.js");
-  const stub = createStub(nriHandlers(config), {
+  const stub = createStub(nriHandlers(ctx), {
     socketPath: flags.socket ?? config.nri.socket,
     pluginName: flags.name ?? config.nri.pluginName,
     pluginIdx: flags.idx ?? config.nri.pluginIdx,

@@ -27,13 +27,15 @@ import { MetadataStore, type Slot } from "../../host/store.js";
 import { adjustmentFor, podNetwork } from "./adjust.js";
 import { reconcile } from "./reconcile.js";
 import { claimSlot, slotOf } from "../../steps/prepare.js";
-import { publish } from "../../steps/write-metadata.js";
+import type { Context } from "../../steps/context.js";
+import { writeMetadata } from "../../steps/write-metadata.js";
 
 /** Time kept back from the runtime's deadline for encoding and sending the reply. */
 const REPLY_MARGIN_MS = 400;
 
 /** What the plugin remembers between events (rebuilt by Synchronize after a restart). */
 interface PluginState {
+  ctx: Context;
   config: Config;
   store: MetadataStore;
   engine: string;
@@ -45,9 +47,10 @@ interface PluginState {
   queues: Map<string, Promise<void>>;
 }
 
-/** The handlers of the plugin, over one config and store. */
-export function nriHandlers(config: Config): NriHandlers {
-  const s: PluginState = { config, store: new MetadataStore(config.hostRoot), engine: "containerd", podSlots: new Map(), createdSinceSync: new Set(), queues: new Map() };
+/** The handlers of the plugin, over one command context (config, store, log). */
+export function nriHandlers(context: Context): NriHandlers {
+  const { config, store } = context;
+  const s: PluginState = { ctx: context, config, store, engine: "containerd", podSlots: new Map(), createdSinceSync: new Set(), queues: new Map() };
   return {
     configure(info) {
       s.engine = safeSegment(info.runtimeName || "containerd");
@@ -56,7 +59,7 @@ export function nriHandlers(config: Config): NriHandlers {
     synchronize(pods, containers) {
       // Reply first (one deadline covers every chunk); reconcile right after.
       s.createdSinceSync.clear();
-      const ctx = { config, store: s.store, engine: s.engine, spare: s.createdSinceSync };
+      const ctx = { ...context, engine: s.engine, spare: s.createdSinceSync };
       setImmediate(() => void reconcile(pods, containers, ctx).catch((err) => log("error", `reconciling after Synchronize failed: ${OciMetadataError.from(err).message}`)));
     },
     async createContainer(pod, ctr, ctx) {
@@ -88,11 +91,11 @@ export function nriHandlers(config: Config): NriHandlers {
 // Plans the container, claims and writes its file, returns the adjustment (or none).
 async function createOne(pod: CriPod, ctr: CriContainer, s: PluginState, late: { passed: boolean }): Promise<ContainerAdjustment | undefined> {
   const view = viewFromCri(pod, ctr, s.engine);
-  const plan = await claimSlot(view, s.config, s.store);
+  const plan = await claimSlot(view, s.ctx);
   if (plan.kind === "skip") return undefined;
   const slot = slotOf(plan);
   const net = await podNetwork(pod, undefined);
-  await publish({ config: s.config, store: s.store, slot, view, task: plan.task, name: plan.name, status: "created", pid: net.pid, engineNetworks: net.engineNetworks });
+  await writeMetadata(s.ctx, { slot, view, task: plan.task, name: plan.name, status: "created", pid: net.pid, engineNetworks: net.engineNetworks });
   if (late.passed) {
     // The runtime already got "no adjustment": this container will have no mount.
     await s.store.remove(slot);
@@ -119,7 +122,7 @@ async function rewrite(pod: CriPod, ctr: CriContainer, s: PluginState): Promise<
   if (!slot) return;
   const view = viewFromCri(pod, ctr, s.engine);
   const net = await podNetwork(pod, ctr.pid);
-  await publish({ config: s.config, store: s.store, slot, view, ...taskAndName(view), status: "running", pid: net.pid, engineNetworks: net.engineNetworks, keepIfNoNetwork: true });
+  await writeMetadata(s.ctx, { slot, view, ...taskAndName(view), status: "running", pid: net.pid, engineNetworks: net.engineNetworks, skipIfNoNetwork: true });
 }
 
 async function removeOne(ctr: CriContainer, s: PluginState): Promise<void> {

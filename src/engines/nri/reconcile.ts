@@ -14,13 +14,12 @@ import { planContainer, taskAndName } from "../../core/plan.js";
 import type { ContainerView } from "../../core/container.js";
 import { parseJsonObject } from "../../core/json.js";
 import { log } from "../../host/log.js";
-import type { MetadataStore } from "../../host/store.js";
 import { podNetwork } from "./adjust.js";
-import { publish } from "../../steps/write-metadata.js";
+import type { Context } from "../../steps/context.js";
+import { writeMetadata } from "../../steps/write-metadata.js";
 
-export interface ReconcileContext {
-  config: Config;
-  store: MetadataStore;
+/** The command's context plus what reconciliation needs to know of the plugin. */
+export interface ReconcileContext extends Context {
   engine: string;
   /** Containers created since the Synchronize began. */
   spare: ReadonlySet<string>;
@@ -59,7 +58,7 @@ async function repair(pod: CriPod, ctr: CriContainer, texts: Map<string, string>
   const current = parseJsonObject(texts.get(`${slot.task}/${slot.name}`) ?? "");
   if (current?.MetadataFileStatus === "READY" || (current && current.ContainerID !== ctr.id)) return false;
   const net = await podNetwork(pod, ctr.pid);
-  await publish({ config: ctx.config, store: ctx.store, slot, view, ...taskAndName(view), status: ctr.pid ? "running" : "created", pid: net.pid, engineNetworks: net.engineNetworks });
+  await writeMetadata(ctx, { slot, view, ...taskAndName(view), status: ctr.pid ? "running" : "created", pid: net.pid, engineNetworks: net.engineNetworks });
   return true;
 }
 

@@ -3,7 +3,6 @@
 // the env var and our stage hooks — only for enabled containers — and pin the facts podman
 // keeps outside the config (name, image, ports) as annotations for those hooks.
 // The caller prints the input unchanged when this throws under failurePolicy ignore.
-import type { Config } from "../../core/config.js";
 import { isRecord, viewFromSpec, type ContainerView } from "../../core/container.js";
 import { OciMetadataError } from "../../core/errors.js";
 import { renderJsonDoc } from "../../core/json-lossless/index.js";
@@ -11,19 +10,20 @@ import type { HookCommand, JsonObject } from "../../core/spec.js";
 import { bindLog } from "../../host/log.js";
 import { parseSpecDoc } from "../../host/oci.js";
 import { podmanLayout, readCniFacts, readStorageFacts } from "./podman-storage.js";
+import type { Context } from "../../steps/context.js";
 import { prepareContainer } from "../../steps/prepare.js";
 import { planContainer } from "../../core/plan.js";
 
 /** Returns the config podman should use: the input bytes, with our edits where enabled. */
-export async function runPrecreate(input: Uint8Array, config: Config, hook: HookCommand): Promise<Uint8Array> {
+export async function runPrecreate(ctx: Context, input: Uint8Array, hook: HookCommand): Promise<Uint8Array> {
   const edited = parseSpecDoc(input, "the precreate config on stdin");
   const { spec } = edited;
   // Not enabled: decided from annotations and config alone, before any I/O.
-  const gate = planContainer(viewFromSpec(spec, "", "podman"), config);
+  const gate = planContainer(viewFromSpec(spec, "", "podman"), ctx.config);
   if (gate.kind === "skip" && gate.code !== "mount-conflict" && gate.code !== "env-conflict") return input;
   const view = await podmanView(spec);
   bindLog({ container: view.id });
-  const plan = await prepareContainer(spec, view, config, hook);
+  const plan = await prepareContainer(spec, view, ctx, hook);
   return plan.kind === "skip" ? input : renderJsonDoc(edited.doc);
 }
 

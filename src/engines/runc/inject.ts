@@ -2,11 +2,11 @@
 // Plans the container, creates its host dir (runc mounts every source before any hook runs,
 // so it must exist now), and edits config.json in place: mount, env var, stage hooks.
 import { basename } from "node:path";
-import type { Config } from "../../core/config.js";
 import { viewFromSpec } from "../../core/container.js";
 import type { HookCommand } from "../../core/spec.js";
 import { bindLog } from "../../host/log.js";
 import { readSpecDoc, writeSpec } from "../../host/oci.js";
+import type { Context } from "../../steps/context.js";
 import { prepareContainer, releaseSlot } from "../../steps/prepare.js";
 
 export interface InjectArgs {
@@ -15,15 +15,15 @@ export interface InjectArgs {
 }
 
 /** Edits the bundle for one container; a skip leaves config.json untouched. */
-export async function runInject(args: InjectArgs, config: Config, hook: HookCommand): Promise<void> {
+export async function runInject(ctx: Context, args: InjectArgs, hook: HookCommand): Promise<void> {
   const edited = await readSpecDoc(args.bundle);
   const { spec } = edited;
   const id = args.id ?? basename(args.bundle);
   bindLog({ container: id });
-  const plan = await prepareContainer(spec, viewFromSpec(spec, id, "runc"), config, hook);
+  const plan = await prepareContainer(spec, viewFromSpec(spec, id, "runc"), ctx, hook);
   if (plan.kind === "skip") return;
   await writeSpec(args.bundle, edited).catch(async (err: unknown) => {
-    await releaseSlot(plan, config);
+    await releaseSlot(plan, ctx);
     throw err;
   });
 }

@@ -13,15 +13,15 @@ import { taskAndName } from "../../core/plan.js";
 import type { JsonObject } from "../../core/spec.js";
 import { bindLog, log } from "../../host/log.js";
 import { type OciState, parseState, readSpec, readStdin } from "../../host/oci.js";
-import { MetadataStore } from "../../host/store.js";
+import type { Context } from "../../steps/context.js";
 
 export const HOOK_STAGES: readonly Stage[] = STAGES;
 
 /** Runs one hook stage for the container described by the state text. */
-export async function runHook(stage: Stage, stateText: string | undefined, config: Config, engine: string): Promise<void> {
+export async function runHook(ctx: Context, stage: Stage, stateText: string | undefined, engine: string): Promise<void> {
+  const { config, store } = ctx;
   const state = parseState(stateText ?? (await readStdin()));
   bindLog({ container: state.id, stage });
-  const store = new MetadataStore(config.hostRoot);
   const spec = await readSpec(state.bundle).catch(async (err: unknown) => {
     // An engine may remove the bundle before poststop runs: find the dir by container id.
     if (stage !== "poststop" || (err as { cause?: { code?: string } }).cause?.code !== "ENOENT") throw err;
@@ -44,10 +44,8 @@ export async function runHook(stage: Stage, stateText: string | undefined, confi
   }
   if (stage === "poststart" && !state.pid) throw new OciMetadataError("state-invalid", "poststart: the state has no pid");
   // Only the writing stages load the document builder and the netns reader.
-  const { publish } = await import("../../steps/write-metadata.js");
-  await publish({
-    config,
-    store,
+  const { writeMetadata } = await import("../../steps/write-metadata.js");
+  await writeMetadata(ctx, {
     slot,
     view,
     ...taskAndName(view),

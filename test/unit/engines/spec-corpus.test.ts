@@ -15,6 +15,7 @@ import { type JsonNode, parseJsonDoc } from "../../../src/core/json-lossless/ind
 import { runtimeCreate } from "../../../src/engines/docker/runtime-create.js";
 import { runPrecreate } from "../../../src/engines/podman/precreate.js";
 import { runInject } from "../../../src/engines/runc/inject.js";
+import { contextFor } from "../../../src/steps/context.js";
 
 const CORPUS = new URL("../../fixtures/spec-corpus/", import.meta.url).pathname;
 const FIXTURES = readdirSync(CORPUS).filter((f) => f.endsWith(".json")).sort();
@@ -24,6 +25,7 @@ after(() => rmSync(work, { recursive: true, force: true }));
 
 type Door = (input: Uint8Array, dir: string) => Promise<Uint8Array>;
 let n = 0;
+const ctxIn = (dir: string) => contextFor(config(dir));
 const config = (dir: string) => validateConfig({ hostRoot: join(dir, "meta"), enabled: "always", log: { level: "silent" } });
 // Writes the input as <dir>/bundle/config.json, runs a bundle door, returns the new file.
 const bundleDoor =
@@ -36,9 +38,9 @@ const bundleDoor =
     return readFileSync(join(bundle, "config.json"));
   };
 const DOORS: Record<string, Door> = {
-  inject: bundleDoor((bundle, id, dir) => runInject({ bundle, id }, config(dir), HOOK)),
-  "runtime create": bundleDoor((bundle, id, dir) => runtimeCreate(bundle, id, config(dir), HOOK)),
-  precreate: (input, dir) => runPrecreate(input, config(dir), HOOK),
+  inject: bundleDoor((bundle, id, dir) => runInject(ctxIn(dir), { bundle, id }, HOOK)),
+  "runtime create": bundleDoor((bundle, id, dir) => runtimeCreate(ctxIn(dir), bundle, id, HOOK)),
+  precreate: (input, dir) => runPrecreate(ctxIn(dir), input, HOOK),
 };
 // precreate needs podman's layout (container id in the userdata mounts); the others take any spec.
 const doorsFor = (fixture: string) => Object.keys(DOORS).filter((d) => d !== "precreate" || fixture.startsWith("podman"));
