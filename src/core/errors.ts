@@ -11,6 +11,7 @@ export type ErrorCode =
   | "spec-invalid"
   | "path-escape"
   | "symlink-refused"
+  | "root-unsafe"
   | "netns-missing"
   | "mount-conflict"
   | "io"

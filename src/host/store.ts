@@ -1,21 +1,27 @@
 // The metadata store: the only code that creates, writes and removes under hostRoot.
 // Invariants:
 //  - everything lives at <root>/<task>/<container>/<file>; task, container and file are
-//    checked segments (names.ts pattern), so no path leaves the root;
-//  - no symlink is followed below the root: every level is lstat-ed, files open O_NOFOLLOW;
-//  - dirs are 0755, files 0644, whatever the umask; writes are atomic (files.ts);
+//    checked segments (names.ts pattern), so no name leaves its dir;
+//  - every operation walks from a handle of the root, one segment at a time, and never follows
+//    a symlink (files.ts): a dir renamed or swapped for a symlink while we work cannot send a
+//    write, a chmod or a removal outside the root; the root itself is checked (store-root.ts);
+//  - dirs are 0755, files 0644, whatever the umask (fchmod on the handle); writes are atomic
+//    (files.ts) and not fsynced (SYNC_WRITES, docs/design.md);
 //  - a container dir is claimed by creating it (mkdir is atomic): two containers that chose
 //    the same task and name never share it;
 //  - no locking between writers of one container (hooks, the Docker enricher, NRI events):
 //    each write leaves a whole file and the last rename wins; a write never re-creates a
 //    removed dir, so cleanup wins over a late writer.
-import { chmod, mkdir, readdir, realpath, rm, rmdir } from "node:fs/promises";
-import { dirname, join } from "node:path";
+// The methods are async for their callers; the calls inside are synchronous (each is a few
+// microseconds on a local disk, and a sync call cannot be interleaved with a second
+// operation of the same process half-way).
+import { join } from "node:path";
 import { OciMetadataError, wrap } from "../core/errors.js";
 import { containerIdIn } from "../core/json.js";
 import { isSafeSegment } from "../core/names.js";
 import { relativeSegments } from "../core/paths.js";
-import { DIR_MODE, readSmallFile, refuseSymlink, writeAtomic } from "./files.js";
+import { childDirs, type DirHandle, emptyDir, errno, makeChild, readSmall, removeEmptyChild, withDir, writeAtomic } from "./files.js";
+import { openRoot } from "./store-root.js";
 
 /** A container's place in the store. */
 export interface Slot {
@@ -38,71 +44,71 @@ export class MetadataStore {
 
   /** Creates <root>/<task>/<name> (and the root) with mode 0755; returns its path. */
   async ensureDir(slot: Slot): Promise<string> {
-    return (await this.makeDir(slot)).dir;
+    this.makeDir(slot, () => undefined);
+    return this.pathOf(slot);
   }
 
   /** Claims the slot for container `id`: true when this call created its dir, or the dir's
    * file already names `id` (a repeated prepare); false when another container holds it. */
   async claim(slot: Slot, file: string, id: string): Promise<boolean> {
-    const { dir, created } = await this.makeDir(slot);
-    return created || containerIdIn(await readSmallFile(join(dir, file))) === id;
+    return this.makeDir(slot, (dir, created) => created || containerIdIn(readSmall(dir, file)) === id);
   }
 
   /** Atomically replaces <slot>/<file> with data; the slot's dir must exist. */
   async write(slot: Slot, file: string, data: string): Promise<void> {
     if (!isSafeSegment(file)) throw new OciMetadataError("path-escape", `writing ${JSON.stringify(file)}: not a plain file name`);
-    const dir = this.pathOf(slot);
+    const path = this.pathOf(slot, file);
+    let dir: DirHandle;
     try {
-      await refuseSymlink(join(this.root, slot.task));
-      await refuseSymlink(dir);
+      dir = this.openSlot(slot, true)!;
     } catch (err) {
-      throw wrap(`writing ${join(dir, file)}`, err);
+      throw wrap(`writing ${path}`, err);
     }
-    await writeAtomic(dir, file, data);
+    withDir(dir, (d) => writeAtomic(d, file, data));
   }
 
   /** Removes <slot> with its files, then the task dir if that left it empty. */
   async remove(slot: Slot): Promise<void> {
-    checkSlot(slot);
-    const taskDir = join(this.root, slot.task);
-    const dir = join(taskDir, slot.name);
+    const path = this.pathOf(slot);
     try {
-      await refuseSymlink(taskDir);
-      await refuseSymlink(dir);
-      await rm(dir, { recursive: true, force: true }); // rm never follows symlinks inside
-      await rmdir(taskDir).catch((err: { code?: string }) => {
-        if (err.code !== "ENOTEMPTY" && err.code !== "EEXIST" && err.code !== "ENOENT") throw err;
+      const root = openRoot(this.root, false);
+      if (!root) return;
+      withDir(root, (r) => {
+        const task = openIfThere(r, slot.task);
+        if (!task) return;
+        withDir(task, (t) => removeChildTree(t, slot.name));
+        removeEmptyChild(r, slot.task);
       });
     } catch (err) {
-      if ((err as { code?: string }).code === "ENOENT") return;
-      throw wrap(`removing ${dir}`, err);
+      throw wrap(`removing ${path}`, err);
     }
   }
 
   /** Every slot present in the store (for show and reconciliation). */
   async list(): Promise<Slot[]> {
     const out: Slot[] = [];
-    for (const task of await plainDirs(this.root)) {
-      for (const name of await plainDirs(join(this.root, task))) out.push({ task, name });
-    }
+    this.eachSlot((slot) => void out.push(slot));
     return out;
   }
 
   /** Every slot with its file's text ("" when the file is missing or not a plain file). */
   async readAll(file: string): Promise<{ slot: Slot; text: string }[]> {
     const out: { slot: Slot; text: string }[] = [];
-    for (const slot of await this.list()) out.push({ slot, text: await readSmallFile(this.pathOf(slot, file)) });
+    this.eachSlot((slot, dir) => void out.push({ slot, text: readSmall(dir, file) }));
     return out;
   }
 
   /** True when the slot's dir exists (as a real dir). */
   async has(slot: Slot): Promise<boolean> {
-    return refuseSymlink(this.pathOf(slot)).then(() => true, () => false);
+    const dir = this.tryOpenSlot(slot);
+    dir?.close();
+    return dir !== undefined;
   }
 
   /** The text of a slot's file ("" when missing). */
   async read(slot: Slot, file: string): Promise<string> {
-    return readSmallFile(this.pathOf(slot, file));
+    const dir = this.tryOpenSlot(slot);
+    return dir && isSafeSegment(file) ? withDir(dir, (d) => readSmall(d, file)) : "";
   }
 
   /** Slots whose file names this container id (poststop fallback when config.json is gone). */
@@ -116,33 +122,66 @@ export class MetadataStore {
     return file ? join(this.root, slot.task, slot.name, file) : join(this.root, slot.task, slot.name);
   }
 
-  // mkdir root (-p), task and name dirs; `created` says whether the name dir is new.
-  private async makeDir(slot: Slot): Promise<{ dir: string; created: boolean }> {
+  // mkdir the root, task and name dirs, each inside the one above; fn gets the name dir's handle
+  // and whether this call created it.
+  private makeDir<T>(slot: Slot, fn: (dir: DirHandle, created: boolean) => T): T {
     checkSlot(slot);
-    const root = await this.ensureRoot();
     for (let attempt = 0; ; attempt++) {
       try {
-        await plainDir(join(root, slot.task));
-        const dir = join(root, slot.task, slot.name);
-        return { dir, created: await plainDir(dir) };
+        return withDir(openRoot(this.root, true)!, (root) => {
+          const task = makeChild(root, slot.task).handle;
+          return withDir(task, (t) => {
+            const { handle, created } = makeChild(t, slot.name);
+            return withDir(handle, (dir) => fn(dir, created));
+          });
+        });
       } catch (err) {
         // A concurrent cleanup may remove an empty task dir between our two mkdirs.
-        if ((err as { code?: string }).code === "ENOENT" && attempt < 2) continue;
+        if (errno(err) === "ENOENT" && attempt < 2) continue;
         throw wrap(`creating the metadata dir for ${slot.task}/${slot.name} under ${this.root}`, err);
       }
     }
   }
 
-  // The root may itself be reached through symlinks (an admin's choice); below it, none.
-  private async ensureRoot(): Promise<string> {
-    try {
-      // chmod what mkdir created (the umask would narrow it), never a root the admin made.
-      const first = await mkdir(this.root, { recursive: true, mode: DIR_MODE });
-      if (first) for (let dir = this.root; dir.length >= first.length; dir = dirname(dir)) await chmod(dir, DIR_MODE);
-      return await realpath(this.root);
-    } catch (err) {
-      throw wrap(`creating the metadata root ${this.root}`, err);
+  // The slot's dir handle: root → task → name, each opened inside the one before.
+  private openSlot(slot: Slot, mustExist: boolean): DirHandle | undefined {
+    checkSlot(slot);
+    const root = openRoot(this.root, false);
+    if (!root) {
+      if (mustExist) throw new OciMetadataError("io", `ENOENT: no such directory ${this.root}`);
+      return undefined;
     }
+    return withDir(root, (r) => withDir(r.child(slot.task), (t) => t.child(slot.name)));
+  }
+
+  // openSlot for readers: undefined when anything is missing or refused; only an unsafe slot
+  // or root is worth an error.
+  private tryOpenSlot(slot: Slot): DirHandle | undefined {
+    checkSlot(slot);
+    try {
+      return this.openSlot(slot, false);
+    } catch (err) {
+      if (err instanceof OciMetadataError && err.code === "root-unsafe") throw err;
+      return undefined;
+    }
+  }
+
+  // Calls fn for each <task>/<name> dir with safe names, with the name dir's handle.
+  private eachSlot(fn: (slot: Slot, dir: DirHandle) => void): void {
+    const root = openRoot(this.root, false);
+    if (!root) return;
+    withDir(root, (r) => {
+      for (const task of childDirs(r).filter(isSafeSegment)) {
+        const t = openIfThere(r, task, true);
+        if (!t) continue;
+        withDir(t, () => {
+          for (const name of childDirs(t).filter(isSafeSegment)) {
+            const dir = openIfThere(t, name, true);
+            if (dir) withDir(dir, (d) => fn({ task, name }, d));
+          }
+        });
+      }
+    });
   }
 }
 
@@ -152,27 +191,24 @@ function checkSlot(slot: Slot): void {
   }
 }
 
-// mkdir that accepts an existing real dir and refuses a symlink or a file in its place;
-// returns whether it created the dir.
-async function plainDir(path: string): Promise<boolean> {
-  let created = true;
+// The child dir, or undefined when it is not there (or, with `skipRefused`, not a plain dir).
+function openIfThere(dir: DirHandle, name: string, skipRefused = false): DirHandle | undefined {
   try {
-    await mkdir(path, { mode: DIR_MODE });
-    await chmod(path, DIR_MODE);
+    return dir.child(name);
   } catch (err) {
-    if ((err as { code?: string }).code !== "EEXIST") throw err;
-    created = false;
+    if (errno(err) === "ENOENT" || (skipRefused && err instanceof OciMetadataError)) return undefined;
+    throw err;
   }
-  await refuseSymlink(path);
-  return created;
 }
 
-async function plainDirs(dir: string): Promise<string[]> {
-  try {
-    const entries = await readdir(dir, { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory() && isSafeSegment(e.name)).map((e) => e.name);
-  } catch (err) {
-    if ((err as { code?: string }).code === "ENOENT") return [];
-    throw err;
+// Empties the held child dir `name` and rmdirs it by name inside its parent's handle; a writer
+// that slipped a temp file in between gets two more tries.
+function removeChildTree(parent: DirHandle, name: string): void {
+  for (let attempt = 1; ; attempt++) {
+    const dir = openIfThere(parent, name);
+    if (!dir) return;
+    withDir(dir, (d) => emptyDir(d));
+    if (removeEmptyChild(parent, name)) return;
+    if (attempt >= 3) throw new OciMetadataError("io", `removing ${parent.pathOf(name)}: still not empty after ${attempt} tries`);
   }
 }

@@ -3,9 +3,9 @@
 // path outside the root (the attacks are named in tables), remove and list.
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { lstat, mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Worker } from "node:worker_threads";
 import { isOciMetadataError } from "../../../src/core/errors.js";
@@ -104,12 +104,14 @@ describe("MetadataStore.ensureDir", () => {
     assert.deepEqual((await readdir(join(root, "t1"))).sort(), ["db", "web"]);
   });
 
-  it("accepts a root reached through a symlink (an admin's choice) and returns the real path", async () => {
+  it("accepts a root whose parent is reached through a symlink (an admin's choice)", async () => {
     const { root, store, outside } = await fresh();
-    await symlink(outside, root);
-    const dir = await store.ensureDir(SLOT);
-    assert.equal(dir, join(outside, "t1", "web"));
-    assert.ok((await lstat(join(outside, "t1", "web"))).isDirectory());
+    await symlink(outside, `${root}-parent`);
+    const viaLink = new MetadataStore(join(`${root}-parent`, "root"));
+    const dir = await viaLink.ensureDir(SLOT);
+    assert.equal(dir, join(`${root}-parent`, "root", "t1", "web"));
+    assert.ok((await lstat(join(outside, "root", "t1", "web"))).isDirectory());
+    assert.equal(existsSync(root), false, store.root);
   });
 
   const unsafe: Array<[string, Slot]> = [
@@ -137,6 +139,79 @@ describe("MetadataStore.ensureDir", () => {
       "path-escape",
       `[path-escape] creating the metadata dir for t1/web under ${root}: using ${join(root, "t1")}: is not a directory`,
     );
+  });
+});
+
+describe("the root", () => {
+  // Each case makes the root (or a dir above it) unsafe; every operation must refuse it with
+  // one line, and nothing is created or removed through it.
+  const cases: Array<[string, (root: string, outside: string) => Promise<string>]> = [
+    ["root-is-a-symlink", async (root, outside) => {
+      await symlink(outside, root);
+      return "is a symlink; set hostRoot to the real path";
+    }],
+    ["root-group-writable", async (root) => {
+      await mkdir(root);
+      await chmod(root, 0o775);
+      return "writable by group or others (mode 0775)";
+    }],
+    ["root-world-writable-even-sticky", async (root) => {
+      await mkdir(root);
+      await chmod(root, 0o1777);
+      return "writable by group or others (mode 1777)";
+    }],
+    ["root-owned-by-a-user", async (root) => {
+      await mkdir(root);
+      await chown(root, 1234, 0);
+      return "owned by uid 1234, not root";
+    }],
+    ["parent-world-writable", async (root) => {
+      await mkdir(root);
+      await chmod(dirname(root), 0o777);
+      return `the dir above it ${dirname(root)} is writable by group or others (mode 0777)`;
+    }],
+    ["parent-owned-by-a-user", async (root) => {
+      await mkdir(root);
+      await chown(dirname(root), 1234, 0);
+      return `the dir above it ${dirname(root)} is owned by uid 1234, not root`;
+    }],
+  ];
+  for (const [name, make] of cases) {
+    it(`refuses it for every operation with one line [${name}]`, async () => {
+      const { root, store, outside } = await fresh();
+      const why = await make(root, outside);
+      const line = `opening the metadata root ${root}: ${why}`;
+      await rejectsWith(store.ensureDir(SLOT), "root-unsafe", `[root-unsafe] creating the metadata dir for t1/web under ${root}: ${line}`);
+      await rejectsWith(store.claim(SLOT, FILE, "id"), "root-unsafe", `[root-unsafe] creating the metadata dir for t1/web under ${root}: ${line}`);
+      await rejectsWith(store.write(SLOT, FILE, "x"), "root-unsafe", `[root-unsafe] writing ${join(root, "t1", "web", FILE)}: ${line}`);
+      await rejectsWith(store.remove(SLOT), "root-unsafe", `[root-unsafe] removing ${join(root, "t1", "web")}: ${line}`);
+      await rejectsWith(store.list(), "root-unsafe", `[root-unsafe] ${line}`);
+      await rejectsWith(store.read(SLOT, FILE), "root-unsafe", `[root-unsafe] ${line}`);
+      assert.deepEqual(await readdir(outside), []);
+      if (!(await lstat(root)).isSymbolicLink()) assert.deepEqual(await readdir(root), []);
+    });
+  }
+
+  it("accepts a parent that is world-writable with the sticky bit (like /tmp)", async () => {
+    const { root, store } = await fresh();
+    await chmod(dirname(root), 0o1777);
+    assert.equal(await store.ensureDir(SLOT), join(root, "t1", "web"));
+  });
+
+  it("creates missing parents of the root 0755 and refuses none of them", async () => {
+    const { root } = await fresh();
+    const deep = new MetadataStore(join(root, "a", "b"));
+    await withUmask(0o077, () => deep.ensureDir(SLOT));
+    for (const dir of [root, join(root, "a"), join(root, "a", "b")]) assert.equal(await modeOf(dir), 0o755, dir);
+  });
+
+  it("reads as empty, without creating it, a root that does not exist", async () => {
+    const { root, store } = await fresh();
+    assert.deepEqual(await store.list(), []);
+    assert.equal(await store.read(SLOT, FILE), "");
+    assert.equal(await store.has(SLOT), false);
+    await store.remove(SLOT);
+    assert.equal(existsSync(root), false);
   });
 });
 
