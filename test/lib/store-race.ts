@@ -201,8 +201,9 @@ export async function buildRacer(dir: string): Promise<string> {
   return out;
 }
 
-/** Starts a racer process with the given argv; resolves once it prints its ready line. */
-export async function startProcessRacer(argv: string[]): Promise<Racer> {
+/** Starts a racer process with the given argv; resolves once it prints its ready line.
+ * `pidOf` finds the pid to pause when the racer is not the child itself (runc run). */
+export async function startProcessRacer(argv: string[], pidOf?: () => Promise<number>): Promise<Racer> {
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
@@ -210,13 +211,14 @@ export async function startProcessRacer(argv: string[]): Promise<Racer> {
   child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
   const exited = new Promise<number | null>((resolve) => child.once("close", resolve));
   for (let i = 0; !out.includes("ready\n"); i++) {
-    if (child.exitCode !== null || i > 2000) throw new Error(`racer did not start: ${err}`);
+    if (child.exitCode !== null || i > 2000) throw new Error(`racer did not start: ${err}${out}`);
     await new Promise((r) => setTimeout(r, 5));
   }
+  const pid = pidOf ? await pidOf() : child.pid!;
   return {
-    pid: child.pid!,
+    pid,
     async stop() {
-      child.kill("SIGTERM");
+      process.kill(pid, "SIGTERM");
       await exited;
       const m = /(\d+) (\d+)\s*$/.exec(out);
       if (!m) throw new Error(`racer printed no counts: ${out} ${err}`);
@@ -229,4 +231,26 @@ function collect(child: ReturnType<typeof spawn>): Promise<{ code: number | null
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (d: string) => (stderr += d));
   return new Promise((resolve) => child.once("close", (code) => resolve({ code, stderr })));
+}
+
+/** A racer inside a runc container that has the root bind-mounted read-write at /race (the
+ * "container wrongly given hostRoot" of the threat model); `rootfs` holds the static racer. */
+export function containerRacer(opts: { runcRoot: string; bundle: string; configJson: string; id: string }): StartRacer {
+  return async (a, b) => {
+    const spec = JSON.parse(opts.configJson) as { process: { args: string[] } };
+    spec.process.args = ["/exchange-racer", `/race/${a}`, `/race/${b}`];
+    writeFileSync(join(opts.bundle, "config.json"), JSON.stringify(spec));
+    const runc = ["runc", "--root", opts.runcRoot];
+    return startProcessRacer([...runc, "run", "--bundle", opts.bundle, opts.id], async () => {
+      const { code, stdout, stderr } = await collectOut(spawn(runc[0]!, [...runc.slice(1), "state", opts.id]));
+      if (code !== 0) throw new Error(`runc state ${opts.id}: ${stderr}`);
+      return (JSON.parse(stdout) as { pid: number }).pid;
+    });
+  };
+}
+
+function collectOut(child: ReturnType<typeof spawn>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  let stdout = "";
+  child.stdout?.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+  return collect(child).then((r) => ({ ...r, stdout }));
 }
