@@ -135,7 +135,10 @@ export function readSmall(dir: DirHandle, name: string): string {
     pathFd = openSync(dir.at(name), O_PATH | constants.O_NOFOLLOW | O_CLOEXEC);
     const st = fstatSync(pathFd);
     if (!st.isFile() || st.size > MAX_READ) return "";
-    fd = openSync(`/proc/self/fd/${pathFd}`, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | O_CLOEXEC);
+    fd = openSync(
+      `/proc/self/fd/${pathFd}`,
+      constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | O_CLOEXEC,
+    );
     const buf = Buffer.allocUnsafe(st.size + 1);
     let len = 0;
     for (;;) {
@@ -163,7 +166,8 @@ export function childDirs(dir: DirHandle): string[] {
 /** Empties a held dir: unlink each entry; a dir is opened (never followed), emptied the same
  * way and rmdir-ed by name inside its parent handle. Never leaves the handle's tree. */
 export function emptyDir(dir: DirHandle, depth = 0): void {
-  if (depth > MAX_DEPTH) throw new OciMetadataError("path-escape", `removing ${dir.path}: deeper than ${MAX_DEPTH} levels`);
+  if (depth > MAX_DEPTH)
+    throw new OciMetadataError("path-escape", `removing ${dir.path}: deeper than ${MAX_DEPTH} levels`);
   for (const name of readdirSync(`/proc/self/fd/${dir.fd}`)) {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -173,15 +177,21 @@ export function emptyDir(dir: DirHandle, depth = 0): void {
         if (errno(err) === "ENOENT") break;
         if (errno(err) !== "EISDIR" || attempt >= 3) throw named(err, dir);
       }
+      let child: DirHandle;
       try {
-        withDir(dir.child(name), (child) => emptyDir(child, depth + 1));
+        child = dir.child(name);
+      } catch (err) {
+        if (errno(err) === "ENOENT") break;
+        if (attempt >= 3) throw err;
+        continue; // swapped for a symlink or a file since we looked: look again
+      }
+      withDir(child, (c) => emptyDir(c, depth + 1));
+      try {
         rmdirSync(dir.at(name));
         break;
       } catch (err) {
-        // Swapped for a symlink or file, or re-filled, since we looked: look again.
-        const code = isOciMetadataCode(err) ?? errno(err);
-        if (code === "ENOENT") break;
-        if (attempt >= 3) throw named(err, dir);
+        if (errno(err) === "ENOENT") break;
+        if (attempt >= 3 || !["ENOTEMPTY", "EEXIST", "ENOTDIR"].includes(errno(err) ?? "")) throw named(err, dir);
       }
     }
   }
@@ -206,12 +216,9 @@ export function errno(err: unknown): string | undefined {
 
 /** Says the dir's path instead of its magic link in a Node error's message. */
 export function named(err: unknown, dir: DirHandle): unknown {
-  if (err instanceof Error && errno(err)) err.message = err.message.split(`/proc/self/fd/${dir.fd}/`).join(`${dir.path}/`);
+  if (err instanceof Error && errno(err))
+    err.message = err.message.split(`/proc/self/fd/${dir.fd}/`).join(`${dir.path}/`);
   return err;
-}
-
-function isOciMetadataCode(err: unknown): string | undefined {
-  return err instanceof OciMetadataError ? err.code : undefined;
 }
 
 function openDirFd(target: string, path: string, flags = DIR_FLAGS): number {

@@ -12,18 +12,27 @@ import { basename, dirname } from "node:path";
 import { OciMetadataError, wrap } from "../core/errors.js";
 import { DirHandle, errno, makeChild, withDir } from "./files.js";
 
-/** Opens the root (creating it and missing parents, 0755, when `create`); undefined when it
- * does not exist and `create` is false. Throws `root-unsafe` for the cases above. */
-export function openRoot(root: string, create: boolean): DirHandle | undefined {
+/** Opens the root; undefined when it does not exist. Throws `root-unsafe` for the cases above. */
+export function openRoot(root: string): DirHandle | undefined {
   let handle: DirHandle;
   try {
     handle = DirHandle.open(root);
   } catch (err) {
-    if (errno(err) === "ENOENT" && !create) return undefined;
-    if (errno(err) !== "ENOENT") throw refusal(root, err);
-    makeRoot(root);
-    handle = DirHandle.open(root);
+    if (errno(err) === "ENOENT") return undefined;
+    throw refusal(root, err);
   }
+  return checked(handle, root);
+}
+
+/** Opens the root, creating it and its missing parents (0755) first when needed. */
+export function createRoot(root: string): DirHandle {
+  const handle = openRoot(root);
+  if (handle) return handle;
+  makeRoot(root);
+  return checked(DirHandle.open(root), root);
+}
+
+function checked(handle: DirHandle, root: string): DirHandle {
   try {
     checkRoot(handle, root);
     return handle;
@@ -53,7 +62,10 @@ function makeRoot(path: string): void {
 
 function refusal(root: string, err: unknown): OciMetadataError {
   if (err instanceof OciMetadataError && err.code === "symlink-refused") {
-    return new OciMetadataError("root-unsafe", `opening the metadata root ${root}: is a symlink; set hostRoot to the real path`);
+    return new OciMetadataError(
+      "root-unsafe",
+      `opening the metadata root ${root}: is a symlink; set hostRoot to the real path`,
+    );
   }
   return wrap(`opening the metadata root ${root}`, err);
 }
@@ -69,7 +81,8 @@ function checkRoot(handle: DirHandle, root: string): void {
   }
   for (let dir = dirname(real); ; dir = dirname(dir)) {
     const why = problem(statSync(dir), true);
-    if (why) throw new OciMetadataError("root-unsafe", `opening the metadata root ${root}: the dir above it ${dir} is ${why}`);
+    if (why)
+      throw new OciMetadataError("root-unsafe", `opening the metadata root ${root}: the dir above it ${dir} is ${why}`);
     if (dir === "/") return;
   }
 }

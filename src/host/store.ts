@@ -20,8 +20,18 @@ import { OciMetadataError, wrap } from "../core/errors.js";
 import { containerIdIn } from "../core/json.js";
 import { isSafeSegment } from "../core/names.js";
 import { relativeSegments } from "../core/paths.js";
-import { childDirs, type DirHandle, emptyDir, errno, makeChild, readSmall, removeEmptyChild, withDir, writeAtomic } from "./files.js";
-import { openRoot } from "./store-root.js";
+import {
+  childDirs,
+  type DirHandle,
+  emptyDir,
+  errno,
+  makeChild,
+  readSmall,
+  removeEmptyChild,
+  withDir,
+  writeAtomic,
+} from "./files.js";
+import { createRoot, openRoot } from "./store-root.js";
 
 /** A container's place in the store. */
 export interface Slot {
@@ -37,7 +47,10 @@ export class MetadataStore {
   slotOf(hostDir: string): Slot {
     const segments = relativeSegments(this.root, hostDir);
     if (!segments || segments.length !== 2 || !segments.every(isSafeSegment)) {
-      throw new OciMetadataError("path-escape", `locating ${JSON.stringify(hostDir)}: not a container dir under ${this.root}`);
+      throw new OciMetadataError(
+        "path-escape",
+        `locating ${JSON.stringify(hostDir)}: not a container dir under ${this.root}`,
+      );
     }
     return { task: segments[0]!, name: segments[1]! };
   }
@@ -56,14 +69,16 @@ export class MetadataStore {
 
   /** Atomically replaces <slot>/<file> with data; the slot's dir must exist. */
   async write(slot: Slot, file: string, data: string): Promise<void> {
-    if (!isSafeSegment(file)) throw new OciMetadataError("path-escape", `writing ${JSON.stringify(file)}: not a plain file name`);
+    if (!isSafeSegment(file))
+      throw new OciMetadataError("path-escape", `writing ${JSON.stringify(file)}: not a plain file name`);
     const path = this.pathOf(slot, file);
-    let dir: DirHandle;
+    let dir: DirHandle | undefined;
     try {
-      dir = this.openSlot(slot, true)!;
+      dir = this.openSlot(slot);
     } catch (err) {
       throw wrap(`writing ${path}`, err);
     }
+    if (!dir) throw new OciMetadataError("io", `writing ${path}: ENOENT: no metadata root ${this.root}`);
     withDir(dir, (d) => writeAtomic(d, file, data));
   }
 
@@ -71,7 +86,7 @@ export class MetadataStore {
   async remove(slot: Slot): Promise<void> {
     const path = this.pathOf(slot);
     try {
-      const root = openRoot(this.root, false);
+      const root = openRoot(this.root);
       if (!root) return;
       withDir(root, (r) => {
         const task = openIfThere(r, slot.task);
@@ -113,7 +128,9 @@ export class MetadataStore {
 
   /** Slots whose file names this container id (poststop fallback when config.json is gone). */
   async findByContainerId(file: string, id: string): Promise<Slot[]> {
-    return (await this.readAll(file)).filter((e) => e.text.includes(JSON.stringify(id)) && containerIdIn(e.text) === id).map((e) => e.slot);
+    return (await this.readAll(file))
+      .filter((e) => e.text.includes(JSON.stringify(id)) && containerIdIn(e.text) === id)
+      .map((e) => e.slot);
   }
 
   /** Path of a slot's dir (no I/O). */
@@ -128,7 +145,7 @@ export class MetadataStore {
     checkSlot(slot);
     for (let attempt = 0; ; attempt++) {
       try {
-        return withDir(openRoot(this.root, true)!, (root) => {
+        return withDir(createRoot(this.root), (root) => {
           const task = makeChild(root, slot.task).handle;
           return withDir(task, (t) => {
             const { handle, created } = makeChild(t, slot.name);
@@ -143,15 +160,12 @@ export class MetadataStore {
     }
   }
 
-  // The slot's dir handle: root → task → name, each opened inside the one before.
-  private openSlot(slot: Slot, mustExist: boolean): DirHandle | undefined {
+  // The slot's dir handle: root → task → name, each opened inside the one before; undefined
+  // when the root does not exist.
+  private openSlot(slot: Slot): DirHandle | undefined {
     checkSlot(slot);
-    const root = openRoot(this.root, false);
-    if (!root) {
-      if (mustExist) throw new OciMetadataError("io", `ENOENT: no such directory ${this.root}`);
-      return undefined;
-    }
-    return withDir(root, (r) => withDir(r.child(slot.task), (t) => t.child(slot.name)));
+    const root = openRoot(this.root);
+    return root && withDir(root, (r) => withDir(r.child(slot.task), (t) => t.child(slot.name)));
   }
 
   // openSlot for readers: undefined when anything is missing or refused; only an unsafe slot
@@ -159,7 +173,7 @@ export class MetadataStore {
   private tryOpenSlot(slot: Slot): DirHandle | undefined {
     checkSlot(slot);
     try {
-      return this.openSlot(slot, false);
+      return this.openSlot(slot);
     } catch (err) {
       if (err instanceof OciMetadataError && err.code === "root-unsafe") throw err;
       return undefined;
@@ -168,7 +182,7 @@ export class MetadataStore {
 
   // Calls fn for each <task>/<name> dir with safe names, with the name dir's handle.
   private eachSlot(fn: (slot: Slot, dir: DirHandle) => void): void {
-    const root = openRoot(this.root, false);
+    const root = openRoot(this.root);
     if (!root) return;
     withDir(root, (r) => {
       for (const task of childDirs(r).filter(isSafeSegment)) {
@@ -209,6 +223,7 @@ function removeChildTree(parent: DirHandle, name: string): void {
     if (!dir) return;
     withDir(dir, (d) => emptyDir(d));
     if (removeEmptyChild(parent, name)) return;
-    if (attempt >= 3) throw new OciMetadataError("io", `removing ${parent.pathOf(name)}: still not empty after ${attempt} tries`);
+    if (attempt >= 3)
+      throw new OciMetadataError("io", `removing ${parent.pathOf(name)}: still not empty after ${attempt} tries`);
   }
 }

@@ -6,7 +6,17 @@
 // Used by the unit test (node, racer on the host) and by the e2e test (Bun, racer inside a
 // container that was wrongly given the root read-write); the racer is injected.
 import { spawn } from "node:child_process";
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 
 export type Op = "claim" | "write" | "remove";
@@ -72,7 +82,11 @@ export function snapshot(dir: string): string {
     const path = rel ? join(dir, rel) : dir;
     const st = lstatSync(path, { throwIfNoEntry: false });
     if (!st) return void out.push(`${rel} missing`);
-    const body = st.isFile() ? JSON.stringify(readFileSync(path, "utf8")) : st.isSymbolicLink() ? readlinkSync(path) : "";
+    const body = st.isFile()
+      ? JSON.stringify(readFileSync(path, "utf8"))
+      : st.isSymbolicLink()
+        ? readlinkSync(path)
+        : "";
     out.push(`${rel || "."} ${(st.mode & 0o7777).toString(8)} ${st.isDirectory() ? "dir" : body}`);
     if (st.isDirectory()) for (const name of readdirSync(path).sort()) walk(rel ? `${rel}/${name}` : name);
   };
@@ -81,7 +95,7 @@ export function snapshot(dir: string): string {
 }
 
 // The two names the racer exchanges, and where the symlink among them points.
-function layout(root: string, outside: string, level: Level) {
+function layout(outside: string, level: Level) {
   if (level === "task") return { a: "t1", b: "t1-x", target: join(outside, "decoy") };
   return { a: "t1/web", b: "t1/web-x", target: join(outside, "decoy", "web") };
 }
@@ -97,7 +111,7 @@ export async function race(opts: {
   startRacer: StartRacer;
 }): Promise<RaceResult> {
   const { store, root, outside, scenario, level, rounds } = opts;
-  const { a, b, target } = layout(root, outside, level);
+  const { a, b, target } = layout(outside, level);
   makeDecoy(outside);
   const clean = snapshot(outside);
   mkdirSync(join(root, "t1", "web"), { recursive: true, mode: 0o755 });
@@ -145,7 +159,8 @@ function call(store: StoreUnderTest, op: Op, i: number): Promise<unknown> {
 function diff(before: string, after: string): string {
   const b = before.split("\n");
   const a = after.split("\n");
-  for (let i = 0; i < Math.max(a.length, b.length); i++) if (a[i] !== b[i]) return `${b[i] ?? "(none)"} -> ${a[i] ?? "(none)"}`;
+  for (let i = 0; i < Math.max(a.length, b.length); i++)
+    if (a[i] !== b[i]) return `${b[i] ?? "(none)"} -> ${a[i] ?? "(none)"}`;
   return "?";
 }
 

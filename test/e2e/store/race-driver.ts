@@ -26,5 +26,8 @@ const result = await race({
   rounds: args.rounds,
   startRacer: containerRacer(args),
 });
-const runtime = typeof (globalThis as { Bun?: { version: string } }).Bun !== "undefined" ? `bun ${(globalThis as unknown as { Bun: { version: string } }).Bun.version}` : `node ${process.version}`;
+const runtime =
+  typeof (globalThis as { Bun?: { version: string } }).Bun !== "undefined"
+    ? `bun ${(globalThis as unknown as { Bun: { version: string } }).Bun.version}`
+    : `node ${process.version}`;
 process.stdout.write(`${JSON.stringify({ runtime, ...result })}\n`);

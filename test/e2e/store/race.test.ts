@@ -6,12 +6,12 @@ import assert from "node:assert/strict";
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { buildRacer, type Level, type Op } from "../../lib/store-race.js";
 import { makeBundle } from "../lib/bundle.js";
 import { run } from "../lib/exec.js";
 import { requireTools } from "../lib/guard.js";
-import { buildRacer, type Level, type Op } from "../../lib/store-race.js";
 
 const skip = requireTools(["runc", "gcc"]);
 const ROUNDS = Number(process.env.OCI_METADATA_RACE_ROUNDS ?? 1000);
@@ -30,7 +30,8 @@ describe("store race", { skip }, () => {
 
   after(async () => {
     const list = await run("runc", ["--root", join(work, "runc"), "list", "-q"]);
-    for (const id of list.stdout.split("\n").filter(Boolean)) await run("runc", ["--root", join(work, "runc"), "delete", "-f", id]);
+    for (const id of list.stdout.split("\n").filter(Boolean))
+      await run("runc", ["--root", join(work, "runc"), "delete", "-f", id]);
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -48,7 +49,8 @@ describe("store race", { skip }, () => {
       const root = join(dir, "root");
       const outside = join(dir, "outside");
       const rootfs = join(dir, "rootfs");
-      for (const d of [root, outside, join(rootfs, "race"), join(rootfs, "proc"), join(rootfs, "dev")]) mkdirSync(d, { recursive: true });
+      for (const d of [root, outside, join(rootfs, "race"), join(rootfs, "proc"), join(rootfs, "dev")])
+        mkdirSync(d, { recursive: true });
       chmodSync(root, 0o755);
       copyFileSync(racer, join(rootfs, "exchange-racer"));
       chmodSync(join(rootfs, "exchange-racer"), 0o755);
@@ -58,12 +60,27 @@ describe("store race", { skip }, () => {
         mounts: [{ destination: "/race", source: root, options: ["rbind", "rw"] }],
       });
       const configJson = readFileSync(join(bundle, "config.json"), "utf8");
-      const args = { root, outside, scenario, level, rounds: ROUNDS, runcRoot: join(work, "runc"), bundle, configJson, id: `ocimd-race-${process.pid}-${n}` };
+      const args = {
+        root,
+        outside,
+        scenario,
+        level,
+        rounds: ROUNDS,
+        runcRoot: join(work, "runc"),
+        bundle,
+        configJson,
+        id: `ocimd-race-${process.pid}-${n}`,
+      };
       const r = await run(BUN, [DRIVER, JSON.stringify(args)], { timeoutMs: 600_000 });
       assert.equal(r.code, 0, r.stderr);
       const line = r.stdout.trim().split("\n").pop()!;
       console.log(`# race ${line}`);
-      const result = JSON.parse(line) as { runtime: string; exchanges: number; ops: Record<Op, { attempts: number; escapes: number }>; samples: string[] };
+      const result = JSON.parse(line) as {
+        runtime: string;
+        exchanges: number;
+        ops: Record<Op, { attempts: number; escapes: number }>;
+        samples: string[];
+      };
       assert.match(result.runtime, /^bun /);
       assert.ok(result.exchanges > 0, "the racer never exchanged");
       assert.ok(result.ops[scenario].attempts >= ROUNDS);

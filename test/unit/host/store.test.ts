@@ -2,6 +2,7 @@
 // atomic replacement seen by a concurrent reader, no temp files left, no symlink followed, no
 // path outside the root (the attacks are named in tables), remove and list.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -507,6 +508,50 @@ describe("MetadataStore.remove", () => {
   it("refuses an unsafe slot", async () => {
     const { store } = await fresh();
     await rejectsWith(store.remove({ task: "t1", name: "../.." }), "path-escape", `[path-escape] using slot {"task":"t1","name":"../.."}: not safe path segments`);
+  });
+});
+
+describe("special files under the root", () => {
+  it("reads a FIFO at the file's place as empty, without blocking, and claim then refuses", async () => {
+    const { store } = await fresh();
+    const dir = await store.ensureDir(SLOT);
+    execFileSync("mkfifo", [join(dir, FILE)]);
+    assert.equal(await store.read(SLOT, FILE), "");
+    assert.deepEqual(await store.readAll(FILE), [{ slot: SLOT, text: "" }]);
+    assert.equal(await store.claim(SLOT, FILE, "id"), false);
+  });
+
+  it("reads a symlink at the file's place as empty, never its target", async () => {
+    const { store, outside } = await fresh();
+    const dir = await store.ensureDir(SLOT);
+    await writeFile(join(outside, "secret"), '{"ContainerID":"id"}');
+    await symlink(join(outside, "secret"), join(dir, FILE));
+    assert.equal(await store.read(SLOT, FILE), "");
+    assert.equal(await store.claim(SLOT, FILE, "id"), false);
+  });
+
+  it("remove empties nested dirs, FIFOs and symlinks, leaving every symlink target alone", async () => {
+    const { root, store, outside } = await fresh();
+    const dir = await store.ensureDir(SLOT);
+    await writeFile(join(outside, "precious"), "precious");
+    await mkdir(join(dir, "a", "b", "c"), { recursive: true });
+    await writeFile(join(dir, "a", "b", "c", "f"), "x");
+    execFileSync("mkfifo", [join(dir, "a", "fifo")]);
+    await symlink(outside, join(dir, "a", "b", "to-outside"));
+    await symlink(join(outside, "precious"), join(dir, "a", "precious"));
+    await store.remove(SLOT);
+    assert.equal(existsSync(join(root, "t1")), false);
+    assert.deepEqual(await readdir(outside), ["precious"]);
+    assert.equal(await readFile(join(outside, "precious"), "utf8"), "precious");
+  });
+
+  it("remove refuses a tree deeper than 16 levels under the container dir", async () => {
+    const { store } = await fresh();
+    const dir = await store.ensureDir(SLOT);
+    const deep = join(dir, ...Array.from({ length: 20 }, (_, i) => `d${i}`));
+    await mkdir(deep, { recursive: true });
+    await rejectsWith(store.remove(SLOT), "path-escape", /^\[path-escape\] removing .*\/t1\/web: removing .*: deeper than 16 levels$/);
+    assert.ok(existsSync(deep));
   });
 });
 
