@@ -254,7 +254,11 @@ function createTemp(dir: DirHandle, file: string): { fd: number; name: string } 
 }
 
 function isSymlink(path: string): boolean {
-  return lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function tryUnlink(dir: DirHandle, name: string): void {

@@ -13,20 +13,20 @@ import { OciMetadataError, wrap } from "../core/errors.js";
 import { DirHandle, errno, makeChild, withDir } from "./files.js";
 
 /** Opens the root; undefined when it does not exist. Throws `root-unsafe` for the cases above. */
-export function openRoot(root: string): DirHandle | undefined {
+export function openRoot(root: string, doing = "opening"): DirHandle | undefined {
   let handle: DirHandle;
   try {
     handle = DirHandle.open(root);
   } catch (err) {
     if (errno(err) === "ENOENT") return undefined;
-    throw refusal(root, err);
+    throw refusal(root, err, doing);
   }
   return checked(handle, root);
 }
 
 /** Opens the root, creating it and its missing parents (0755) first when needed. */
 export function createRoot(root: string): DirHandle {
-  const handle = openRoot(root);
+  const handle = openRoot(root, "creating");
   if (handle) return handle;
   makeRoot(root);
   return checked(DirHandle.open(root), root);
@@ -60,14 +60,20 @@ function makeRoot(path: string): void {
   handle.close();
 }
 
-function refusal(root: string, err: unknown): OciMetadataError {
+function refusal(root: string, err: unknown, doing: string): OciMetadataError {
   if (err instanceof OciMetadataError && err.code === "symlink-refused") {
     return new OciMetadataError(
       "root-unsafe",
       `opening the metadata root ${root}: is a symlink; set hostRoot to the real path`,
     );
   }
-  return wrap(`opening the metadata root ${root}`, err);
+  if (err instanceof OciMetadataError && err.code === "path-escape") {
+    return new OciMetadataError(
+      "root-unsafe",
+      `${doing} the metadata root ${root}: it or a dir above it is not a directory`,
+    );
+  }
+  return wrap(`${doing} the metadata root ${root}`, err);
 }
 
 function checkRoot(handle: DirHandle, root: string): void {

@@ -4,7 +4,20 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, symlink, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  chown,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  realpath,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -80,15 +93,11 @@ describe("MetadataStore.ensureDir", () => {
     assert.equal(await modeOf(join(root, "t1", "web")), 0o755);
   });
 
-  it(
-    "gives a root it creates mode 0755 even under umask 077",
-    
-    async () => {
-      const { root, store } = await fresh();
-      await withUmask(0o077, () => store.ensureDir(SLOT));
-      assert.equal(await modeOf(root), 0o755);
-    },
-  );
+  it("gives a root it creates mode 0755 even under umask 077", async () => {
+    const { root, store } = await fresh();
+    await withUmask(0o077, () => store.ensureDir(SLOT));
+    assert.equal(await modeOf(root), 0o755);
+  });
 
   it("is idempotent", async () => {
     const { store } = await fresh();
@@ -126,7 +135,11 @@ describe("MetadataStore.ensureDir", () => {
   for (const [name, slot] of unsafe) {
     it(`refuses a slot that is not two safe segments and creates nothing [${name}]`, async () => {
       const { root, store } = await fresh();
-      await rejectsWith(store.ensureDir(slot), "path-escape", `[path-escape] using slot ${JSON.stringify(slot)}: not safe path segments`);
+      await rejectsWith(
+        store.ensureDir(slot),
+        "path-escape",
+        `[path-escape] using slot ${JSON.stringify(slot)}: not safe path segments`,
+      );
       assert.equal(existsSync(root), false);
     });
   }
@@ -147,51 +160,104 @@ describe("the root", () => {
   // Each case makes the root (or a dir above it) unsafe; every operation must refuse it with
   // one line, and nothing is created or removed through it.
   const cases: Array<[string, (root: string, outside: string) => Promise<string>]> = [
-    ["root-is-a-symlink", async (root, outside) => {
-      await symlink(outside, root);
-      return "is a symlink; set hostRoot to the real path";
-    }],
-    ["root-group-writable", async (root) => {
-      await mkdir(root);
-      await chmod(root, 0o775);
-      return "writable by group or others (mode 0775)";
-    }],
-    ["root-world-writable-even-sticky", async (root) => {
-      await mkdir(root);
-      await chmod(root, 0o1777);
-      return "writable by group or others (mode 1777)";
-    }],
-    ["root-owned-by-a-user", async (root) => {
-      await mkdir(root);
-      await chown(root, 1234, 0);
-      return "owned by uid 1234, not root";
-    }],
-    ["parent-world-writable", async (root) => {
-      await mkdir(root);
-      await chmod(dirname(root), 0o777);
-      return `the dir above it ${dirname(root)} is writable by group or others (mode 0777)`;
-    }],
-    ["parent-owned-by-a-user", async (root) => {
-      await mkdir(root);
-      await chown(dirname(root), 1234, 0);
-      return `the dir above it ${dirname(root)} is owned by uid 1234, not root`;
-    }],
+    [
+      "root-is-a-symlink",
+      async (root, outside) => {
+        await symlink(outside, root);
+        return "is a symlink; set hostRoot to the real path";
+      },
+    ],
+    [
+      "root-group-writable",
+      async (root) => {
+        await mkdir(root);
+        await chmod(root, 0o775);
+        return "writable by group or others (mode 0775)";
+      },
+    ],
+    [
+      "root-world-writable-even-sticky",
+      async (root) => {
+        await mkdir(root);
+        await chmod(root, 0o1777);
+        return "writable by group or others (mode 1777)";
+      },
+    ],
+    [
+      "root-owned-by-a-user",
+      async (root) => {
+        await mkdir(root);
+        await chown(root, 1234, 0);
+        return "owned by uid 1234, not root";
+      },
+    ],
+    [
+      "parent-world-writable",
+      async (root) => {
+        await mkdir(root);
+        await chmod(dirname(root), 0o777);
+        return `the dir above it ${dirname(root)} is writable by group or others (mode 0777)`;
+      },
+    ],
+    [
+      "parent-owned-by-a-user",
+      async (root) => {
+        await mkdir(root);
+        await chown(dirname(root), 1234, 0);
+        return `the dir above it ${dirname(root)} is owned by uid 1234, not root`;
+      },
+    ],
   ];
   for (const [name, make] of cases) {
     it(`refuses it for every operation with one line [${name}]`, async () => {
       const { root, store, outside } = await fresh();
       const why = await make(root, outside);
       const line = `opening the metadata root ${root}: ${why}`;
-      await rejectsWith(store.ensureDir(SLOT), "root-unsafe", `[root-unsafe] creating the metadata dir for t1/web under ${root}: ${line}`);
-      await rejectsWith(store.claim(SLOT, FILE, "id"), "root-unsafe", `[root-unsafe] creating the metadata dir for t1/web under ${root}: ${line}`);
-      await rejectsWith(store.write(SLOT, FILE, "x"), "root-unsafe", `[root-unsafe] writing ${join(root, "t1", "web", FILE)}: ${line}`);
-      await rejectsWith(store.remove(SLOT), "root-unsafe", `[root-unsafe] removing ${join(root, "t1", "web")}: ${line}`);
+      await rejectsWith(
+        store.ensureDir(SLOT),
+        "root-unsafe",
+        `[root-unsafe] creating the metadata dir for t1/web under ${root}: ${line}`,
+      );
+      await rejectsWith(
+        store.claim(SLOT, FILE, "id"),
+        "root-unsafe",
+        `[root-unsafe] creating the metadata dir for t1/web under ${root}: ${line}`,
+      );
+      await rejectsWith(
+        store.write(SLOT, FILE, "x"),
+        "root-unsafe",
+        `[root-unsafe] writing ${join(root, "t1", "web", FILE)}: ${line}`,
+      );
+      await rejectsWith(
+        store.remove(SLOT),
+        "root-unsafe",
+        `[root-unsafe] removing ${join(root, "t1", "web")}: ${line}`,
+      );
       await rejectsWith(store.list(), "root-unsafe", `[root-unsafe] ${line}`);
       await rejectsWith(store.read(SLOT, FILE), "root-unsafe", `[root-unsafe] ${line}`);
       assert.deepEqual(await readdir(outside), []);
       if (!(await lstat(root)).isSymbolicLink()) assert.deepEqual(await readdir(root), []);
     });
   }
+
+  it("refuses a root (or a dir above it) that is a file, with one line, for readers and writers", async () => {
+    const { root, store } = await fresh();
+    await writeFile(root, "not a dir");
+    const below = new MetadataStore(join(root, "sub"));
+    for (const [s, path] of [
+      [store, root],
+      [below, join(root, "sub")],
+    ] as const) {
+      const why = "it or a dir above it is not a directory";
+      await rejectsWith(s.list(), "root-unsafe", `[root-unsafe] opening the metadata root ${path}: ${why}`);
+      await rejectsWith(
+        s.ensureDir(SLOT),
+        "root-unsafe",
+        `[root-unsafe] creating the metadata dir for t1/web under ${path}: creating the metadata root ${path}: ${why}`,
+      );
+    }
+    assert.equal(await readFile(root, "utf8"), "not a dir");
+  });
 
   it("accepts a parent that is world-writable with the sticky bit (like /tmp)", async () => {
     const { root, store } = await fresh();
@@ -249,7 +315,11 @@ describe("MetadataStore.write", () => {
     const { store } = await fresh();
     const dir = await store.ensureDir(SLOT);
     await mkdir(join(dir, FILE)); // rename of a file over a directory fails
-    await rejectsWith(store.write(SLOT, FILE, "x"), "io", new RegExp(`^\\[io\\] writing ${join(dir, FILE).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: `));
+    await rejectsWith(
+      store.write(SLOT, FILE, "x"),
+      "io",
+      new RegExp(`^\\[io\\] writing ${join(dir, FILE).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: `),
+    );
     assert.deepEqual(await tempFiles(dir), []);
   });
 
@@ -302,18 +372,17 @@ describe("MetadataStore.write", () => {
     assert.equal(await readFile(path, "utf8"), content(200));
   });
 
-  it(
-    "leaves a whole file when two writes of the same process race (last rename wins)",
-    
-    async () => {
-      const { store } = await fresh();
-      const dir = await store.ensureDir(SLOT);
-      const results = await Promise.allSettled(["a", "b", "c"].map((data) => store.write(SLOT, FILE, data)));
-      assert.deepEqual(results.map((r) => r.status), ["fulfilled", "fulfilled", "fulfilled"]);
-      assert.match(await readFile(join(dir, FILE), "utf8"), /^[abc]$/);
-      assert.deepEqual(await tempFiles(dir), []);
-    },
-  );
+  it("leaves a whole file when two writes of the same process race (last rename wins)", async () => {
+    const { store } = await fresh();
+    const dir = await store.ensureDir(SLOT);
+    const results = await Promise.allSettled(["a", "b", "c"].map((data) => store.write(SLOT, FILE, data)));
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ["fulfilled", "fulfilled", "fulfilled"],
+    );
+    assert.match(await readFile(join(dir, FILE), "utf8"), /^[abc]$/);
+    assert.deepEqual(await tempFiles(dir), []);
+  });
 
   const badFiles: Array<[string, string]> = [
     ["empty", ""],
@@ -327,24 +396,28 @@ describe("MetadataStore.write", () => {
     it(`refuses a file name that is not a plain segment [${name}]`, async () => {
       const { store } = await fresh();
       const dir = await store.ensureDir(SLOT);
-      await rejectsWith(store.write(SLOT, file, "x"), "path-escape", `[path-escape] writing ${JSON.stringify(file)}: not a plain file name`);
+      await rejectsWith(
+        store.write(SLOT, file, "x"),
+        "path-escape",
+        `[path-escape] writing ${JSON.stringify(file)}: not a plain file name`,
+      );
       assert.deepEqual(await readdir(dir), []);
     });
   }
 
   it("refuses an unsafe slot", async () => {
     const { store } = await fresh();
-    await rejectsWith(store.write({ task: "..", name: "x" }, FILE, "x"), "path-escape", `[path-escape] using slot {"task":"..","name":"x"}: not safe path segments`);
+    await rejectsWith(
+      store.write({ task: "..", name: "x" }, FILE, "x"),
+      "path-escape",
+      `[path-escape] using slot {"task":"..","name":"x"}: not safe path segments`,
+    );
   });
 
-  it(
-    "fails with one of our errors when the slot was never created",
-    
-    async () => {
-      const { store } = await fresh();
-      await rejectsWith(store.write(SLOT, FILE, "x"), "io", /^\[io\] writing .*: ENOENT/);
-    },
-  );
+  it("fails with one of our errors when the slot was never created", async () => {
+    const { store } = await fresh();
+    await rejectsWith(store.write(SLOT, FILE, "x"), "io", /^\[io\] writing .*: ENOENT/);
+  });
 
   it("fails (with some error) when the slot was never created, and creates nothing", async () => {
     const { root, store } = await fresh();
@@ -356,22 +429,34 @@ describe("MetadataStore.write", () => {
 describe("symlinks below the root", () => {
   // Each attack puts a symlink where the store expects a real dir, aiming at `outside`.
   const attacks: Array<[string, (root: string, outside: string) => Promise<void>]> = [
-    ["symlinked-task-dir", async (root, outside) => {
-      await mkdir(root, { recursive: true });
-      await symlink(outside, join(root, "t1"));
-    }],
-    ["symlinked-container-dir", async (root, outside) => {
-      await mkdir(join(root, "t1"), { recursive: true });
-      await symlink(outside, join(root, "t1", "web"));
-    }],
-    ["dangling-symlinked-task-dir", async (root, outside) => {
-      await mkdir(root, { recursive: true });
-      await symlink(join(outside, "missing"), join(root, "t1"));
-    }],
-    ["relative-symlinked-container-dir", async (root) => {
-      await mkdir(join(root, "t1"), { recursive: true });
-      await symlink("../../outside", join(root, "t1", "web"));
-    }],
+    [
+      "symlinked-task-dir",
+      async (root, outside) => {
+        await mkdir(root, { recursive: true });
+        await symlink(outside, join(root, "t1"));
+      },
+    ],
+    [
+      "symlinked-container-dir",
+      async (root, outside) => {
+        await mkdir(join(root, "t1"), { recursive: true });
+        await symlink(outside, join(root, "t1", "web"));
+      },
+    ],
+    [
+      "dangling-symlinked-task-dir",
+      async (root, outside) => {
+        await mkdir(root, { recursive: true });
+        await symlink(join(outside, "missing"), join(root, "t1"));
+      },
+    ],
+    [
+      "relative-symlinked-container-dir",
+      async (root) => {
+        await mkdir(join(root, "t1"), { recursive: true });
+        await symlink("../../outside", join(root, "t1", "web"));
+      },
+    ],
   ];
 
   for (const [name, attack] of attacks) {
@@ -386,7 +471,11 @@ describe("symlinks below the root", () => {
       const { root, store, outside } = await fresh();
       await attack(root, outside);
       await mkdir(join(outside, "web"), { recursive: true }); // the place a followed task link would lead
-      await rejectsWith(store.write(SLOT, FILE, "x"), "symlink-refused", /^\[symlink-refused\] writing .*: using .*: is a symlink, refusing to follow it$/);
+      await rejectsWith(
+        store.write(SLOT, FILE, "x"),
+        "symlink-refused",
+        /^\[symlink-refused\] writing .*: using .*: is a symlink, refusing to follow it$/,
+      );
       assert.deepEqual(await readdir(outside), ["web"]);
       assert.deepEqual(await readdir(join(outside, "web")), []);
     });
@@ -397,7 +486,11 @@ describe("symlinks below the root", () => {
       await mkdir(join(outside, "web"), { recursive: true });
       await writeFile(join(outside, "web", FILE), "precious");
       await writeFile(join(outside, "precious"), "precious");
-      await rejectsWith(store.remove(SLOT), "symlink-refused", /^\[symlink-refused\] removing .*: is a symlink, refusing to follow it$/);
+      await rejectsWith(
+        store.remove(SLOT),
+        "symlink-refused",
+        /^\[symlink-refused\] removing .*: is a symlink, refusing to follow it$/,
+      );
       assert.equal(await readFile(join(outside, "web", FILE), "utf8"), "precious");
       assert.equal(await readFile(join(outside, "precious"), "utf8"), "precious");
     });
@@ -457,7 +550,10 @@ describe("MetadataStore.slotOf", () => {
         (err: unknown) => {
           assert.ok(isOciMetadataError(err));
           assert.equal(err.code, "path-escape");
-          assert.equal(err.message, `[path-escape] locating ${JSON.stringify(hostDir)}: not a container dir under ${root}`);
+          assert.equal(
+            err.message,
+            `[path-escape] locating ${JSON.stringify(hostDir)}: not a container dir under ${root}`,
+          );
           return true;
         },
       );
@@ -507,7 +603,11 @@ describe("MetadataStore.remove", () => {
 
   it("refuses an unsafe slot", async () => {
     const { store } = await fresh();
-    await rejectsWith(store.remove({ task: "t1", name: "../.." }), "path-escape", `[path-escape] using slot {"task":"t1","name":"../.."}: not safe path segments`);
+    await rejectsWith(
+      store.remove({ task: "t1", name: "../.." }),
+      "path-escape",
+      `[path-escape] using slot {"task":"t1","name":"../.."}: not safe path segments`,
+    );
   });
 });
 
@@ -550,13 +650,18 @@ describe("special files under the root", () => {
     const dir = await store.ensureDir(SLOT);
     const deep = join(dir, ...Array.from({ length: 20 }, (_, i) => `d${i}`));
     await mkdir(deep, { recursive: true });
-    await rejectsWith(store.remove(SLOT), "path-escape", /^\[path-escape\] removing .*\/t1\/web: removing .*: deeper than 16 levels$/);
+    await rejectsWith(
+      store.remove(SLOT),
+      "path-escape",
+      /^\[path-escape\] removing .*\/t1\/web: removing .*: deeper than 16 levels$/,
+    );
     assert.ok(existsSync(deep));
   });
 });
 
 describe("MetadataStore.list", () => {
-  const sorted = (slots: Slot[]) => [...slots].sort((a, b) => `${a.task}/${a.name}`.localeCompare(`${b.task}/${b.name}`));
+  const sorted = (slots: Slot[]) =>
+    [...slots].sort((a, b) => `${a.task}/${a.name}`.localeCompare(`${b.task}/${b.name}`));
 
   it("is empty when the root does not exist yet", async () => {
     const { store } = await fresh();
@@ -566,7 +671,11 @@ describe("MetadataStore.list", () => {
   it("lists every slot", async () => {
     const { store } = await fresh();
     for (const slot of [SLOT, { task: "t1", name: "db" }, { task: "t2", name: "web" }]) await store.ensureDir(slot);
-    assert.deepEqual(sorted(await store.list()), [{ task: "t1", name: "db" }, { task: "t1", name: "web" }, { task: "t2", name: "web" }]);
+    assert.deepEqual(sorted(await store.list()), [
+      { task: "t1", name: "db" },
+      { task: "t1", name: "web" },
+      { task: "t2", name: "web" },
+    ]);
   });
 
   it("skips files, symlinks, temp names and unsafe names", async () => {
