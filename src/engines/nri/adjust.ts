@@ -6,7 +6,7 @@ import type { CriPod } from "./pure/cri-view.js";
 import type { NetworkEntry } from "../../core/document.js";
 import type { Inject } from "../../core/plan.js";
 import { netnsReadable } from "../../host/netns.js";
-import { type ContainerAdjustment, ContainerAdjustmentSchema } from "../../nri-stub/gen/nri/api_pb.js";
+import { type ContainerAdjustment, ContainerAdjustmentSchema } from "../../nri-stub/index.js";
 
 /** The read-only metadata mount and the env var, as an NRI adjustment. */
 export function adjustmentFor(plan: Inject): ContainerAdjustment {
