@@ -103,16 +103,16 @@ export function makeChild(dir: DirHandle, name: string): { handle: DirHandle; cr
   return { handle, created };
 }
 
-/** Atomically replaces dir/file with data (steps in the header). */
-export function writeAtomic(dir: DirHandle, file: string, data: string): void {
+/** Atomically replaces dir/file with data (steps in the header), leaving it with `mode`. */
+export function writeAtomic(dir: DirHandle, file: string, data: string | Uint8Array, mode = FILE_MODE): void {
   let temp: string | undefined;
   try {
     const { fd, name } = createTemp(dir, file); // (1)
     temp = name;
     try {
-      const bytes = Buffer.from(data);
+      const bytes = typeof data === "string" ? Buffer.from(data) : data;
       for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off); // (2)
-      fchmodSync(fd, FILE_MODE); // (3)
+      fchmodSync(fd, mode); // (3)
       if (SYNC_WRITES) fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -124,6 +124,14 @@ export function writeAtomic(dir: DirHandle, file: string, data: string): void {
     if (temp) tryUnlink(dir, temp);
     throw wrap(`writing ${dir.pathOf(file)}`, named(err, dir));
   }
+}
+
+/** Atomically replaces `<dirPath>/<name>` with data, leaving it with `mode`: the one atomic
+ * writer for files outside the store too (an engine's bundle config.json). The dir is the
+ * caller's, opened by path (it may be reached through symlinks); a symlink at `name` is
+ * replaced, never written through. */
+export function replaceFile(dirPath: string, name: string, data: string | Uint8Array, mode: number): void {
+  withDir(DirHandle.open(dirPath, { follow: true }), (dir) => writeAtomic(dir, name, data, mode));
 }
 
 /** A small regular file's text; "" when missing, a symlink, not a regular file, or too large.

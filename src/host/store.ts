@@ -55,12 +55,6 @@ export class MetadataStore {
     return { task: segments[0]!, name: segments[1]! };
   }
 
-  /** Creates <root>/<task>/<name> (and the root) with mode 0755; returns its path. */
-  async ensureDir(slot: Slot): Promise<string> {
-    this.makeDir(slot, () => undefined);
-    return this.pathOf(slot);
-  }
-
   /** Claims the slot for container `id`: true when this call created its dir, or the dir's
    * file already names `id` (a repeated prepare); false when another container holds it. */
   async claim(slot: Slot, file: string, id: string): Promise<boolean> {

@@ -48,6 +48,12 @@ async function fresh(): Promise<{ root: string; store: MetadataStore; outside: s
 const SLOT: Slot = { task: "t1", name: "web" };
 const FILE = "ecs-container-metadata.json";
 
+// Creates the slot's dirs as a claim does (claim is the only creating call); returns the path.
+async function ensureDir(store: MetadataStore, slot: Slot): Promise<string> {
+  await store.claim(slot, FILE, "test-container");
+  return store.pathOf(slot);
+}
+
 const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
 
 // Runs fn with a restrictive umask, restoring the old one afterwards.
@@ -78,39 +84,39 @@ async function rejectsWith(promise: Promise<unknown>, code: string, message?: Re
 
 const tempFiles = async (dir: string) => (await readdir(dir)).filter((n) => n.startsWith(".tmp-"));
 
-describe("MetadataStore.ensureDir", () => {
+describe("MetadataStore.claim: the dirs", () => {
   it("creates root/task/name and returns its path", async () => {
     const { root, store } = await fresh();
-    const dir = await store.ensureDir(SLOT);
+    const dir = await ensureDir(store, SLOT);
     assert.equal(dir, join(root, "t1", "web"));
     assert.ok((await lstat(dir)).isDirectory());
   });
 
   it("gives the task and container dirs mode 0755 even under umask 077", async () => {
     const { root, store } = await fresh();
-    await withUmask(0o077, () => store.ensureDir(SLOT));
+    await withUmask(0o077, () => ensureDir(store, SLOT));
     assert.equal(await modeOf(join(root, "t1")), 0o755);
     assert.equal(await modeOf(join(root, "t1", "web")), 0o755);
   });
 
   it("gives a root it creates mode 0755 even under umask 077", async () => {
     const { root, store } = await fresh();
-    await withUmask(0o077, () => store.ensureDir(SLOT));
+    await withUmask(0o077, () => ensureDir(store, SLOT));
     assert.equal(await modeOf(root), 0o755);
   });
 
   it("is idempotent", async () => {
     const { store } = await fresh();
-    const first = await store.ensureDir(SLOT);
+    const first = await ensureDir(store, SLOT);
     await writeFile(join(first, "keep"), "x");
-    assert.equal(await store.ensureDir(SLOT), first);
+    assert.equal(await ensureDir(store, SLOT), first);
     assert.equal(await readFile(join(first, "keep"), "utf8"), "x");
   });
 
   it("adds a second container next to the first in the same task dir", async () => {
     const { root, store } = await fresh();
-    await store.ensureDir(SLOT);
-    await store.ensureDir({ task: "t1", name: "db" });
+    await ensureDir(store, SLOT);
+    await ensureDir(store, { task: "t1", name: "db" });
     assert.deepEqual((await readdir(join(root, "t1"))).sort(), ["db", "web"]);
   });
 
@@ -118,7 +124,7 @@ describe("MetadataStore.ensureDir", () => {
     const { root, store, outside } = await fresh();
     await symlink(outside, `${root}-parent`);
     const viaLink = new MetadataStore(join(`${root}-parent`, "root"));
-    const dir = await viaLink.ensureDir(SLOT);
+    const dir = await ensureDir(viaLink, SLOT);
     assert.equal(dir, join(`${root}-parent`, "root", "t1", "web"));
     assert.ok((await lstat(join(outside, "root", "t1", "web"))).isDirectory());
     assert.equal(existsSync(root), false, store.root);
@@ -136,7 +142,7 @@ describe("MetadataStore.ensureDir", () => {
     it(`refuses a slot that is not two safe segments and creates nothing [${name}]`, async () => {
       const { root, store } = await fresh();
       await rejectsWith(
-        store.ensureDir(slot),
+        ensureDir(store, slot),
         "path-escape",
         `[path-escape] using slot ${JSON.stringify(slot)}: not safe path segments`,
       );
@@ -149,7 +155,7 @@ describe("MetadataStore.ensureDir", () => {
     await mkdir(root);
     await writeFile(join(root, "t1"), "not a dir");
     await rejectsWith(
-      store.ensureDir(SLOT),
+      ensureDir(store, SLOT),
       "path-escape",
       `[path-escape] creating the metadata dir for t1/web under ${root}: using ${join(root, "t1")}: is not a directory`,
     );
@@ -214,7 +220,7 @@ describe("the root", () => {
       const why = await make(root, outside);
       const line = `opening the metadata root ${root}: ${why}`;
       await rejectsWith(
-        store.ensureDir(SLOT),
+        ensureDir(store, SLOT),
         "root-unsafe",
         `[root-unsafe] creating the metadata dir for t1/web under ${root}: ${line}`,
       );
@@ -251,7 +257,7 @@ describe("the root", () => {
       const why = "it or a dir above it is not a directory";
       await rejectsWith(s.list(), "root-unsafe", `[root-unsafe] opening the metadata root ${path}: ${why}`);
       await rejectsWith(
-        s.ensureDir(SLOT),
+        ensureDir(s, SLOT),
         "root-unsafe",
         `[root-unsafe] creating the metadata dir for t1/web under ${path}: creating the metadata root ${path}: ${why}`,
       );
@@ -262,13 +268,13 @@ describe("the root", () => {
   it("accepts a parent that is world-writable with the sticky bit (like /tmp)", async () => {
     const { root, store } = await fresh();
     await chmod(dirname(root), 0o1777);
-    assert.equal(await store.ensureDir(SLOT), join(root, "t1", "web"));
+    assert.equal(await ensureDir(store, SLOT), join(root, "t1", "web"));
   });
 
   it("creates missing parents of the root 0755 and refuses none of them", async () => {
     const { root } = await fresh();
     const deep = new MetadataStore(join(root, "a", "b"));
-    await withUmask(0o077, () => deep.ensureDir(SLOT));
+    await withUmask(0o077, () => ensureDir(deep, SLOT));
     for (const dir of [root, join(root, "a"), join(root, "a", "b")]) assert.equal(await modeOf(dir), 0o755, dir);
   });
 
@@ -285,7 +291,7 @@ describe("the root", () => {
 describe("MetadataStore.write", () => {
   it("writes the exact content with mode 0644 even under umask 077", async () => {
     const { root, store } = await fresh();
-    await store.ensureDir(SLOT);
+    await ensureDir(store, SLOT);
     const data = `{\n\t"Version": "v1",\n\t"Name": "wéb 🐳"\n}\n`;
     await withUmask(0o077, () => store.write(SLOT, FILE, data));
     const path = join(root, "t1", "web", FILE);
@@ -296,7 +302,7 @@ describe("MetadataStore.write", () => {
 
   it("replaces the content of an earlier write, shorter or longer", async () => {
     const { root, store } = await fresh();
-    await store.ensureDir(SLOT);
+    await ensureDir(store, SLOT);
     for (const data of ["a".repeat(10_000), "b", "", "c".repeat(70_000)]) {
       await store.write(SLOT, FILE, data);
       assert.equal(await readFile(join(root, "t1", "web", FILE), "utf8"), data);
@@ -305,7 +311,7 @@ describe("MetadataStore.write", () => {
 
   it("leaves no .tmp-* files behind", async () => {
     const { root, store } = await fresh();
-    const dir = await store.ensureDir(SLOT);
+    const dir = await ensureDir(store, SLOT);
     for (let i = 0; i < 20; i++) await store.write(SLOT, FILE, `${i}`);
     assert.deepEqual(await readdir(dir), [FILE]);
     assert.deepEqual(await readdir(join(root, "t1")), ["web"]);
@@ -313,7 +319,7 @@ describe("MetadataStore.write", () => {
 
   it("removes its temp file when a later step fails", async () => {
     const { store } = await fresh();
-    const dir = await store.ensureDir(SLOT);
+    const dir = await ensureDir(store, SLOT);
     await mkdir(join(dir, FILE)); // rename of a file over a directory fails
     await rejectsWith(
       store.write(SLOT, FILE, "x"),
@@ -325,7 +331,7 @@ describe("MetadataStore.write", () => {
 
   it("replaces a symlink at the file's place instead of writing through it", async () => {
     const { store, outside } = await fresh();
-    const dir = await store.ensureDir(SLOT);
+    const dir = await ensureDir(store, SLOT);
     const victim = join(outside, "victim");
     await writeFile(victim, "precious");
     await symlink(victim, join(dir, FILE));
@@ -337,7 +343,7 @@ describe("MetadataStore.write", () => {
 
   it("replaces atomically: a concurrent reader never sees partial content", async () => {
     const { root, store } = await fresh();
-    await store.ensureDir(SLOT);
+    await ensureDir(store, SLOT);
     const path = join(root, "t1", "web", FILE);
     const sizes = [1, 70_000, 17, 300_000, 4096, 65_537, 0, 150_000];
     const content = (i: number) => `${i}:${"x".repeat(sizes[i % sizes.length]!)}\n`;
@@ -374,7 +380,7 @@ describe("MetadataStore.write", () => {
 
   it("leaves a whole file when two writes of the same process race (last rename wins)", async () => {
     const { store } = await fresh();
-    const dir = await store.ensureDir(SLOT);
+    const dir = await ensureDir(store, SLOT);
     const results = await Promise.allSettled(["a", "b", "c"].map((data) => store.write(SLOT, FILE, data)));
     assert.deepEqual(
       results.map((r) => r.status),
@@ -395,7 +401,7 @@ describe("MetadataStore.write", () => {
   for (const [name, file] of badFiles) {
     it(`refuses a file name that is not a plain segment [${name}]`, async () => {
       const { store } = await fresh();
-      const dir = await store.ensureDir(SLOT);
+      const dir = await ensureDir(store, SLOT);
       await rejectsWith(
         store.write(SLOT, file, "x"),
         "path-escape",
@@ -463,7 +469,7 @@ describe("symlinks below the root", () => {
     it(`ensureDir refuses to follow it and creates nothing through it [${name}]`, async () => {
       const { root, store, outside } = await fresh();
       await attack(root, outside);
-      await rejectsWith(store.ensureDir(SLOT), "symlink-refused", /is a symlink, refusing to follow it$/);
+      await rejectsWith(ensureDir(store, SLOT), "symlink-refused", /is a symlink, refusing to follow it$/);
       assert.deepEqual(await readdir(outside), []);
     });
 
@@ -498,7 +504,7 @@ describe("symlinks below the root", () => {
 
   it("remove deletes a symlink inside the container dir without touching its target", async () => {
     const { store, outside } = await fresh();
-    const dir = await store.ensureDir(SLOT);
+    const dir = await ensureDir(store, SLOT);
     await writeFile(join(outside, "precious"), "precious");
     await symlink(outside, join(dir, "link"));
     await store.remove(SLOT);
@@ -564,7 +570,7 @@ describe("MetadataStore.slotOf", () => {
 describe("MetadataStore.remove", () => {
   it("deletes the container dir with its files and the task dir once it is empty", async () => {
     const { root, store } = await fresh();
-    await store.ensureDir(SLOT);
+    await ensureDir(store, SLOT);
     await store.write(SLOT, FILE, "x");
     await store.remove(SLOT);
     assert.equal(existsSync(join(root, "t1")), false);
@@ -573,8 +579,8 @@ describe("MetadataStore.remove", () => {
 
   it("keeps a task dir that still holds another container", async () => {
     const { root, store } = await fresh();
-    await store.ensureDir(SLOT);
-    await store.ensureDir({ task: "t1", name: "db" });
+    await ensureDir(store, SLOT);
+    await ensureDir(store, { task: "t1", name: "db" });
     await store.write({ task: "t1", name: "db" }, FILE, "db");
     await store.remove(SLOT);
     assert.deepEqual(await readdir(join(root, "t1")), ["db"]);
@@ -583,8 +589,8 @@ describe("MetadataStore.remove", () => {
 
   const missing: Array<[string, (store: MetadataStore) => Promise<unknown>]> = [
     ["no-root", async () => undefined],
-    ["no-task-dir", (store) => store.ensureDir({ task: "other", name: "web" })],
-    ["no-container-dir", (store) => store.ensureDir({ task: "t1", name: "db" })],
+    ["no-task-dir", (store) => ensureDir(store, { task: "other", name: "web" })],
+    ["no-container-dir", (store) => ensureDir(store, { task: "t1", name: "db" })],
   ];
   for (const [name, setup] of missing) {
     it(`is fine with a slot that does not exist [${name}]`, async () => {
@@ -596,7 +602,7 @@ describe("MetadataStore.remove", () => {
 
   it("is fine when called twice", async () => {
     const { store } = await fresh();
-    await store.ensureDir(SLOT);
+    await ensureDir(store, SLOT);
     await store.remove(SLOT);
     await store.remove(SLOT);
   });
@@ -614,7 +620,7 @@ describe("MetadataStore.remove", () => {
 describe("special files under the root", () => {
   it("reads a FIFO at the file's place as empty, without blocking, and claim then refuses", async () => {
     const { store } = await fresh();
-    const dir = await store.ensureDir(SLOT);
+    const dir = await ensureDir(store, SLOT);
     execFileSync("mkfifo", [join(dir, FILE)]);
     assert.equal(await store.read(SLOT, FILE), "");
     assert.deepEqual(await store.readAll(FILE), [{ slot: SLOT, text: "" }]);
@@ -623,7 +629,7 @@ describe("special files under the root", () => {
 
   it("reads a symlink at the file's place as empty, never its target", async () => {
     const { store, outside } = await fresh();
-    const dir = await store.ensureDir(SLOT);
+    const dir = await ensureDir(store, SLOT);
     await writeFile(join(outside, "secret"), '{"ContainerID":"id"}');
     await symlink(join(outside, "secret"), join(dir, FILE));
     assert.equal(await store.read(SLOT, FILE), "");
@@ -632,7 +638,7 @@ describe("special files under the root", () => {
 
   it("remove empties nested dirs, FIFOs and symlinks, leaving every symlink target alone", async () => {
     const { root, store, outside } = await fresh();
-    const dir = await store.ensureDir(SLOT);
+    const dir = await ensureDir(store, SLOT);
     await writeFile(join(outside, "precious"), "precious");
     await mkdir(join(dir, "a", "b", "c"), { recursive: true });
     await writeFile(join(dir, "a", "b", "c", "f"), "x");
@@ -647,7 +653,7 @@ describe("special files under the root", () => {
 
   it("remove refuses a tree deeper than 16 levels under the container dir", async () => {
     const { store } = await fresh();
-    const dir = await store.ensureDir(SLOT);
+    const dir = await ensureDir(store, SLOT);
     const deep = join(dir, ...Array.from({ length: 20 }, (_, i) => `d${i}`));
     await mkdir(deep, { recursive: true });
     await rejectsWith(
@@ -670,7 +676,7 @@ describe("MetadataStore.list", () => {
 
   it("lists every slot", async () => {
     const { store } = await fresh();
-    for (const slot of [SLOT, { task: "t1", name: "db" }, { task: "t2", name: "web" }]) await store.ensureDir(slot);
+    for (const slot of [SLOT, { task: "t1", name: "db" }, { task: "t2", name: "web" }]) await ensureDir(store, slot);
     assert.deepEqual(sorted(await store.list()), [
       { task: "t1", name: "db" },
       { task: "t1", name: "web" },
@@ -680,7 +686,7 @@ describe("MetadataStore.list", () => {
 
   it("skips files, symlinks, temp names and unsafe names", async () => {
     const { root, store, outside } = await fresh();
-    await store.ensureDir(SLOT);
+    await ensureDir(store, SLOT);
     await writeFile(join(root, "stray-file"), "x");
     await writeFile(join(root, "t1", "stray-file"), "x");
     await symlink(outside, join(root, "linked-task"));
@@ -693,7 +699,7 @@ describe("MetadataStore.list", () => {
 
   it("forgets a removed slot", async () => {
     const { store } = await fresh();
-    await store.ensureDir(SLOT);
+    await ensureDir(store, SLOT);
     await store.remove(SLOT);
     assert.deepEqual(await store.list(), []);
   });
@@ -716,7 +722,7 @@ describe("MetadataStore.pathOf and findByContainerId", () => {
       [{ task: "t3", name: "bad" }, `{"ContainerID":"abc"`],
     ];
     for (const [slot, text] of docs) {
-      await store.ensureDir(slot);
+      await ensureDir(store, slot);
       await store.write(slot, FILE, text);
     }
     await mkdir(join(root, "t4", "empty"), { recursive: true });
