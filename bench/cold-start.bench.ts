@@ -1,5 +1,6 @@
-// Cold start of the compiled binary next to the floor (`/bin/true`: fork+exec alone) and the
-// runtime we chose not to ship (`node -e ""`). Two binary cases: `--version` (runtime start
+// Cold start of the compiled binary next to the floors (`/bin/true`: fork+exec alone; a Bun
+// no-op built with the product's flags: Bun's own start) and the runtime we chose not to ship
+// (`node -e ""`). Two binary cases: `--version` (runtime start
 // only) and `hook poststop` on a bundle without our mount, the do-nothing path every
 // non-opted-in container pays on each registered stage. Variants alternate, in an order that
 // rotates per round; ratios are per round, then their median.
@@ -11,6 +12,7 @@ import { requireBinary } from "../test/e2e/lib/binary.js";
 import { makeBundle } from "../test/e2e/lib/bundle.js";
 import { intFlag } from "./lib/args.js";
 import { benchEnv } from "./lib/env.js";
+import { buildNoopBinary } from "./lib/noop-binary.js";
 import { markdownTable, median, ms, pairwiseRatios, summarize, times } from "./lib/stats.js";
 import { timeOk, timeRun } from "./lib/timer.js";
 
@@ -24,8 +26,10 @@ try {
   const state = JSON.stringify({ ociVersion: "1.0.2", id: "ocimd-bench-cold", status: "stopped", bundle });
   const env = benchEnv({ OCI_METADATA_HOST_ROOT: join(work, "meta"), OCI_METADATA_FAILURE_POLICY: "fail" });
   await checkDoNothingPath(state, env);
+  const noop = await buildNoopBinary(work);
   const variants: { name: string; cmd: string; args: string[] }[] = [
     { name: "/bin/true", cmd: "/bin/true", args: [] },
+    { name: "no-op Bun binary", cmd: noop, args: ["hook", "poststop"] },
     { name: `node -e "" (${process.version})`, cmd: process.execPath, args: ["-e", ""] },
     { name: "oci-metadata --version", cmd: bin, args: ["--version"] },
     { name: "oci-metadata hook poststop (not ours)", cmd: bin, args: ["hook", "poststop"] },
@@ -43,16 +47,17 @@ try {
     }
   }
   process.stderr.write("\n");
-  const [trueMs, nodeMs] = [samples[0]!, samples[1]!];
+  const [trueMs, noopMs, nodeMs] = [samples[0]!, samples[1]!, samples[2]!];
   const rows = variants.map((v, i) => {
     const s = summarize(samples[i]!);
-    return [v.name, ms(s.median), `${ms(s.p10)}–${ms(s.p90)}`, times(median(pairwiseRatios(samples[i]!, trueMs))), times(median(pairwiseRatios(samples[i]!, nodeMs)))];
+    const ratio = (base: number[]) => times(median(pairwiseRatios(samples[i]!, base)));
+    return [v.name, ms(s.median), `${ms(s.p10)}–${ms(s.p90)}`, ratio(trueMs), ratio(noopMs), ratio(nodeMs)];
   });
   console.log(
     [
       `### Cold start (${rounds} rounds after ${WARMUP_ROUNDS} warm-up, variants alternating; spawned from node, so every row includes the same spawn cost)`,
       "",
-      markdownTable(["command (OCI state on stdin)", "median ms", "p10–p90 ms", "× /bin/true", "× node"], rows),
+      markdownTable(["command (OCI state on stdin)", "median ms", "p10–p90 ms", "× /bin/true", "× no-op Bun", "× node"], rows),
       "",
       "Every command runs with a clean env (PATH and our settings; see bench/lib/env.ts). The `hook poststop` row is",
       "checked to take the do-nothing path (its debug log says so) before timing.",

@@ -48,11 +48,12 @@ export const ms = (x: number): string => x.toFixed(1);
 /** A ratio such as 1.23×. */
 export const times = (x: number): string => `${x.toFixed(2)}×`;
 
-/** A GitHub markdown table; the first column is left-aligned, the others right-aligned. */
-export function markdownTable(head: readonly string[], rows: readonly (readonly string[])[]): string {
+/** A GitHub markdown table; the first column (and any in `left`) left-aligned, the others right-aligned. */
+export function markdownTable(head: readonly string[], rows: readonly (readonly string[])[], left: readonly number[] = []): string {
+  const isLeft = (c: number) => c === 0 || left.includes(c);
   const widths = head.map((h, c) => Math.max(h.length, 3, ...rows.map((r) => (r[c] ?? "").length)));
   const line = (cells: readonly string[]) =>
-    `| ${cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(" | ")} |`;
-  const rule = `|${widths.map((w, c) => (c === 0 ? ` ${"-".repeat(w)} ` : ` ${"-".repeat(w - 1)}: `)).join("|")}|`;
+    `| ${cells.map((cell, c) => (isLeft(c) ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(" | ")} |`;
+  const rule = `|${widths.map((w, c) => (isLeft(c) ? ` ${"-".repeat(w)} ` : ` ${"-".repeat(w - 1)}: `)).join("|")}|`;
   return [line(head), rule, ...rows.map((r) => line(head.map((_, c) => r[c] ?? "")))].join("\n");
 }
