@@ -1,16 +1,15 @@
-// The configuration schema (zod/mini: the hook path cannot afford full zod's start-up),
-// its defaults, env overrides (`OCI_METADATA_*`) and error messages that name the bad key.
-// Pure: the caller reads the file and passes its text and the environment in.
+// The configuration schema (zod/mini), its defaults and error messages that name the bad key.
+// Pure: the caller reads the file and passes its text and the environment in. The hot path
+// reads configs through config-fast.ts (the same rules by hand, no zod) and comes here only
+// for a config that one does not accept: for the verdict and the message.
 import * as z from "zod/mini";
+import { applyEnvOverrides, type Config, STAGES } from "./config-fast.js";
 import { describeValue, OciMetadataError } from "./errors.js";
 import { SEGMENT_PATTERN } from "./names.js";
 import { NRI_PLUGIN_IDX_PATTERN, NRI_PLUGIN_NAME_PATTERN } from "./nri-plugin-name.js";
 import { describeIssue } from "./zod-issue.js";
 
-/** Every OCI hook stage we can register, in the order a runtime runs them. */
-export const STAGES = ["prestart", "createRuntime", "poststart", "poststop"] as const;
 const stage = z.enum(STAGES);
-export type Stage = z.infer<typeof stage>;
 
 // A static identity string, or where to read it from at hook time.
 const identitySource = z.union([
@@ -18,7 +17,6 @@ const identitySource = z.union([
   z.strictObject({ file: z.string().check(z.minLength(1)) }),
   z.strictObject({ env: z.string().check(z.minLength(1)) }),
 ]);
-export type IdentitySource = z.infer<typeof identitySource>;
 
 const absolutePosix = z.string().check(z.regex(/^\/.*/, "must be an absolute path"));
 
@@ -76,10 +74,13 @@ export const configSchema = z.strictObject({
   ),
 });
 
-export type Config = z.infer<typeof configSchema>;
+// The hand-written Config (config-fast.ts) and the schema's output must be the same type.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaYieldsConfig: Same<z.infer<typeof configSchema>, Config> = true;
+void schemaYieldsConfig;
 
-/** Default location of the config file. */
-export const DEFAULT_CONFIG_PATH = "/etc/oci-metadata/config.json";
+export type { Config, IdentitySource, Stage } from "./config-fast.js";
+export { applyEnvOverrides, CONFIG_ENV_NAMES, DEFAULT_CONFIG_PATH, STAGES } from "./config-fast.js";
 
 /** The defaults, as a Config. */
 export function defaultConfig(): Config {
@@ -108,49 +109,4 @@ export function validateConfig(raw: unknown, source = "config"): Config {
   const result = configSchema.safeParse(raw);
   if (result.success) return result.data;
   throw new OciMetadataError("config-invalid", `reading ${source}: ${describeIssue(result.error.issues, raw, describeValue)}`);
-}
-
-// OCI_METADATA_<KEY> for top-level keys, OCI_METADATA_<GROUP>_<KEY> for nested ones.
-const ENV_KEYS: Record<string, { path: string[]; kind: "string" | "list" }> = {
-  OCI_METADATA_ENABLED: { path: ["enabled"], kind: "string" },
-  OCI_METADATA_OPT_IN_ANNOTATION: { path: ["optInAnnotation"], kind: "string" },
-  OCI_METADATA_HOST_ROOT: { path: ["hostRoot"], kind: "string" },
-  OCI_METADATA_CONTAINER_ROOT: { path: ["containerRoot"], kind: "string" },
-  OCI_METADATA_FILE_NAME: { path: ["fileName"], kind: "string" },
-  OCI_METADATA_ENV_NAME: { path: ["envName"], kind: "string" },
-  OCI_METADATA_STAGES: { path: ["stages"], kind: "list" },
-  OCI_METADATA_FAILURE_POLICY: { path: ["failurePolicy"], kind: "string" },
-  OCI_METADATA_IDENTITY_CLUSTER: { path: ["identity", "cluster"], kind: "string" },
-  OCI_METADATA_IDENTITY_CONTAINER_INSTANCE: { path: ["identity", "containerInstance"], kind: "string" },
-  OCI_METADATA_IDENTITY_AVAILABILITY_ZONE: { path: ["identity", "availabilityZone"], kind: "string" },
-  OCI_METADATA_IDENTITY_HOST_PRIVATE_IPV4_ADDRESS: { path: ["identity", "hostPrivateIPv4Address"], kind: "string" },
-  OCI_METADATA_IDENTITY_HOST_PUBLIC_IPV4_ADDRESS: { path: ["identity", "hostPublicIPv4Address"], kind: "string" },
-  OCI_METADATA_IDENTITY_HOST_IPV6_ADDRESS: { path: ["identity", "hostIPv6Address"], kind: "string" },
-  OCI_METADATA_ANNOTATIONS_TO_INCLUDE: { path: ["annotationsToInclude"], kind: "list" },
-  OCI_METADATA_WINDOWS_HOST_ROOT: { path: ["windows", "hostRoot"], kind: "string" },
-  OCI_METADATA_WINDOWS_CONTAINER_ROOT: { path: ["windows", "containerRoot"], kind: "string" },
-  OCI_METADATA_LOG_LEVEL: { path: ["log", "level"], kind: "string" },
-  OCI_METADATA_LOG_FILE: { path: ["log", "file"], kind: "string" },
-  OCI_METADATA_DOCKER_SOCKET: { path: ["dockerSocket"], kind: "string" },
-  OCI_METADATA_NRI_SOCKET: { path: ["nri", "socket"], kind: "string" },
-  OCI_METADATA_NRI_PLUGIN_NAME: { path: ["nri", "pluginName"], kind: "string" },
-  OCI_METADATA_NRI_PLUGIN_IDX: { path: ["nri", "pluginIdx"], kind: "string" },
-};
-
-/** Returns a copy of raw with every set OCI_METADATA_* override applied (lists are comma-separated). */
-export function applyEnvOverrides(raw: Record<string, unknown>, env: Record<string, string | undefined>): Record<string, unknown> {
-  const out: Record<string, unknown> = structuredClone(raw);
-  for (const [name, { path, kind }] of Object.entries(ENV_KEYS)) {
-    const value = env[name];
-    if (value === undefined) continue;
-    const parsed = kind === "list" ? value.split(",").map((s) => s.trim()).filter(Boolean) : value;
-    let node = out;
-    for (const key of path.slice(0, -1)) {
-      const next = node[key];
-      node[key] = typeof next === "object" && next !== null && !Array.isArray(next) ? { ...next } : {};
-      node = node[key] as Record<string, unknown>;
-    }
-    node[path[path.length - 1]!] = parsed;
-  }
-  return out;
 }

@@ -1,0 +1,221 @@
+// The configuration on the hot path, without zod. Every hook, precreate and runtime call
+// reads the config; building the zod/mini schema alone costs a hook ~3–4 ms of its ~10 ms.
+// So this module holds what reading a config needs — the defaults, the file path, the
+// OCI_METADATA_* overrides — and `fastConfig`, the schema's rules written out by hand. It
+// only ever says yes: for anything it does not accept (every invalid config, and anything
+// it is unsure about) it returns undefined and the caller asks the zod schema in config.ts,
+// which gives the verdict and the error message. A property test holds the two to the same
+// answer: whatever fastConfig accepts, the schema accepts with the same result.
+import { SEGMENT_PATTERN } from "./names.js";
+import { NRI_PLUGIN_IDX_PATTERN, NRI_PLUGIN_NAME_PATTERN } from "./nri-plugin-name.js";
+
+/** Every OCI hook stage we can register, in the order a runtime runs them. */
+export const STAGES = ["prestart", "createRuntime", "poststart", "poststop"] as const;
+
+export type Stage = (typeof STAGES)[number];
+
+/** A static identity string, or where to read it from at hook time. */
+export type IdentitySource = string | { file: string } | { env: string };
+
+/** The configuration, as the schema in config.ts yields it (that file checks, at compile time,
+ * that its schema's output type is exactly this one). */
+export interface Config {
+  enabled: "always" | "opt-in" | "never";
+  optInAnnotation: string;
+  hostRoot: string;
+  containerRoot: string;
+  fileName: string;
+  envName: string;
+  stages: Stage[];
+  failurePolicy: "ignore" | "fail";
+  identity: {
+    cluster?: IdentitySource;
+    containerInstance?: IdentitySource;
+    availabilityZone?: IdentitySource;
+    hostPrivateIPv4Address?: IdentitySource;
+    hostPublicIPv4Address?: IdentitySource;
+    hostIPv6Address?: IdentitySource;
+  };
+  annotationsToInclude: string[];
+  windows: { hostRoot: string; containerRoot: string };
+  log: { level: "debug" | "info" | "warn" | "error" | "silent"; file?: string };
+  dockerSocket: string;
+  nri: { socket: string; pluginName: string; pluginIdx: string };
+}
+
+/** Default location of the config file. */
+export const DEFAULT_CONFIG_PATH = "/etc/oci-metadata/config.json";
+
+// OCI_METADATA_<KEY> for top-level keys, OCI_METADATA_<GROUP>_<KEY> for nested ones.
+const ENV_KEYS: Record<string, { path: string[]; kind: "string" | "list" }> = {
+  OCI_METADATA_ENABLED: { path: ["enabled"], kind: "string" },
+  OCI_METADATA_OPT_IN_ANNOTATION: { path: ["optInAnnotation"], kind: "string" },
+  OCI_METADATA_HOST_ROOT: { path: ["hostRoot"], kind: "string" },
+  OCI_METADATA_CONTAINER_ROOT: { path: ["containerRoot"], kind: "string" },
+  OCI_METADATA_FILE_NAME: { path: ["fileName"], kind: "string" },
+  OCI_METADATA_ENV_NAME: { path: ["envName"], kind: "string" },
+  OCI_METADATA_STAGES: { path: ["stages"], kind: "list" },
+  OCI_METADATA_FAILURE_POLICY: { path: ["failurePolicy"], kind: "string" },
+  OCI_METADATA_IDENTITY_CLUSTER: { path: ["identity", "cluster"], kind: "string" },
+  OCI_METADATA_IDENTITY_CONTAINER_INSTANCE: { path: ["identity", "containerInstance"], kind: "string" },
+  OCI_METADATA_IDENTITY_AVAILABILITY_ZONE: { path: ["identity", "availabilityZone"], kind: "string" },
+  OCI_METADATA_IDENTITY_HOST_PRIVATE_IPV4_ADDRESS: { path: ["identity", "hostPrivateIPv4Address"], kind: "string" },
+  OCI_METADATA_IDENTITY_HOST_PUBLIC_IPV4_ADDRESS: { path: ["identity", "hostPublicIPv4Address"], kind: "string" },
+  OCI_METADATA_IDENTITY_HOST_IPV6_ADDRESS: { path: ["identity", "hostIPv6Address"], kind: "string" },
+  OCI_METADATA_ANNOTATIONS_TO_INCLUDE: { path: ["annotationsToInclude"], kind: "list" },
+  OCI_METADATA_WINDOWS_HOST_ROOT: { path: ["windows", "hostRoot"], kind: "string" },
+  OCI_METADATA_WINDOWS_CONTAINER_ROOT: { path: ["windows", "containerRoot"], kind: "string" },
+  OCI_METADATA_LOG_LEVEL: { path: ["log", "level"], kind: "string" },
+  OCI_METADATA_LOG_FILE: { path: ["log", "file"], kind: "string" },
+  OCI_METADATA_DOCKER_SOCKET: { path: ["dockerSocket"], kind: "string" },
+  OCI_METADATA_NRI_SOCKET: { path: ["nri", "socket"], kind: "string" },
+  OCI_METADATA_NRI_PLUGIN_NAME: { path: ["nri", "pluginName"], kind: "string" },
+  OCI_METADATA_NRI_PLUGIN_IDX: { path: ["nri", "pluginIdx"], kind: "string" },
+};
+
+/** The env var names that override config keys. */
+export const CONFIG_ENV_NAMES = Object.keys(ENV_KEYS);
+
+/** Returns a copy of raw with every set OCI_METADATA_* override applied (lists are comma-separated). */
+export function applyEnvOverrides(raw: Record<string, unknown>, env: Record<string, string | undefined>): Record<string, unknown> {
+  const out: Record<string, unknown> = structuredClone(raw);
+  for (const [name, { path, kind }] of Object.entries(ENV_KEYS)) {
+    const value = env[name];
+    if (value === undefined) continue;
+    const parsed = kind === "list" ? value.split(",").map((s) => s.trim()).filter(Boolean) : value;
+    let node = out;
+    for (const key of path.slice(0, -1)) {
+      const next = node[key];
+      node[key] = typeof next === "object" && next !== null && !Array.isArray(next) ? { ...next } : {};
+      node = node[key] as Record<string, unknown>;
+    }
+    node[path[path.length - 1]!] = parsed;
+  }
+  return out;
+}
+
+/** The config from file text (undefined: no file) and env, when it is valid and plain enough
+ * to be checked by hand; undefined means "ask the schema" (loadConfig in config.ts). */
+export function fastConfig(text: string | undefined, env: Record<string, string | undefined>): Config | undefined {
+  let raw: unknown = {};
+  if (text !== undefined && text.trim() !== "") {
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!isPlainObject(raw)) return undefined;
+  const overridden = CONFIG_ENV_NAMES.some((name) => env[name] !== undefined);
+  return checkConfig(overridden ? applyEnvOverrides(raw, env) : raw);
+}
+
+// The schema, by hand. Each reader returns the value the schema would produce, or FAIL.
+const FAIL = Symbol("fail");
+type Read<T> = T | typeof FAIL;
+
+const TOP_KEYS = new Set(["enabled", "optInAnnotation", "hostRoot", "containerRoot", "fileName", "envName", "stages", "failurePolicy", "identity", "annotationsToInclude", "windows", "log", "dockerSocket", "nri"]);
+const ABSOLUTE = /^\/.*/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const IDENTITY_KEYS = ["cluster", "containerInstance", "availabilityZone", "hostPrivateIPv4Address", "hostPublicIPv4Address", "hostIPv6Address"] as const;
+
+/** Validates a raw config object by hand; undefined when anything is off. */
+export function checkConfig(raw: Record<string, unknown>): Config | undefined {
+  if (!onlyKeys(raw, TOP_KEYS)) return undefined;
+  const identity = group(raw.identity, IDENTITY_KEYS);
+  const windows = group(raw.windows, ["hostRoot", "containerRoot"]);
+  const log = group(raw.log, ["level", "file"]);
+  const nri = group(raw.nri, ["socket", "pluginName", "pluginIdx"]);
+  if (identity === FAIL || windows === FAIL || log === FAIL || nri === FAIL) return undefined;
+  const out = {
+    enabled: oneOf(raw.enabled, ["always", "opt-in", "never"] as const, "opt-in"),
+    optInAnnotation: str(raw.optInAnnotation, "oci-metadata.io/enabled", (s) => s.length >= 1),
+    hostRoot: str(raw.hostRoot, "/var/lib/ecs/data/metadata", (s) => ABSOLUTE.test(s)),
+    containerRoot: str(raw.containerRoot, "/ecs/metadata", (s) => ABSOLUTE.test(s)),
+    fileName: str(raw.fileName, "ecs-container-metadata.json", (s) => SEGMENT_PATTERN.test(s)),
+    envName: str(raw.envName, "ECS_CONTAINER_METADATA_FILE", (s) => ENV_NAME.test(s)),
+    stages: list(raw.stages, ["createRuntime", "poststop"], (x) => oneOf(x, STAGES, FAIL)),
+    failurePolicy: oneOf(raw.failurePolicy, ["ignore", "fail"] as const, "ignore"),
+    identity: identityOf(identity),
+    annotationsToInclude: list(raw.annotationsToInclude, [], (x) => (typeof x === "string" ? x : FAIL)),
+    windows: both({
+      hostRoot: str(windows.hostRoot, "%ProgramData%\\Amazon\\ECS\\data\\metadata", () => true),
+      containerRoot: str(windows.containerRoot, "C:\\Amazon\\ECS\\metadata", () => true),
+    }),
+    log: logOf(log),
+    dockerSocket: str(raw.dockerSocket, "/var/run/docker.sock", (s) => ABSOLUTE.test(s)),
+    nri: both({
+      socket: str(nri.socket, "/var/run/nri/nri.sock", (s) => ABSOLUTE.test(s)),
+      pluginName: str(nri.pluginName, "oci-metadata", (s) => NRI_PLUGIN_NAME_PATTERN.test(s)),
+      pluginIdx: str(nri.pluginIdx, "50", (s) => NRI_PLUGIN_IDX_PATTERN.test(s)),
+    }),
+  };
+  return Object.values(out).includes(FAIL) ? undefined : (out as Config);
+}
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x) && Object.getPrototypeOf(x) === Object.prototype;
+}
+
+function onlyKeys(obj: Record<string, unknown>, allowed: ReadonlySet<string>): boolean {
+  return Object.keys(obj).every((k) => allowed.has(k));
+}
+
+// A nested group: absent → {}; otherwise a plain object with only the given keys.
+function group(x: unknown, keys: readonly string[]): Read<Record<string, unknown>> {
+  if (x === undefined) return {};
+  return isPlainObject(x) && onlyKeys(x, new Set(keys)) ? x : FAIL;
+}
+
+function oneOf<T extends string, D>(x: unknown, values: readonly T[], fallback: D): Read<T | D> {
+  if (x === undefined) return fallback;
+  return typeof x === "string" && (values as readonly string[]).includes(x) ? (x as T) : FAIL;
+}
+
+function str(x: unknown, fallback: string, ok: (s: string) => boolean): Read<string> {
+  if (x === undefined) return fallback;
+  return typeof x === "string" && ok(x) ? x : FAIL;
+}
+
+function list<T>(x: unknown, fallback: T[], item: (x: unknown) => Read<T>): Read<T[]> {
+  if (x === undefined) return [...fallback];
+  if (!Array.isArray(x)) return FAIL;
+  const out = x.map(item);
+  return out.includes(FAIL) ? FAIL : (out as T[]);
+}
+
+// A group whose members were each read: FAIL when one failed.
+function both<T extends Record<string, unknown>>(members: T): Read<{ [K in keyof T]: Exclude<T[K], typeof FAIL> }> {
+  return Object.values(members).includes(FAIL) ? FAIL : (members as { [K in keyof T]: Exclude<T[K], typeof FAIL> });
+}
+
+function identityOf(g: Record<string, unknown>): Read<Config["identity"]> {
+  const out: Config["identity"] = {};
+  for (const key of IDENTITY_KEYS) {
+    if (g[key] === undefined) continue;
+    const source = identitySource(g[key]);
+    if (source === FAIL) return FAIL;
+    out[key] = source;
+  }
+  return out;
+}
+
+// A string, {"file": non-empty} or {"env": non-empty}, nothing else.
+function identitySource(x: unknown): Read<IdentitySource> {
+  if (typeof x === "string") return x;
+  if (!isPlainObject(x)) return FAIL;
+  const keys = Object.keys(x);
+  if (keys.length !== 1) return FAIL;
+  const value = x[keys[0]!];
+  if (typeof value !== "string" || value.length === 0) return FAIL;
+  if (keys[0] === "file") return { file: value };
+  if (keys[0] === "env") return { env: value };
+  return FAIL;
+}
+
+function logOf(g: Record<string, unknown>): Read<Config["log"]> {
+  const level = oneOf(g.level, ["debug", "info", "warn", "error", "silent"] as const, "info");
+  if (level === FAIL) return FAIL;
+  if (g.file === undefined) return { level };
+  return typeof g.file === "string" && ABSOLUTE.test(g.file) ? { level, file: g.file } : FAIL;
+}
