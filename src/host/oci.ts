@@ -6,53 +6,12 @@
 import { readFileSync } from "node:fs";
 import { readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import * as z from "zod/mini";
-import { isRecord, stringRecord } from "../core/container.js";
+import { isRecord } from "../core/container.js";
 import { describeValue, OciMetadataError, wrap } from "../core/errors.js";
 import { type JsonDoc, parseJsonDoc, renderJsonDoc } from "../core/json-lossless/index.js";
 import type { JsonObject } from "../core/spec.js";
-import { describeIssue } from "../core/zod-issue.js";
 
-// runtime-spec state; `bundlePath` is the pre-1.0 name some runtimes still send.
-const stateSchema = z.object({
-  ociVersion: z.optional(z.string()),
-  id: z.string().check(z.minLength(1)),
-  status: z.optional(z.string()),
-  pid: z.optional(z.number().check(z.int(), z.nonnegative())),
-  bundle: z.optional(z.string()),
-  bundlePath: z.optional(z.string()),
-  annotations: z.optional(z.record(z.string(), z.unknown())),
-});
-
-/** The container state as hooks receive it. */
-export interface OciState {
-  id: string;
-  status?: string;
-  /** Absent (runc poststop) or 0 (crun) when there is no process. */
-  pid?: number;
-  bundle: string;
-  annotations: Record<string, string>;
-}
-
-/** Parses and validates state JSON text (from stdin). */
-export function parseState(text: string): OciState {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new OciMetadataError("state-invalid", `reading the OCI state on stdin: not valid JSON: ${(err as Error).message}`);
-  }
-  const result = stateSchema.safeParse(raw);
-  if (!result.success) {
-    throw new OciMetadataError("state-invalid", `reading the OCI state on stdin: ${describeIssue(result.error.issues, raw, describeValue)}`);
-  }
-  const s = result.data;
-  const bundle = s.bundle ?? s.bundlePath;
-  if (!bundle || !bundle.startsWith("/")) {
-    throw new OciMetadataError("state-invalid", `reading the OCI state on stdin: bundle: expected an absolute path, got ${describeValue(bundle)}`);
-  }
-  return { id: s.id, status: s.status, pid: s.pid || undefined, bundle, annotations: stringRecord(s.annotations) };
-}
+export { type OciState, parseState } from "../core/oci-state.js";
 
 /** Reads all of stdin as text. */
 export async function readStdin(): Promise<string> {
