@@ -2,10 +2,29 @@
 // Called through a link named `oci-metadata-runtime` (containerd's BinaryName takes a path,
 // not arguments), it is the runtime wrapper. (No top-level await: bun's --bytecode output
 // does not support it.)
+import { writeSync } from "node:fs";
 import { main } from "./cli/run.js";
 
 const args = process.argv.slice(2);
 const argv = /(^|\/)oci-metadata-runtime$/.test(process.argv0) ? ["runtime", ...args] : args;
-void main(argv, (s) => process.stdout.write(s)).then((code) => {
+void main(argv, writeStdout).then((code) => {
   process.exitCode = code;
 });
+
+// Blocking writes to fd 1. In the compiled binary, process.stdout costs ~7 ms to create (its
+// stream machinery), more than a whole hook's work; precreate's stdout is the config podman
+// waits for. Partial writes are resumed; a non-blocking pipe that is full is waited on; a
+// reader that went away (EPIPE) cannot be helped and is not an error of ours.
+function writeStdout(out: string | Uint8Array): void {
+  const buf = typeof out === "string" ? Buffer.from(out) : out;
+  for (let off = 0; off < buf.length; ) {
+    try {
+      off += writeSync(1, buf, off);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === "EPIPE") return;
+      if (code !== "EAGAIN") throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
+}
