@@ -4,7 +4,7 @@
 //  - CreateContainer: plan → adjustment (read-only mount + env var), and the complete file
 //    written at once (network from the pod sandbox's netns, or NRI 0.8's pod IPs) → READY
 //    before the container starts;
-//  - PostStartContainer: Status running;
+//  - PostStartContainer (only when `stages` includes poststart): Status running;
 //  - StopContainer / RemoveContainer / RemovePodSandbox: cleanup.
 //    These are notifications: they are answered at once (the runtime waits for the answer
 //    on its start/stop path) and their work runs right after, one step at a time per
@@ -68,9 +68,15 @@ export function nriHandlers(context: Context): NriHandlers {
       const work = createOne(pod, ctr, s, late);
       return guarded(work, late, ctx.deadline - REPLY_MARGIN_MS, config, `CreateContainer ${ctr.id}`);
     },
-    async postStartContainer(pod, ctr) {
-      later(s, ctr.id, `PostStartContainer ${ctr.id}`, () => rewrite(pod, ctr, s));
-    },
+    // Status running is opt-in, as on every engine (`stages` includes poststart): each event
+    // we subscribe to is a round trip the runtime waits for on its start path.
+    ...(config.stages.includes("poststart")
+      ? {
+          async postStartContainer(pod: CriPod, ctr: CriContainer) {
+            later(s, ctr.id, `PostStartContainer ${ctr.id}`, () => rewrite(pod, ctr, s));
+          },
+        }
+      : {}),
     async stopContainer(_pod, ctr) {
       later(s, ctr.id, `StopContainer ${ctr.id}`, () => removeOne(ctr, s));
     },

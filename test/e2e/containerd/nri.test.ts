@@ -45,7 +45,9 @@ for (const { version, n } of VERSIONS) {
 
     async function startPlugin(): Promise<void> {
       const config = join(cd.dir, "oci-metadata.json");
-      writeFileSync(config, JSON.stringify({ hostRoot, annotationsToInclude: ["team"], log: { file: logFile, level: "debug" } }));
+      // poststart: these tests check Status running (opt-in, like on every engine).
+      const stages = ["createRuntime", "poststart", "poststop"];
+      writeFileSync(config, JSON.stringify({ hostRoot, stages, annotationsToInclude: ["team"], log: { file: logFile, level: "debug" } }));
       const mark = logLines().length;
       plugin = spawn(requireBinary(), ["nri", "--config", config, "--socket", cd.nriSocket], { stdio: "ignore" });
       await waitForLog((l) => l.msg === "reconciled with the runtime", "Configure and Synchronize", mark);
