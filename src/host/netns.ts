@@ -11,8 +11,7 @@
 //   bounded, non-blocking and regular-file-only, and only MAC-shaped text is accepted.
 // Steps of `readNetwork`: (1) check the pid, (2) read the five files, (3) parse, (4) add MACs.
 
-import { constants, existsSync } from "node:fs";
-import { access, open, readdir, readFile, readlink } from "node:fs/promises";
+import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from "node:fs";
 import { describeValue, OciMetadataError, wrap } from "../core/errors.js";
 import {
   isValidIfName,
@@ -30,16 +29,14 @@ export async function readNetwork(pid: number, opts: { procRoot?: string; rootfs
   const doing = `reading network of pid ${pid}`;
   checkPid(pid, "reading network"); // (1)
   const dir = `${opts.procRoot ?? "/proc"}/${pid}`;
-  const text = await readProcNet(dir, doing); // (2)
+  const text = readProcNet(dir, doing); // (2)
   const facts = parseProcNet(text); // (3)
-  const sysfs = await matchingSysfs(sysfsCandidates(dir, opts.rootfs), parseDevNames(text.dev)); // (4)
+  const sysfs = matchingSysfs(sysfsCandidates(dir, opts.rootfs), parseDevNames(text.dev)); // (4)
   if (sysfs !== undefined) {
-    await Promise.all(
-      facts.interfaces.map(async (itf) => {
-        const mac = isValidIfName(itf.name) ? await readMac(`${sysfs}/class/net/${itf.name}/address`) : undefined;
-        if (mac !== undefined) itf.mac = mac;
-      }),
-    );
+    for (const itf of facts.interfaces) {
+      const mac = isValidIfName(itf.name) ? readMac(`${sysfs}/class/net/${itf.name}/address`) : undefined;
+      if (mac !== undefined) itf.mac = mac;
+    }
   }
   return facts;
 }
@@ -48,13 +45,11 @@ export async function readNetwork(pid: number, opts: { procRoot?: string; rootfs
 export async function sharesHostNetns(pid: number, procRoot = "/proc"): Promise<boolean> {
   const doing = `checking netns of pid ${pid}`;
   checkPid(pid, "checking netns");
-  const [theirs, ours] = await Promise.all([
-    readlink(`${procRoot}/${pid}/ns/net`),
-    readlink(`${procRoot}/self/ns/net`),
-  ]).catch((err: unknown) => {
+  try {
+    return readlinkSync(`${procRoot}/${pid}/ns/net`) === readlinkSync(`${procRoot}/self/ns/net`);
+  } catch (err) {
     throw isGone(err) ? gone(doing, err) : wrap(doing, err, "io");
-  });
-  return theirs === ours;
+  }
 }
 
 function checkPid(pid: number, doing: string): void {
@@ -64,20 +59,29 @@ function checkPid(pid: number, doing: string): void {
 }
 
 // if_inet6 and ipv6_route do not exist when IPv6 is off in the kernel; they read as "".
-async function readProcNet(dir: string, doing: string): Promise<ProcNetText> {
-  const read = (name: string, optional: boolean): Promise<string | undefined> =>
-    readFile(`${dir}/net/${name}`, "utf8").catch((err: unknown) => {
+// Blocking reads, one after the other: a hook does one thing at a time, and a /proc read takes
+// microseconds (the async forms cost a thread-pool round trip each, and the pool's start-up).
+function readProcNet(dir: string, doing: string): ProcNetText {
+  const read = (name: string, optional: boolean): string | undefined => {
+    try {
+      return readFileSync(`${dir}/net/${name}`, "utf8");
+    } catch (err) {
       if (optional && isGone(err)) return undefined;
       throw isGone(err) ? gone(doing, err) : wrap(`${doing}: reading net/${name}`, err, "io");
-    });
-  const [fibTrie, route, dev, ifInet6, ipv6Route] = await Promise.all([
-    read("fib_trie", false), read("route", false), read("dev", false), read("if_inet6", true), read("ipv6_route", true),
-  ]);
+    }
+  };
+  const fibTrie = read("fib_trie", false);
+  const route = read("route", false);
+  const dev = read("dev", false);
+  const ifInet6 = read("if_inet6", true);
+  const ipv6Route = read("ipv6_route", true);
   if (ifInet6 === undefined || ipv6Route === undefined) {
     // A missing optional file must mean "no IPv6", not "the process exited meanwhile".
-    await access(`${dir}/net/dev`).catch((err: unknown) => {
+    try {
+      accessSync(`${dir}/net/dev`);
+    } catch (err) {
       throw isGone(err) ? gone(doing, err) : wrap(doing, err, "io");
-    });
+    }
   }
   return { fibTrie: fibTrie ?? "", route: route ?? "", dev: dev ?? "", ifInet6: ifInet6 ?? "", ipv6Route: ipv6Route ?? "" };
 }
@@ -91,10 +95,10 @@ function sysfsCandidates(dir: string, rootfs: string | undefined): string[] {
   return [...candidates, `${dir}/root/${segments.join("/")}/sys`];
 }
 
-async function matchingSysfs(candidates: string[], devNames: string[]): Promise<string | undefined> {
+function matchingSysfs(candidates: string[], devNames: string[]): string | undefined {
   const want = new Set(devNames);
   for (const sysfs of candidates) {
-    const entries = await readdir(`${sysfs}/class/net`, { withFileTypes: true }).catch(() => undefined);
+    const entries = readDirents(`${sysfs}/class/net`);
     // Devices are symlinks; skip plain files such as bonding_masters.
     const have = (entries ?? []).filter((e) => e.isSymbolicLink()).map((e) => e.name);
     if (entries && have.length === want.size && have.every((name) => want.has(name))) return sysfs;
@@ -102,19 +106,31 @@ async function matchingSysfs(candidates: string[], devNames: string[]): Promise<
   return undefined;
 }
 
-async function readMac(path: string): Promise<string | undefined> {
-  // O_NONBLOCK: a FIFO planted in an image must not hang the hook; O_NOFOLLOW: no last-hop link.
-  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW).catch(() => undefined);
-  if (!handle) return undefined;
+function readDirents(dir: string) {
   try {
-    if (!(await handle.stat()).isFile()) return undefined;
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return undefined;
+  }
+}
+
+function readMac(path: string): string | undefined {
+  // O_NONBLOCK: a FIFO planted in an image must not hang the hook; O_NOFOLLOW: no last-hop link.
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+  } catch {
+    return undefined;
+  }
+  try {
+    if (!fstatSync(fd).isFile()) return undefined;
     const buf = Buffer.alloc(MAX_ADDRESS_BYTES);
-    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    const bytesRead = readSync(fd, buf, 0, buf.length, 0);
     return bytesRead < buf.length ? macFromSysfs(buf.toString("utf8", 0, bytesRead)) : undefined;
   } catch {
     return undefined;
   } finally {
-    await handle.close().catch(() => undefined);
+    closeSync(fd);
   }
 }
 
@@ -135,5 +151,5 @@ export function netnsReadable(pid: number, procRoot = "/proc"): boolean {
 /** The network of this process's own namespace (the host's, for hooks, the runtime wrapper,
  * the NRI plugin and docker-watch): five small /proc reads, no sysfs, no MACs. */
 export async function readOwnNetwork(procRoot = "/proc"): Promise<NetworkFacts> {
-  return parseProcNet(await readProcNet(`${procRoot}/self`, "reading the host's network"));
+  return parseProcNet(readProcNet(`${procRoot}/self`, "reading the host's network"));
 }
