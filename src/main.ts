@@ -3,11 +3,18 @@
 // not arguments), it is the runtime wrapper. (No top-level await: bun's --bytecode output
 // does not support it.)
 import { writeSync } from "node:fs";
-import { main } from "./cli/run.js";
 
 const args = process.argv.slice(2);
 const argv = /(^|\/)oci-metadata-runtime$/.test(process.argv0) ? ["runtime", ...args] : args;
-void main(argv, writeStdout).then((code) => {
+// The runtime wrapper's argv belongs to runc and most of its calls are handed over at once:
+// it loads nothing of the CLI (docker exec, state, kill, delete pay only Bun's start).
+// `runtime --help` is the CLI's (it never reaches runc).
+const wrapped = argv[0] === "runtime" && !(argv.length === 2 && (argv[1] === "--help" || argv[1] === "-h"));
+const run =
+  wrapped
+    ? import("./engines/docker/runtime.js").then((m) => m.runRuntime(argv.slice(1)))
+    : import("./cli/run.js").then((m) => m.main(argv, writeStdout));
+void run.then((code) => {
   process.exitCode = code;
 });
 
