@@ -1,5 +1,6 @@
 // `oci-metadata nri`: runs the plugin until SIGTERM/SIGINT, reconnecting when the runtime
 // restarts. Flags override the config's nri section.
+import { useNormalJit } from "../../host/jit.js";
 import { log } from "../../host/log.js";
 import type { Context } from "../../steps/context.js";
 import { nriHandlers } from "./plugin.js";
@@ -12,6 +13,7 @@ export interface NriFlags {
 
 /** Serves NRI until a stop signal; resolves with the exit code. */
 export async function runNriDaemon(ctx: Context, flags: NriFlags): Promise<number> {
+  useNormalJit(); // a daemon, not a run-once hook (see host/jit.ts)
   const { config } = ctx;
   const { createStub } = await import("../../nri-stub/index.js");
   const stub = createStub(nriHandlers(ctx), {
