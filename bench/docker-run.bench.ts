@@ -1,32 +1,42 @@
 // Docker with oci-metadata as its OCI runtime (the wrapper in front of runc), on dockerd 20.10
 // and 28.5 in ONE run, one private dockerd at a time (test/e2e/lib/docker.ts), destroyed
 // after its part. Per version:
-//  1. `docker run --rm --network none` busybox `true`: the default runtime (runc), the wrapper
-//     on a container that did not opt in (its cost alone), and opted in; rotating order;
-//  2. `docker exec <container> true` into a runc container and into one started with the
-//     wrapper (exec goes through the container's runtime: a pure hand-over to runc);
+//  1. `docker run --rm --network none` busybox `true`: the default runtime (runc); the floor of
+//     any wrapper (a Bun binary built with our flags that becomes runc at once, for every
+//     call); our wrapper on a container that did not opt in (its cost alone), and opted in;
+//     rotating order;
+//  2. `docker exec <container> true` into a runc container, one started with the floor
+//     wrapper and one started with ours (exec goes through the container's runtime: a pure
+//     hand-over to runc);
 //  3. how soon the host file is READY after `docker run -d` (bridge, a published port): the
 //     enricher that writes READY runs detached after `start`.
 // Usage: npm run bench:docker -- [--rounds N (≥10, default 12)] [--exec-rounds N (≥20,
 // default 30)] [--ready-runs N (≥10, default 12)]. Markdown on stdout, progress on stderr.
-import { loadavg } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { requireBinary } from "../test/e2e/lib/binary.js";
 import { type DockerVersion, dockerdPath } from "../test/e2e/lib/docker.js";
 import { requireTools } from "../test/e2e/lib/guard.js";
 import { intFlag } from "./lib/args.js";
 import { alternate, type DockerBench, leftoverDirs, logMark, startDocker, stopDocker, troubleBetween, waitEnrichers } from "./lib/docker-fixture.js";
 import { measureReady, type ReadySample } from "./lib/docker-ready.js";
+import { buildNoopBinary } from "./lib/noop-binary.js";
 import { markdownTable, median, ms, pairwiseDiffs, pairwiseRatios, quantile, summarize, times } from "./lib/stats.js";
 
 const VERSIONS: DockerVersion[] = ["20.10", "28.5"];
 const WARMUP = 2;
 const ON = ["--label", "oci-metadata.io/enabled=true"];
+/** Goals of issue 11 against runc. */
+const GOAL = { run: 1.15, exec: 1.05 };
+const FLOOR = "no-op Bun wrapper";
 const RUN_VARIANTS: Record<string, string[]> = {
   runc: [], // dockerd's default runtime
+  [FLOOR]: ["--runtime", "noop-wrapper"],
   "oci-metadata, not opted in": ["--runtime", "oci-metadata"],
   "oci-metadata, opted in": ["--runtime", "oci-metadata", ...ON],
 };
-const EXEC_VARIANTS: Record<string, string[]> = { runc: ["--runtime", "runc"], "oci-metadata": ["--runtime", "oci-metadata", ...ON] };
+const EXEC_VARIANTS: Record<string, string[]> = { runc: ["--runtime", "runc"], [FLOOR]: ["--runtime", "noop-wrapper"], "oci-metadata": ["--runtime", "oci-metadata", ...ON] };
 
 const argv = process.argv.slice(2);
 const rounds = intFlag(argv, "--rounds", 12, 10);
@@ -44,14 +54,20 @@ process.on("SIGINT", onSignal);
 process.on("SIGTERM", onSignal);
 
 const sections: string[] = [];
-for (const [i, version] of VERSIONS.entries()) {
-  process.stderr.write(`== dockerd ${version}\n`);
-  try {
-    // 10.91.170+: clear of the e2e suite's bridges (120, 128), which may run meanwhile.
-    sections.push(await benchVersion(await startDocker(bin, version, 170 + i)));
-  } finally {
-    await stopDocker();
+const floorDir = mkdtempSync(join(tmpdir(), "ocimd-bench-floor-"));
+try {
+  const floor = await buildNoopBinary(floorDir, "wrapper");
+  for (const [i, version] of VERSIONS.entries()) {
+    process.stderr.write(`== dockerd ${version}\n`);
+    try {
+      // 10.91.170+: clear of the e2e suite's bridges (120, 128), which may run meanwhile.
+      sections.push(await benchVersion(await startDocker(bin, version, 170 + i, { "noop-wrapper": floor })));
+    } finally {
+      await stopDocker();
+    }
   }
+} finally {
+  rmSync(floorDir, { recursive: true, force: true });
 }
 console.log(sections.join("\n\n"));
 
@@ -92,14 +108,16 @@ async function benchVersion(b: DockerBench): Promise<string> {
     "",
     ...compare(runs, "runc"),
     "",
-    `**Summary (${b.d.version}, run):** opted in, \`docker run\` takes ${cost(runs, "oci-metadata, opted in", "runc")}; the wrapper alone (not opted in) ${cost(runs, "oci-metadata, not opted in", "runc")}. ` +
+    `**Summary (${b.d.version}, run):** opted in, \`docker run\` takes ${cost(runs, "oci-metadata, opted in", "runc")}: it ${verdict(runs, "oci-metadata, opted in", GOAL.run)}. ` +
+      `The wrapper alone (not opted in) ${cost(runs, "oci-metadata, not opted in", "runc")}; the floor of any Bun wrapper ${cost(runs, FLOOR, "runc")}. ` +
       `Left under hostRoot after \`--rm\`: ${leftAfterRun.length ? leftAfterRun.join(", ") : "nothing"}. Runtime log: ${runLog}.`,
     "",
     `### Docker ${b.d.version}: \`docker exec <container> true\` (${execRounds} rounds after ${WARMUP} warm-up, alternating)`,
     "",
     ...compare(execs, "runc"),
     "",
-    `**Summary (${b.d.version}, exec):** into a container started with the wrapper (opted in), \`docker exec\` takes ${cost(execs, "oci-metadata", "runc")}: the wrapper execs runc at once. Runtime log: ${execLog}.`,
+    `**Summary (${b.d.version}, exec):** into a container started with the wrapper (opted in), \`docker exec\` takes ${cost(execs, "oci-metadata", "runc")}: it ${verdict(execs, "oci-metadata", GOAL.exec)}; ` +
+      `the floor wrapper ${cost(execs, FLOOR, "runc")}. Both exec runc at once. Runtime log: ${execLog}.`,
     "",
     ...readySection(b, ready),
     `Runtime log: ${readyLog}. Enrichers still running 5 s after the last container: ${stray.length ? stray.join(", ") : "none"}. ` +
@@ -119,6 +137,12 @@ function compare(samples: Map<string, number[]>, baseName: string): string[] {
     return [name, ms(s.median), `${ms(s.p10)}–${ms(s.p90)}`, ms(median(pairwiseDiffs(xs, samples.get(baseName)!))), times(median(pairwiseRatios(xs, samples.get(baseName)!)))];
   });
   return [markdownTable(["variant", "median ms", "p10–p90 ms", `+ms vs ${baseName}`, `× ${baseName}`], rows)];
+}
+
+// "**meets** the goal of ≤ 1.15×" against runc.
+function verdict(samples: Map<string, number[]>, name: string, goal: number): string {
+  const ratio = median(pairwiseRatios(samples.get(name)!, samples.get("runc")!));
+  return `**${ratio <= goal ? "meets" : "misses"}** the goal of ≤ ${times(goal)}`;
 }
 
 function cost(samples: Map<string, number[]>, name: string, baseName: string): string {

@@ -30,8 +30,8 @@ let stopping: Promise<void> = Promise.resolve();
 /** Starts dockerd `version`; the runtime logs at info (debug lines would be timed, and no
  * real install runs at debug) and fails loudly (failurePolicy fail), so a broken create
  * cannot pass as a fast one. */
-export async function startDocker(bin: string, version: DockerVersion, n: number): Promise<DockerBench> {
-  current = createDocker(bin, version, n);
+export async function startDocker(bin: string, version: DockerVersion, n: number, extraRuntimes: Record<string, string> = {}): Promise<DockerBench> {
+  current = createDocker(bin, version, n, extraRuntimes);
   const d = await current;
   const logFile = join(d.dir, "oci-metadata.log");
   writeFileSync(d.configPath, JSON.stringify({ hostRoot: d.hostRoot, dockerSocket: d.socket, failurePolicy: "fail", log: { file: logFile, level: "info" } }));

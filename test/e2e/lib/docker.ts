@@ -34,8 +34,9 @@ export interface Docker {
   destroy(): Promise<void>;
 }
 
-/** Starts a private dockerd of `version` with the oci-metadata runtime. */
-export async function createDocker(bin: string, version: DockerVersion, n: number): Promise<Docker> {
+/** Starts a private dockerd of `version` with the oci-metadata runtime (and `extraRuntimes`,
+ * name → binary, which the benchmarks use for their floors). */
+export async function createDocker(bin: string, version: DockerVersion, n: number, extraRuntimes: Record<string, string> = {}): Promise<Docker> {
   const dockerd = dockerdPath(version);
   if (!dockerd) throw new Error(`dockerd ${version} is not installed (scripts/setup.sh installs it)`);
   const dir = mkdtempSync(join(tmpdir(), `ocimd-dk${version.replace(".", "")}-`));
@@ -59,7 +60,10 @@ export async function createDocker(bin: string, version: DockerVersion, n: numbe
     "data-root": join(dir, "root"), "exec-root": join(dir, "exec"), pidfile: join(dir, "dockerd.pid"), hosts: [`unix://${socket}`],
     "storage-driver": "overlay2", "exec-opts": ["native.cgroupdriver=cgroupfs"],
     bridge, iptables: false, "ip-masq": false, "ip-forward": false,
-    runtimes: { "oci-metadata": { path: bin, runtimeArgs: ["runtime", "--config", d.configPath] } },
+    runtimes: {
+      "oci-metadata": { path: bin, runtimeArgs: ["runtime", "--config", d.configPath] },
+      ...Object.fromEntries(Object.entries(extraRuntimes).map(([name, path]) => [name, { path }])),
+    },
   };
   // 20.10: -500 cannot be set here (no CAP_SYS_RESOURCE); 28 dropped the key altogether.
   if (version === "20.10") daemon["oom-score-adjust"] = 0;
