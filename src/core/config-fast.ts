@@ -1,7 +1,8 @@
 // The configuration on the hot path, without zod. Every hook, precreate and runtime call
 // reads the config; building the zod/mini schema alone costs a hook ~3–4 ms of its ~10 ms.
-// So this module holds what reading a config needs — the defaults, the file path, the
-// OCI_METADATA_* overrides — and `fastConfig`, the schema's rules written out by hand. It
+// So this module holds what reading a config needs — the defaults, word lists and patterns
+// (stated here once; the schema uses them), the file path, the OCI_METADATA_* overrides — and
+// `fastConfig`, the schema's structure written out by hand. It
 // only ever says yes: for anything it does not accept (every invalid config, and anything
 // it is unsure about) it returns undefined and the caller asks the zod schema in config.ts,
 // which gives the verdict and the error message. A property test holds the two to the same
@@ -20,14 +21,14 @@ export type IdentitySource = string | { file: string } | { env: string };
 /** The configuration, as the schema in config.ts yields it (that file checks, at compile time,
  * that its schema's output type is exactly this one). */
 export interface Config {
-  enabled: "always" | "opt-in" | "never";
+  enabled: (typeof ENABLED_VALUES)[number];
   optInAnnotation: string;
   hostRoot: string;
   containerRoot: string;
   fileName: string;
   envName: string;
   stages: Stage[];
-  failurePolicy: "ignore" | "fail";
+  failurePolicy: (typeof FAILURE_POLICIES)[number];
   identity: {
     cluster?: IdentitySource;
     containerInstance?: IdentitySource;
@@ -38,10 +39,36 @@ export interface Config {
   };
   annotationsToInclude: string[];
   windows: { hostRoot: string; containerRoot: string };
-  log: { level: "debug" | "info" | "warn" | "error" | "silent"; file?: string };
+  log: { level: (typeof LOG_LEVELS)[number]; file?: string };
   dockerSocket: string;
   nri: { socket: string; pluginName: string; pluginIdx: string };
 }
+
+/** The words and patterns of the config's rules, stated once (the schema in config.ts uses them). */
+export const ENABLED_VALUES = ["always", "opt-in", "never"] as const;
+export const FAILURE_POLICIES = ["ignore", "fail"] as const;
+export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
+export const ABSOLUTE_POSIX = /^\/.*/;
+export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The defaults, stated once (the schema in config.ts uses them too). */
+export const DEFAULTS = {
+  enabled: "opt-in",
+  optInAnnotation: "oci-metadata.io/enabled",
+  hostRoot: "/var/lib/ecs/data/metadata",
+  containerRoot: "/ecs/metadata",
+  fileName: "ecs-container-metadata.json",
+  envName: "ECS_CONTAINER_METADATA_FILE",
+  stages: ["createRuntime", "poststop"],
+  failurePolicy: "ignore",
+  windowsHostRoot: "%ProgramData%\\Amazon\\ECS\\data\\metadata",
+  windowsContainerRoot: "C:\\Amazon\\ECS\\metadata",
+  logLevel: "info",
+  dockerSocket: "/var/run/docker.sock",
+  nriSocket: "/var/run/nri/nri.sock",
+  nriPluginName: "oci-metadata",
+  nriPluginIdx: "50",
+} as const satisfies Record<string, string | readonly Stage[]>;
 
 /** Default location of the config file. */
 export const DEFAULT_CONFIG_PATH = "/etc/oci-metadata/config.json";
@@ -115,8 +142,6 @@ const FAIL = Symbol("fail");
 type Read<T> = T | typeof FAIL;
 
 const TOP_KEYS = new Set(["enabled", "optInAnnotation", "hostRoot", "containerRoot", "fileName", "envName", "stages", "failurePolicy", "identity", "annotationsToInclude", "windows", "log", "dockerSocket", "nri"]);
-const ABSOLUTE = /^\/.*/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const IDENTITY_KEYS = ["cluster", "containerInstance", "availabilityZone", "hostPrivateIPv4Address", "hostPublicIPv4Address", "hostIPv6Address"] as const;
 
 /** Validates a raw config object by hand; undefined when anything is off. */
@@ -128,26 +153,26 @@ export function checkConfig(raw: Record<string, unknown>): Config | undefined {
   const nri = group(raw.nri, ["socket", "pluginName", "pluginIdx"]);
   if (identity === FAIL || windows === FAIL || log === FAIL || nri === FAIL) return undefined;
   const out = {
-    enabled: oneOf(raw.enabled, ["always", "opt-in", "never"] as const, "opt-in"),
-    optInAnnotation: str(raw.optInAnnotation, "oci-metadata.io/enabled", (s) => s.length >= 1),
-    hostRoot: str(raw.hostRoot, "/var/lib/ecs/data/metadata", (s) => ABSOLUTE.test(s)),
-    containerRoot: str(raw.containerRoot, "/ecs/metadata", (s) => ABSOLUTE.test(s)),
-    fileName: str(raw.fileName, "ecs-container-metadata.json", (s) => SEGMENT_PATTERN.test(s)),
-    envName: str(raw.envName, "ECS_CONTAINER_METADATA_FILE", (s) => ENV_NAME.test(s)),
-    stages: list(raw.stages, ["createRuntime", "poststop"], (x) => oneOf(x, STAGES, FAIL)),
-    failurePolicy: oneOf(raw.failurePolicy, ["ignore", "fail"] as const, "ignore"),
+    enabled: oneOf(raw.enabled, ENABLED_VALUES, DEFAULTS.enabled),
+    optInAnnotation: str(raw.optInAnnotation, DEFAULTS.optInAnnotation, (s) => s.length >= 1),
+    hostRoot: str(raw.hostRoot, DEFAULTS.hostRoot, (s) => ABSOLUTE_POSIX.test(s)),
+    containerRoot: str(raw.containerRoot, DEFAULTS.containerRoot, (s) => ABSOLUTE_POSIX.test(s)),
+    fileName: str(raw.fileName, DEFAULTS.fileName, (s) => SEGMENT_PATTERN.test(s)),
+    envName: str(raw.envName, DEFAULTS.envName, (s) => ENV_NAME_PATTERN.test(s)),
+    stages: list(raw.stages, [...DEFAULTS.stages], (x) => oneOf(x, STAGES, FAIL)),
+    failurePolicy: oneOf(raw.failurePolicy, FAILURE_POLICIES, DEFAULTS.failurePolicy),
     identity: identityOf(identity),
     annotationsToInclude: list(raw.annotationsToInclude, [], (x) => (typeof x === "string" ? x : FAIL)),
     windows: both({
-      hostRoot: str(windows.hostRoot, "%ProgramData%\\Amazon\\ECS\\data\\metadata", () => true),
-      containerRoot: str(windows.containerRoot, "C:\\Amazon\\ECS\\metadata", () => true),
+      hostRoot: str(windows.hostRoot, DEFAULTS.windowsHostRoot, () => true),
+      containerRoot: str(windows.containerRoot, DEFAULTS.windowsContainerRoot, () => true),
     }),
     log: logOf(log),
-    dockerSocket: str(raw.dockerSocket, "/var/run/docker.sock", (s) => ABSOLUTE.test(s)),
+    dockerSocket: str(raw.dockerSocket, DEFAULTS.dockerSocket, (s) => ABSOLUTE_POSIX.test(s)),
     nri: both({
-      socket: str(nri.socket, "/var/run/nri/nri.sock", (s) => ABSOLUTE.test(s)),
-      pluginName: str(nri.pluginName, "oci-metadata", (s) => NRI_PLUGIN_NAME_PATTERN.test(s)),
-      pluginIdx: str(nri.pluginIdx, "50", (s) => NRI_PLUGIN_IDX_PATTERN.test(s)),
+      socket: str(nri.socket, DEFAULTS.nriSocket, (s) => ABSOLUTE_POSIX.test(s)),
+      pluginName: str(nri.pluginName, DEFAULTS.nriPluginName, (s) => NRI_PLUGIN_NAME_PATTERN.test(s)),
+      pluginIdx: str(nri.pluginIdx, DEFAULTS.nriPluginIdx, (s) => NRI_PLUGIN_IDX_PATTERN.test(s)),
     }),
   };
   return Object.values(out).includes(FAIL) ? undefined : (out as Config);
@@ -214,8 +239,8 @@ function identitySource(x: unknown): Read<IdentitySource> {
 }
 
 function logOf(g: Record<string, unknown>): Read<Config["log"]> {
-  const level = oneOf(g.level, ["debug", "info", "warn", "error", "silent"] as const, "info");
+  const level = oneOf(g.level, LOG_LEVELS, DEFAULTS.logLevel);
   if (level === FAIL) return FAIL;
   if (g.file === undefined) return { level };
-  return typeof g.file === "string" && ABSOLUTE.test(g.file) ? { level, file: g.file } : FAIL;
+  return typeof g.file === "string" && ABSOLUTE_POSIX.test(g.file) ? { level, file: g.file } : FAIL;
 }

@@ -3,7 +3,17 @@
 // reads configs through config-fast.ts (the same rules by hand, no zod) and comes here only
 // for a config that one does not accept: for the verdict and the message.
 import * as z from "zod/mini";
-import { applyEnvOverrides, type Config, STAGES } from "./config-fast.js";
+import {
+  ABSOLUTE_POSIX,
+  applyEnvOverrides,
+  type Config,
+  DEFAULTS as D,
+  ENABLED_VALUES,
+  ENV_NAME_PATTERN,
+  FAILURE_POLICIES,
+  LOG_LEVELS,
+  STAGES,
+} from "./config-fast.js";
 import { describeValue, OciMetadataError } from "./errors.js";
 import { SEGMENT_PATTERN } from "./names.js";
 import { NRI_PLUGIN_IDX_PATTERN, NRI_PLUGIN_NAME_PATTERN } from "./nri-plugin-name.js";
@@ -18,20 +28,20 @@ const identitySource = z.union([
   z.strictObject({ env: z.string().check(z.minLength(1)) }),
 ]);
 
-const absolutePosix = z.string().check(z.regex(/^\/.*/, "must be an absolute path"));
+const absolutePosix = z.string().check(z.regex(ABSOLUTE_POSIX, "must be an absolute path"));
 
 export const configSchema = z.strictObject({
   /** always: every container; opt-in: only with the annotation; never: off. */
-  enabled: z._default(z.enum(["always", "opt-in", "never"]), "opt-in"),
+  enabled: z._default(z.enum(ENABLED_VALUES), D.enabled),
   /** Annotation whose value ("true"/"false") opts a workload in or out. */
-  optInAnnotation: z._default(z.string().check(z.minLength(1)), "oci-metadata.io/enabled"),
-  hostRoot: z._default(absolutePosix, "/var/lib/ecs/data/metadata"),
-  containerRoot: z._default(absolutePosix, "/ecs/metadata"),
-  fileName: z._default(z.string().check(z.regex(SEGMENT_PATTERN, "must be a plain file name (not starting with a dot)")), "ecs-container-metadata.json"),
-  envName: z._default(z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an env var name")), "ECS_CONTAINER_METADATA_FILE"),
+  optInAnnotation: z._default(z.string().check(z.minLength(1)), D.optInAnnotation),
+  hostRoot: z._default(absolutePosix, D.hostRoot),
+  containerRoot: z._default(absolutePosix, D.containerRoot),
+  fileName: z._default(z.string().check(z.regex(SEGMENT_PATTERN, "must be a plain file name (not starting with a dot)")), D.fileName),
+  envName: z._default(z.string().check(z.regex(ENV_NAME_PATTERN, "must be an env var name")), D.envName),
   /** Hook stages registered in the spec; createRuntime (or prestart) writes the file. */
-  stages: z._default(z.array(stage), ["createRuntime", "poststop"]),
-  failurePolicy: z._default(z.enum(["ignore", "fail"]), "ignore"),
+  stages: z._default(z.array(stage), [...D.stages]),
+  failurePolicy: z._default(z.enum(FAILURE_POLICIES), D.failurePolicy),
   identity: z.prefault(
     z.strictObject({
       cluster: z.optional(identitySource),
@@ -49,26 +59,26 @@ export const configSchema = z.strictObject({
   /** Windows variants of the roots (used when the spec's platform is windows). */
   windows: z.prefault(
     z.strictObject({
-      hostRoot: z._default(z.string(), "%ProgramData%\\Amazon\\ECS\\data\\metadata"),
-      containerRoot: z._default(z.string(), "C:\\Amazon\\ECS\\metadata"),
+      hostRoot: z._default(z.string(), D.windowsHostRoot),
+      containerRoot: z._default(z.string(), D.windowsContainerRoot),
     }),
     {},
   ),
   log: z.prefault(
     z.strictObject({
-      level: z._default(z.enum(["debug", "info", "warn", "error", "silent"]), "info"),
+      level: z._default(z.enum(LOG_LEVELS), D.logLevel),
       file: z.optional(absolutePosix),
     }),
     {},
   ),
   /** The Docker Engine API socket the runtime wrapper asks for Docker-level facts. */
-  dockerSocket: z._default(absolutePosix, "/var/run/docker.sock"),
+  dockerSocket: z._default(absolutePosix, D.dockerSocket),
   /** The NRI plugin daemon (containerd ≥ 1.7, CRI-O). */
   nri: z.prefault(
     z.strictObject({
-      socket: z._default(absolutePosix, "/var/run/nri/nri.sock"),
-      pluginName: z._default(z.string().check(z.regex(NRI_PLUGIN_NAME_PATTERN, "must be a plain name")), "oci-metadata"),
-      pluginIdx: z._default(z.string().check(z.regex(NRI_PLUGIN_IDX_PATTERN, "must be exactly two digits")), "50"),
+      socket: z._default(absolutePosix, D.nriSocket),
+      pluginName: z._default(z.string().check(z.regex(NRI_PLUGIN_NAME_PATTERN, "must be a plain name")), D.nriPluginName),
+      pluginIdx: z._default(z.string().check(z.regex(NRI_PLUGIN_IDX_PATTERN, "must be exactly two digits")), D.nriPluginIdx),
     }),
     {},
   ),
