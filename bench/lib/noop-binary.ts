@@ -1,7 +1,8 @@
-// The floor every hook and wrapper stands on: a Bun program that does nothing, compiled with
-// exactly the flags `npm run build` gives the product (read from package.json, so a change of
-// flags there changes the floor too). Built into the benchmark's temp dir; never shipped.
-import { readFileSync, writeFileSync } from "node:fs";
+// The floors every hook and wrapper stand on: Bun programs that do (next to) nothing, compiled
+// by the product's own build script (scripts/build.sh, with another entry and output), so a
+// change of build flags changes the floors too. Built into the benchmark's temp dir; never
+// shipped.
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runOk } from "../../test/e2e/lib/exec.js";
@@ -21,19 +22,6 @@ export const ECHO_SOURCE = [
   "",
 ].join("\n");
 
-/** The product's `bun build` flags: package.json's build script minus entry and --outfile. */
-export function productBuildFlags(): string[] {
-  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { build: string } };
-  const words = pkg.scripts.build.split(/\s+/).filter(Boolean);
-  if (words[0] !== "bun" || words[1] !== "build") throw new Error(`package.json build is not a bun build: ${pkg.scripts.build}`);
-  const flags: string[] = [];
-  for (let i = 2; i < words.length; i++) {
-    if (words[i] === "--outfile") i++;
-    else if (!words[i]!.endsWith(".ts")) flags.push(words[i]!);
-  }
-  return flags;
-}
-
 /** The floor of a runtime wrapper: hand every call to runc at once, the way ours does (our own
  * execv through bun:ffi and PATH lookup, bundled from src/host). */
 export const WRAPPER_SOURCE = [
@@ -51,6 +39,7 @@ export async function buildNoopBinary(dir: string, kind: keyof typeof SOURCES = 
   const src = join(dir, `${kind}.ts`);
   const out = join(dir, `${kind}-floor`);
   writeFileSync(src, SOURCES[kind]);
-  await runOk(join(ROOT, "node_modules/.bin/bun"), ["build", ...productBuildFlags(), src, "--outfile", out], { cwd: dir });
+  const env = { ...process.env, OCI_METADATA_BUILD_ENTRY: src, OCI_METADATA_BUILD_OUT: out };
+  await runOk("bash", [join(ROOT, "scripts/build.sh")], { env });
   return out;
 }
