@@ -4,7 +4,8 @@
 // Each entry loads its engine lazily, so a hook never loads the NRI transport, protobuf code
 // or the Docker client. (`runtime` is not parsed here: its argv belongs to runc.)
 import type { ParseArgsConfig } from "node:util";
-import { STAGES, type Stage } from "../core/config.js";
+import type { Stage } from "../core/config.js";
+import { STAGES } from "../core/config-fast.js";
 import { OciMetadataError } from "../core/errors.js";
 import type { Context } from "../steps/context.js";
 
