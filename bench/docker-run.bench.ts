@@ -23,7 +23,9 @@ import { alternate, type DockerBench, leftoverDirs, logMark, startDocker, stopDo
 import { measureReady, type ReadySample } from "./lib/docker-ready.js";
 import { buildNoopBinary } from "./lib/noop-binary.js";
 import { markdownTable, median, ms, pairwiseDiffs, pairwiseRatios, quantile, summarize, times } from "./lib/stats.js";
+import { holdEngineLock } from "./lib/lock.js";
 
+holdEngineLock(); // engines run below: one engine user at a time
 const VERSIONS: DockerVersion[] = ["20.10", "28.5"];
 const WARMUP = 2;
 const ON = ["--label", "oci-metadata.io/enabled=true"];

@@ -34,6 +34,7 @@ import { requireTools } from "../test/e2e/lib/guard.js";
 import { intFlag } from "./lib/args.js";
 import { type LogMark, memoryOf, type NriBench, startNriBench, stopNriBench } from "./lib/nri-fixture.js";
 import { markdownTable, median, ms, pairwiseDiffs, pairwiseRatios, quantile, summarize, times } from "./lib/stats.js";
+import { holdEngineLock } from "./lib/lock.js";
 
 // Bridges ocimd-cd61/62 (10.92.61-62.0/24): clear of the e2e suites' 17, 21, 41, 42.
 const VERSIONS: { version: ContainerdVersion; n: number }[] = [
@@ -60,6 +61,7 @@ if (skip) {
   console.log(`NRI benchmark skipped: ${skip}`);
   process.exit(0);
 }
+holdEngineLock(); // engines run below: one engine user at a time
 const bin = requireBinary();
 // `on`, not `once`: under tsx a Ctrl-C can arrive twice (see lib/runc-fixture.ts).
 const onSignal = (sig: NodeJS.Signals) => void stopNriBench().finally(() => process.exit(sig === "SIGINT" ? 130 : 143));

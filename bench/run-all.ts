@@ -8,43 +8,40 @@ import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { run } from "../test/e2e/lib/exec.js";
 import { BINARY } from "../test/e2e/lib/binary.js";
+import { holdEngineLock } from "./lib/lock.js";
 
 const at = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
 
 /** The scenarios, in the order they run; each is also an npm script. */
 const SCENARIOS = [
-  { script: "bench:runc", file: at("./runc-hooks.bench.ts"), engines: true, what: "runc run with no hooks, no-op Bun hooks and oci-metadata; inject next to a no-op run; where the milliseconds go" },
-  { script: "bench:startup", file: at("./cold-start.bench.ts"), engines: false, what: "cold start of the binary next to /bin/true, a no-op Bun binary and node" },
-  { script: "bench:podman", file: at("./podman-run.bench.ts"), engines: true, what: "podman run --rm with and without the precreate hook" },
-  { script: "bench:docker", file: at("./docker-run.bench.ts"), engines: true, what: "docker run, docker exec and time to READY through the runtime wrapper (Docker 20.10 and 28.5)" },
-  { script: "bench:nri", file: at("./nri.bench.ts"), engines: true, what: "CRI create→remove with the NRI plugin connected vs stopped, and its memory after 200 containers (containerd 1.7 and 2.1)" },
+  { script: "bench:runc", file: at("./runc-hooks.bench.ts"), what: "runc run with no hooks, no-op Bun hooks and oci-metadata; inject next to a no-op run; where the milliseconds go" },
+  { script: "bench:startup", file: at("./cold-start.bench.ts"), what: "cold start of the binary next to /bin/true, a no-op Bun binary and node" },
+  { script: "bench:podman", file: at("./podman-run.bench.ts"), what: "podman run --rm with and without the precreate hook" },
+  { script: "bench:docker", file: at("./docker-run.bench.ts"), what: "docker run, docker exec and time to READY through the runtime wrapper (Docker 20.10 and 28.5)" },
+  { script: "bench:nri", file: at("./nri.bench.ts"), what: "CRI create→remove with the NRI plugin connected vs stopped, and its memory after 200 containers (containerd 1.7 and 2.1)" },
 ];
-/** The host-wide lock every engine test takes (test/run): one engine user at a time. */
-const E2E_LOCK = "/tmp/oci-metadata-e2e.lock";
 const OUT = at("../docs/benchmarks.md");
 
 if (process.argv.includes("--list")) {
   for (const s of SCENARIOS) console.log(`npm run ${s.script.padEnd(14)} ${s.what}`);
   process.exit(0);
 }
+// One lock for the whole run (bench/lib/lock.ts): the scenarios inherit it.
+holdEngineLock();
 const loadBefore = loadavg()[0]!;
 const header = await machineHeader();
 const sections: string[] = [];
 for (const s of SCENARIOS) {
   process.stderr.write(`== ${s.script}\n`);
-  sections.push(`## \`npm run ${s.script}\`: ${s.what}\n\n${await runScenario(s.file, s.engines)}`);
+  sections.push(`## \`npm run ${s.script}\`: ${s.what}\n\n${await runScenario(s.file)}`);
 }
 writeFileSync(OUT, `${[header, sharedNote(loadBefore, loadavg()[0]!), ...sections].join("\n\n")}\n`);
 process.stderr.write(`wrote ${OUT}\n`);
 
-// Runs one scenario file under node + tsx (holding the engine lock when it runs engines, so
-// no engine test of another worktree runs in the middle); its stdout is the section, stderr
-// shows progress.
-function runScenario(file: string, engines: boolean): Promise<string> {
+// Runs one scenario file under node + tsx; its stdout is the section, stderr shows progress.
+function runScenario(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const argv = [process.execPath, "--import", "tsx", file];
-    const [cmd, ...args] = engines ? ["flock", E2E_LOCK, ...argv] : argv;
-    const child = spawn(cmd!, args, { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--import", "tsx", file], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.on("error", reject);
@@ -60,7 +57,7 @@ function sharedNote(before: number, after: number): string {
   return [
     `**Load:** 1-min load average ${before.toFixed(2)} when this run began, ${after.toFixed(2)} when it ended` +
       (shared
-        ? ": the machine was shared with other work (other worktrees building and testing; engine tests waited on the e2e lock while a scenario ran engines). "
+        ? ": the machine was shared with other work (other worktrees building and running unit tests; engine tests waited on the e2e lock, which this run held throughout). "
         : ". ") +
       "Every ratio is taken per round between variants that alternate within one run, so such load falls on both sides of it; absolute milliseconds are not comparable across runs.",
   ].join("\n");

@@ -19,6 +19,7 @@ import { buildNoopBinary } from "./lib/noop-binary.js";
 import { createRuncFixture, type RuncFixture } from "./lib/runc-fixture.js";
 import { markdownTable, median, ms, pairwiseDiffs, pairwiseRatios, summarize, times } from "./lib/stats.js";
 import { timeOk } from "./lib/timer.js";
+import { holdEngineLock } from "./lib/lock.js";
 
 /** Goals of issue 11 for this machine kind. */
 const GOAL = { extraOverNoopMs: 5, ratio: 1.25, ratioWhenFloorAtMost: 1.15, injectOverNoop: 2 };
@@ -42,6 +43,7 @@ const hooksOf = (path: string, argv0: string, stages: string[]) => async (_fx: R
   writeFileSync(file, JSON.stringify(spec));
 };
 
+holdEngineLock(); // engines run below: one engine user at a time
 const rounds = intFlag(process.argv.slice(2), "--rounds", 25, 10);
 const hookRuns = intFlag(process.argv.slice(2), "--hook-runs", 30, 5);
 const skip = requireTools(["runc", "busybox"]);
