@@ -33,6 +33,14 @@ import { writeMetadata } from "../../steps/write-metadata.js";
 /** Time kept back from the runtime's deadline for encoding and sending the reply. */
 const REPLY_MARGIN_MS = 400;
 
+/** When a CreateContainer answer is due (ms since the epoch), and whether it was missed. */
+interface Late {
+  passed: boolean;
+  at: number;
+}
+
+const tooLate = (doing: string) => new OciMetadataError("internal", `${doing}: not done within the runtime's request timeout`);
+
 /** What the plugin remembers between events (rebuilt by Synchronize after a restart). */
 interface PluginState {
   ctx: Context;
@@ -64,9 +72,9 @@ export function nriHandlers(context: Context): NriHandlers {
     },
     async createContainer(pod, ctr, ctx) {
       s.createdSinceSync.add(ctr.id);
-      const late = { passed: false };
+      const late = { passed: false, at: ctx.deadline - REPLY_MARGIN_MS };
       const work = createOne(pod, ctr, s, late);
-      return guarded(work, late, ctx.deadline - REPLY_MARGIN_MS, config, `CreateContainer ${ctr.id}`);
+      return guarded(work, late, config, `CreateContainer ${ctr.id}`);
     },
     // Status running is opt-in, as on every engine (`stages` includes poststart): each event
     // we subscribe to is a round trip the runtime waits for on its start path.
@@ -95,17 +103,19 @@ export function nriHandlers(context: Context): NriHandlers {
 }
 
 // Plans the container, claims and writes its file, returns the adjustment (or none).
-async function createOne(pod: CriPod, ctr: CriContainer, s: PluginState, late: { passed: boolean }): Promise<ContainerAdjustment | undefined> {
+async function createOne(pod: CriPod, ctr: CriContainer, s: PluginState, late: Late): Promise<ContainerAdjustment | undefined> {
   const view = viewFromCri(pod, ctr, s.engine);
   const plan = await claimSlot(view, s.ctx);
   if (plan.kind === "skip") return undefined;
   const slot = slotOf(plan);
   const net = await podNetwork(pod, undefined);
   await writeMetadata(s.ctx, { slot, view, task: plan.task, name: plan.name, status: "created", pid: net.pid, engineNetworks: net.engineNetworks });
-  if (late.passed) {
-    // The runtime already got "no adjustment": this container will have no mount.
+  // Past the deadline (checked here too: work whose I/O is all synchronous ends before any
+  // timer fires) the runtime gets, or already got, "no adjustment": no mount, so no dir.
+  if (late.passed || Date.now() >= late.at) {
+    late.passed = true;
     await s.store.remove(slot);
-    return undefined;
+    throw tooLate(`CreateContainer ${ctr.id}`);
   }
   const slots = s.podSlots.get(pod.id) ?? new Map<string, Slot>();
   s.podSlots.set(pod.id, slots.set(ctr.id, slot));
@@ -146,13 +156,13 @@ async function removePod(pod: CriPod, s: PluginState): Promise<void> {
 }
 
 // failurePolicy for CreateContainer: ignore answers "no adjustment" on error or near the deadline.
-async function guarded<T>(work: Promise<T | undefined>, late: { passed: boolean }, deadline: number, config: Config, doing: string): Promise<T | undefined> {
+async function guarded<T>(work: Promise<T | undefined>, late: Late, config: Config, doing: string): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       late.passed = true;
-      reject(new OciMetadataError("internal", `${doing}: not done within the runtime's request timeout`));
-    }, Math.max(0, deadline - Date.now()));
+      reject(tooLate(doing));
+    }, Math.max(0, late.at - Date.now()));
   });
   try {
     return await Promise.race([work, timeout]);

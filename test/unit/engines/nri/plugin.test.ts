@@ -21,7 +21,9 @@ let n = 0;
 
 function setup(failurePolicy: "ignore" | "fail" = "ignore") {
   const root = join(work, `root-${++n}`);
-  const config = validateConfig({ hostRoot: root, enabled: "always", failurePolicy, log: { level: "silent" } });
+  // poststart: these tests exercise PostStartContainer (opt-in through stages).
+  const stages = ["createRuntime", "poststart", "poststop"];
+  const config = validateConfig({ hostRoot: root, enabled: "always", failurePolicy, stages, log: { level: "silent" } });
   const handlers = nriHandlers(contextFor(config));
   handlers.configure?.({ config: "", runtimeName: "containerd", runtimeVersion: "test", requestTimeoutMs: 2000 });
   return { root, config, handlers };
