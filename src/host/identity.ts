@@ -1,7 +1,7 @@
 // Resolves the configured identity sources (cluster, container instance, zone, host
 // addresses): a static string, the first line of a file, or an env var. An unreadable source
 // is left out, not invented.
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import type { Config, IdentitySource } from "../core/config.js";
 import type { DocumentIdentity } from "../core/document.js";
 
@@ -19,6 +19,11 @@ async function resolveSource(source: IdentitySource | undefined, env: NodeJS.Pro
   if (source === undefined) return undefined;
   if (typeof source === "string") return source || undefined;
   if ("env" in source) return env[source.env] || undefined;
-  const text = await readFile(source.file, "utf8").catch(() => "");
+  let text = "";
+  try {
+    text = readFileSync(source.file, "utf8"); // blocking: one small file, no thread-pool hop
+  } catch {
+    // unreadable: the key is left out
+  }
   return text.split("\n")[0]?.trim() || undefined;
 }

@@ -2,9 +2,10 @@
 // config.json as a raw object (never a typed model: unknown fields must survive an edit).
 // A config that is edited is read as a lossless document (core/json-lossless) and written back
 // with every byte the edits did not touch (2^64-1 rlimits, key order, unknown fields); the
-// hooks, which only read, use JSON.parse.
-import { readFileSync } from "node:fs";
-import { readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+// hooks, which only read, use JSON.parse. All calls block: a hook or a before-create step does
+// one thing at a time, and each fs/promises call is a thread-pool round trip (the first also
+// starts the pool).
+import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isRecord } from "../core/container.js";
 import { describeValue, OciMetadataError, wrap } from "../core/errors.js";
@@ -35,7 +36,7 @@ export async function readSpecDoc(bundle: string): Promise<SpecDoc> {
   const path = join(bundle, "config.json");
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    bytes = readFileSync(path);
   } catch (err) {
     throw wrap(`reading ${path}`, err);
   }
@@ -59,7 +60,7 @@ export async function readSpec(bundle: string): Promise<JsonObject> {
   const path = join(bundle, "config.json");
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = readFileSync(path, "utf8");
   } catch (err) {
     throw wrap(`reading ${path}`, err);
   }
@@ -84,12 +85,18 @@ export async function writeSpec(bundle: string, edited: SpecDoc): Promise<void> 
   const candidate = join(bundle, `.config.json.oci-metadata-${process.pid}-${Date.now().toString(36)}`);
   let temp: string | undefined;
   try {
-    const mode = (await stat(path)).mode & 0o7777;
-    await writeFile(candidate, renderJsonDoc(edited.doc), { mode, flag: "wx" });
+    const mode = statSync(path).mode & 0o7777;
+    writeFileSync(candidate, renderJsonDoc(edited.doc), { mode, flag: "wx" });
     temp = candidate; // ours from here on (wx refuses someone else's file)
-    await rename(temp, path);
+    renameSync(temp, path);
   } catch (err) {
-    if (temp) await unlink(temp).catch(() => undefined);
+    if (temp) {
+      try {
+        unlinkSync(temp);
+      } catch {
+        // already gone
+      }
+    }
     throw wrap(`writing ${path}`, err);
   }
 }

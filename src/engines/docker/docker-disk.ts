@@ -2,7 +2,7 @@
 // <data-root>/containers/<id>/{config.v2.json,hostconfig.json}. The data root is found from
 // the container's own mounts (/etc/hostname and friends come from that dir), so private
 // roots work. Read at create only, where the API must not be asked (see docker-api.ts).
-import { readdir, readFile } from "node:fs/promises";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { MountView } from "../../core/container.js";
 import { type DockerFacts, dockerFactsFromInspect, volumesFromRef } from "./pure/docker-facts.js";
@@ -22,14 +22,14 @@ export function dockerLayout(mounts: readonly MountView[]): { dataRoot: string; 
 /** Facts from config.v2.json + hostconfig.json; empty facts when they cannot be read. */
 export async function readDockerDisk(dataRoot: string, id: string): Promise<DockerFacts> {
   const dir = join(dataRoot, "containers", id);
-  const [config, host] = await Promise.all([readJson(join(dir, "config.v2.json")), readJson(join(dir, "hostconfig.json"))]);
+  const [config, host] = [readJson(join(dir, "config.v2.json")), readJson(join(dir, "hostconfig.json"))];
   return dockerFactsFromInspect(config, host);
 }
 
 /** Resolves `--volumes-from` references (names or id prefixes) to full container ids. */
 export async function resolveContainerRefs(dataRoot: string, refs: readonly string[]): Promise<string[]> {
   if (refs.length === 0) return [];
-  const ids = (await readdir(join(dataRoot, "containers")).catch(() => [] as string[])).filter((d) => /^[0-9a-f]{64}$/.test(d));
+  const ids = listOr(join(dataRoot, "containers")).filter((d) => /^[0-9a-f]{64}$/.test(d));
   const out: string[] = [];
   for (const ref of refs.map(volumesFromRef)) {
     const byId = ids.filter((id) => id.startsWith(ref));
@@ -38,13 +38,28 @@ export async function resolveContainerRefs(dataRoot: string, refs: readonly stri
       continue;
     }
     for (const id of ids) {
-      const facts = dockerFactsFromInspect(await readJson(join(dataRoot, "containers", id, "config.v2.json")));
+      const facts = dockerFactsFromInspect(readJson(join(dataRoot, "containers", id, "config.v2.json")));
       if (facts.dockerName === `/${ref}`) out.push(id);
     }
   }
   return out;
 }
 
-async function readJson(path: string): Promise<unknown> {
-  return parseJson(await readFile(path, "utf8").catch(() => ""));
+// Blocking reads (the wrapper's create does one thing at a time; no thread-pool round trip).
+function readJson(path: string): unknown {
+  let text = "";
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    // unreadable: read as empty
+  }
+  return parseJson(text);
+}
+
+function listOr(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }

@@ -4,7 +4,7 @@
 //  - published ports from the CNI result cache (`/var/lib/cni/results/<net>-<id>-<if>`),
 //    written when podman set up the network, before precreate (CNI backend only).
 // Every read is best effort: a missing or malformed source leaves the fact out.
-import { readdir, readFile } from "node:fs/promises";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PortMapping } from "../../core/container.js";
 import { isRecord } from "../../core/container.js";
@@ -43,7 +43,7 @@ export function podmanLayout(mounts: readonly { destination: string; source?: st
 /** Looks the container up in `<root>/overlay-containers/containers.json` of each root. */
 export async function readStorageFacts(roots: readonly string[], id: string): Promise<StorageFacts> {
   for (const root of roots) {
-    const text = await readFile(join(root, "overlay-containers", "containers.json"), "utf8").catch(() => "");
+    const text = readOr(join(root, "overlay-containers", "containers.json"));
     const entry = listOf(text).find((c) => isRecord(c) && c.id === id);
     if (!isRecord(entry)) continue;
     const meta = objectOf(typeof entry.metadata === "string" ? entry.metadata : "");
@@ -66,10 +66,10 @@ export interface CniFacts {
 /** Reads the CNI result cache; undefined when the owner has no CNI network (none, host, netavark). */
 export async function readCniFacts(netnsOwnerId: string, cacheDir = "/var/lib/cni/results"): Promise<CniFacts | undefined> {
   if (!ID.test(netnsOwnerId)) return undefined;
-  const files = (await readdir(cacheDir).catch(() => [] as string[])).filter((f) => f.includes(`-${netnsOwnerId}-`));
+  const files = listOr(cacheDir).filter((f) => f.includes(`-${netnsOwnerId}-`));
   const facts: CniFacts = { networks: [], ports: [] };
   for (const file of files) {
-    const cached = objectOf(await readFile(join(cacheDir, file), "utf8").catch(() => ""));
+    const cached = objectOf(readOr(join(cacheDir, file)));
     if (cached.containerId !== netnsOwnerId) continue;
     if (typeof cached.networkName === "string") facts.networks.push(cached.networkName);
     const caps = isRecord(cached.capabilityArgs) ? cached.capabilityArgs : {};
@@ -98,4 +98,22 @@ function objectOf(text: string): Record<string, unknown> {
 function listOf(text: string): unknown[] {
   const v = parseJson(text);
   return Array.isArray(v) ? v : [];
+}
+
+// Blocking reads (a hook does one thing at a time; no thread-pool round trip): "" / [] when
+// the file or dir cannot be read.
+function readOr(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+function listOr(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
