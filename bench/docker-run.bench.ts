@@ -90,12 +90,14 @@ async function benchVersion(b: DockerBench): Promise<string> {
   const leftAfterRun = leftoverDirs(b);
   marks.push(logMark(b));
 
-  const names = Object.keys(EXEC_VARIANTS).map((v) => `ocimd-bench-exec-${v}`);
+  // Container names allow [a-zA-Z0-9_.-] only; variant names have spaces.
+  const nameOf = (v: string) => `ocimd-bench-exec-${v.replace(/[^a-zA-Z0-9_.-]+/g, "-")}`;
+  const names = Object.keys(EXEC_VARIANTS).map(nameOf);
   let execs: Map<string, number[]>;
   try {
     for (const [k, v] of Object.keys(EXEC_VARIANTS).entries()) await b.cli(["run", "-d", "--network", "none", ...EXEC_VARIANTS[v]!, "--name", names[k]!, b.d.image, "sleep", "300"]);
     await waitEnrichers(b);
-    execs = await alternate(Object.keys(EXEC_VARIANTS), execRounds, WARMUP, `docker ${b.d.version} exec`, async (v) => (await b.timed(["exec", `ocimd-bench-exec-${v}`, "true"])).ms);
+    execs = await alternate(Object.keys(EXEC_VARIANTS), execRounds, WARMUP, `docker ${b.d.version} exec`, async (v) => (await b.timed(["exec", nameOf(v), "true"])).ms);
   } finally {
     await b.rm(names);
   }
