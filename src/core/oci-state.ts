@@ -42,7 +42,7 @@ export function parseState(text: string): OciState {
   }
   if (raw.annotations !== undefined && !isRecord(raw.annotations)) throw invalid("annotations", "expected record", raw.annotations);
   const bundle = (raw.bundle ?? raw.bundlePath) as string | undefined;
-  if (!bundle || !bundle.startsWith("/")) throw invalid("bundle", "expected an absolute path", bundle);
+  if (!bundle?.startsWith("/")) throw invalid("bundle", "expected an absolute path", bundle);
   const status = raw.status as string | undefined;
   return { id, status, pid: (pid as number | undefined) || undefined, bundle, annotations: stringRecord(raw.annotations) };
 }

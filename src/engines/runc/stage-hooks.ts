@@ -5,7 +5,7 @@
 //  - poststart: rewrite with status running;
 //  - poststop: remove the container's dir, and its task dir once empty.
 import { isAbsolute, join } from "node:path";
-import type { Config, Stage } from "../../core/config.js";
+import type { Stage } from "../../core/config.js";
 import { STAGES } from "../../core/config-fast.js";
 import { isRecord, viewFromSpec } from "../../core/container.js";
 import { ownMetadataDir } from "../../core/locate.js";
