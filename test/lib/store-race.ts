@@ -20,8 +20,9 @@ import {
 import { join } from "node:path";
 
 export type Op = "claim" | "write" | "remove";
-/** Which level the racer attacks: the task dir (root/t1) or the container dir (root/t1/web). */
-export type Level = "task" | "container";
+/** Which level the racer attacks: the task dir (root/t1), the container dir (root/t1/web), or
+ * the dir holding the root (a container given a dir above the root read-write). */
+export type Level = "parent" | "task" | "container";
 
 /** The part of MetadataStore the race drives. */
 export interface StoreUnderTest {
@@ -63,15 +64,24 @@ const DECOY_TEXT = "decoy: must never change\n";
 // Each scenario is a round of store calls; the last one is the operation under test.
 const ROUND: Record<Op, Op[]> = { write: ["write"], remove: ["claim", "write", "remove"], claim: ["remove", "claim"] };
 
-/** Builds the decoy tree outside the root: a foreign dir with a 0600 file, all 0700. */
+/** Builds the decoy tree outside the root: foreign dirs with 0600 files, all dirs 0700 — one
+ * where a swapped container dir leads (web/), one where a swapped parent of the root leads
+ * (root/t1/web/). */
 export function makeDecoy(outside: string): string {
   const decoy = join(outside, "decoy");
   rmSync(decoy, { recursive: true, force: true });
-  mkdirSync(join(decoy, "web"), { recursive: true });
-  writeFileSync(join(decoy, "web", FILE), DECOY_TEXT);
-  writeFileSync(join(decoy, "precious"), DECOY_TEXT);
-  for (const p of [join(decoy, "web", FILE), join(decoy, "precious")]) chmodSync(p, 0o600);
-  for (const p of [decoy, join(decoy, "web")]) chmodSync(p, 0o700);
+  const dirs = [
+    decoy,
+    join(decoy, "web"),
+    join(decoy, "root"),
+    join(decoy, "root", "t1"),
+    join(decoy, "root", "t1", "web"),
+  ];
+  for (const d of dirs) mkdirSync(d, { recursive: true });
+  const files = [join(decoy, "web", FILE), join(decoy, "precious"), join(decoy, "root", "t1", "web", FILE)];
+  for (const f of files) writeFileSync(f, DECOY_TEXT);
+  for (const f of files) chmodSync(f, 0o600);
+  for (const d of dirs) chmodSync(d, 0o700);
   return decoy;
 }
 
@@ -96,6 +106,7 @@ export function snapshot(dir: string): string {
 
 // The two names the racer exchanges, and where the symlink among them points.
 function layout(outside: string, level: Level) {
+  if (level === "parent") return { a: "..", b: "../../p-x", target: join(outside, "decoy") };
   if (level === "task") return { a: "t1", b: "t1-x", target: join(outside, "decoy") };
   return { a: "t1/web", b: "t1/web-x", target: join(outside, "decoy", "web") };
 }

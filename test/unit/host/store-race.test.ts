@@ -27,6 +27,9 @@ describe("the store against an exchanging racer", () => {
   });
 
   const cases: Array<[Op, Level]> = [
+    ["write", "parent"],
+    ["remove", "parent"],
+    ["claim", "parent"],
     ["write", "task"],
     ["write", "container"],
     ["remove", "task"],
@@ -35,12 +38,12 @@ describe("the store against an exchanging racer", () => {
     ["claim", "container"],
   ];
   for (const [scenario, level] of cases) {
-    it(`${scenario} never touches a decoy outside the root while the ${level} dir is exchanged with a symlink`, async () => {
+    it(`${scenario} keeps every decoy outside the root while the ${level} dir is swapped with a symlink`, async () => {
       const dir = join(base, `case-${++n}`);
-      const root = join(dir, "root");
+      const root = join(dir, "p", "root"); // "parent": dir/p is swapped with dir/p-x
       const outside = join(dir, "outside");
       await mkdir(outside, { recursive: true });
-      await mkdir(root, { mode: 0o755 });
+      await mkdir(root, { recursive: true, mode: 0o755 });
       const result = await race({
         store: new MetadataStore(root),
         root,

@@ -120,14 +120,19 @@ describe("MetadataStore.claim: the dirs", () => {
     assert.deepEqual((await readdir(join(root, "t1"))).sort(), ["db", "web"]);
   });
 
-  it("accepts a root whose parent is reached through a symlink (an admin's choice)", async () => {
-    const { root, store, outside } = await fresh();
+  it("refuses a root whose parent is a symlink, and creates nothing through it", async () => {
+    const { root, outside } = await fresh();
     await symlink(outside, `${root}-parent`);
     const viaLink = new MetadataStore(join(`${root}-parent`, "root"));
-    const dir = await ensureDir(viaLink, SLOT);
-    assert.equal(dir, join(`${root}-parent`, "root", "t1", "web"));
-    assert.ok((await lstat(join(outside, "root", "t1", "web"))).isDirectory());
-    assert.equal(existsSync(root), false, store.root);
+    const why = `the dir above it ${root}-parent is a symlink; set hostRoot to the real path`;
+    await rejectsWith(
+      ensureDir(viaLink, SLOT),
+      "root-unsafe",
+      `[root-unsafe] creating the metadata dir for t1/web under ${viaLink.root}: ` +
+        `creating the metadata root ${viaLink.root}: ${why}`,
+    );
+    await rejectsWith(viaLink.list(), "root-unsafe", `[root-unsafe] opening the metadata root ${viaLink.root}: ${why}`);
+    assert.deepEqual(await readdir(outside), []);
   });
 
   const unsafe: Array<[string, Slot]> = [
@@ -219,16 +224,11 @@ describe("the root", () => {
       const { root, store, outside } = await fresh();
       const why = await make(root, outside);
       const line = `opening the metadata root ${root}: ${why}`;
-      await rejectsWith(
-        ensureDir(store, SLOT),
-        "root-unsafe",
-        `[root-unsafe] creating the metadata dir for t1/web under ${root}: ${line}`,
-      );
-      await rejectsWith(
-        store.claim(SLOT, FILE, "id"),
-        "root-unsafe",
-        `[root-unsafe] creating the metadata dir for t1/web under ${root}: ${line}`,
-      );
+      const creating =
+        `[root-unsafe] creating the metadata dir for t1/web under ${root}: ` +
+        `creating the metadata root ${root}: ${why}`;
+      await rejectsWith(ensureDir(store, SLOT), "root-unsafe", creating);
+      await rejectsWith(store.claim(SLOT, FILE, "id"), "root-unsafe", creating);
       await rejectsWith(
         store.write(SLOT, FILE, "x"),
         "root-unsafe",
