@@ -17,7 +17,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { join } from "node:path";
+import { join, posix } from "node:path";
 
 export type Op = "claim" | "write" | "remove";
 /** Which level the racer attacks: the task dir (root/t1), the container dir (root/t1/web), or
@@ -259,12 +259,20 @@ function collect(child: ReturnType<typeof spawn>): Promise<{ code: number | null
   return new Promise((resolve) => child.once("close", (code) => resolve({ code, stderr })));
 }
 
-/** A racer inside a runc container that has the root bind-mounted read-write at /race (the
- * "container wrongly given hostRoot" of the threat model); `rootfs` holds the static racer. */
-export function containerRacer(opts: { runcRoot: string; bundle: string; configJson: string; id: string }): StartRacer {
+/** A racer inside a runc container that has the root (or a dir above it) bind-mounted
+ * read-write (the "container wrongly given hostRoot" of the threat model); `rootInContainer`
+ * is where the root is seen inside (default /race); the bundle's rootfs holds the racer. */
+export function containerRacer(opts: {
+  runcRoot: string;
+  bundle: string;
+  configJson: string;
+  id: string;
+  rootInContainer?: string;
+}): StartRacer {
   return async (a, b) => {
     const spec = JSON.parse(opts.configJson) as { process: { args: string[] } };
-    spec.process.args = ["/exchange-racer", `/race/${a}`, `/race/${b}`];
+    const inside = opts.rootInContainer ?? "/race";
+    spec.process.args = ["/exchange-racer", posix.join(inside, a), posix.join(inside, b)];
     writeFileSync(join(opts.bundle, "config.json"), JSON.stringify(spec));
     const runc = ["runc", "--root", opts.runcRoot];
     return startProcessRacer([...runc, "run", "--bundle", opts.bundle, opts.id], async () => {

@@ -62,7 +62,7 @@ describe("store race through the binary", { skip }, () => {
   });
 
   for (const level of ["task", "container"] as Level[]) {
-    it(`inject, createRuntime and poststop never touch a decoy while a container exchanges the ${level} dir`, async () => {
+    it(`inject, createRuntime, poststop keep every decoy while a container swaps the ${level} dir`, async () => {
       const dir = join(work, `case-${++n}`);
       const root = join(dir, "root");
       const outside = join(dir, "outside");

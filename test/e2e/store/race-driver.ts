@@ -14,6 +14,7 @@ interface Args {
   bundle: string;
   configJson: string;
   id: string;
+  rootInContainer?: string;
 }
 
 const args = JSON.parse(process.argv[2] ?? "{}") as Args;

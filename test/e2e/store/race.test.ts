@@ -1,5 +1,6 @@
 // Issue 9 finding 2, end to end: the racer runs inside a real runc container that was wrongly
-// given the metadata root read-write (mounted at /race), and the store runs under Bun, the
+// given the dir above the metadata root read-write (<dir> at /race, the root is <dir>/p/root),
+// so it can swap the root's parent, a task dir or a container dir; the store runs under Bun, the
 // runtime the binary is compiled with (the unit test races the same code under Node).
 // ≥ 1,000 rounds per scenario; decoys outside the root must keep content, mode and existence.
 import assert from "node:assert/strict";
@@ -36,6 +37,9 @@ describe("store race", { skip }, () => {
   });
 
   const cases: Array<[Op, Level]> = [
+    ["write", "parent"],
+    ["remove", "parent"],
+    ["claim", "parent"],
     ["write", "task"],
     ["write", "container"],
     ["remove", "task"],
@@ -46,18 +50,18 @@ describe("store race", { skip }, () => {
   for (const [scenario, level] of cases) {
     it(`bun + runc [${scenario} never touches a decoy while a container exchanges the ${level} dir]`, async () => {
       const dir = join(work, `case-${++n}`);
-      const root = join(dir, "root");
+      const root = join(dir, "p", "root"); // the container gets dir: it can swap p, t1, web
       const outside = join(dir, "outside");
       const rootfs = join(dir, "rootfs");
       for (const d of [root, outside, join(rootfs, "race"), join(rootfs, "proc"), join(rootfs, "dev")])
         mkdirSync(d, { recursive: true });
-      chmodSync(root, 0o755);
+      for (const d of [join(dir, "p"), root]) chmodSync(d, 0o755);
       copyFileSync(racer, join(rootfs, "exchange-racer"));
       chmodSync(join(rootfs, "exchange-racer"), 0o755);
       const bundle = await makeBundle(join(dir, "bundle"), {
         rootfs,
         args: ["/exchange-racer"],
-        mounts: [{ destination: "/race", source: root, options: ["rbind", "rw"] }],
+        mounts: [{ destination: "/race", source: dir, options: ["rbind", "rw"] }],
       });
       const configJson = readFileSync(join(bundle, "config.json"), "utf8");
       const args = {
@@ -70,6 +74,7 @@ describe("store race", { skip }, () => {
         bundle,
         configJson,
         id: `ocimd-race-${process.pid}-${n}`,
+        rootInContainer: "/race/p/root",
       };
       const r = await run(BUN, [DRIVER, JSON.stringify(args)], { timeoutMs: 600_000 });
       assert.equal(r.code, 0, r.stderr);
