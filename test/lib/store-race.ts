@@ -21,8 +21,9 @@ import { join, posix } from "node:path";
 
 export type Op = "claim" | "write" | "remove";
 /** Which level the racer attacks: the task dir (root/t1), the container dir (root/t1/web), or
- * the dir holding the root (a container given a dir above the root read-write). */
-export type Level = "parent" | "task" | "container";
+ * the dir holding the root (a container given a dir above the root read-write); with
+ * "container-to-file" the symlink names a 0600 file (the issue's chmod finding). */
+export type Level = "parent" | "task" | "container" | "container-to-file";
 
 /** The part of MetadataStore the race drives. */
 export interface StoreUnderTest {
@@ -107,6 +108,7 @@ export function snapshot(dir: string): string {
 // The two names the racer exchanges, and where the symlink among them points.
 function layout(outside: string, level: Level) {
   if (level === "parent") return { a: "..", b: "../../p-x", target: join(outside, "decoy") };
+  if (level === "container-to-file") return { a: "t1/web", b: "t1/web-x", target: join(outside, "decoy", "precious") };
   if (level === "task") return { a: "t1", b: "t1-x", target: join(outside, "decoy") };
   return { a: "t1/web", b: "t1/web-x", target: join(outside, "decoy", "web") };
 }

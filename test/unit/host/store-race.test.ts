@@ -36,6 +36,7 @@ describe("the store against an exchanging racer", () => {
     ["remove", "container"],
     ["claim", "task"],
     ["claim", "container"],
+    ["claim", "container-to-file"],
   ];
   for (const [scenario, level] of cases) {
     it(`${scenario} keeps every decoy outside the root while the ${level} dir is swapped with a symlink`, async () => {
