@@ -3,7 +3,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { fnv1a32, hash64, isSafeSegment, MAX_SEGMENT, SEGMENT_PATTERN, safeSegment } from "../../../src/core/names.js";
+import { createHash } from "node:crypto";
+import { isSafeSegment, MAX_SEGMENT, NAME_HASH_HEX, nameHash, SEGMENT_PATTERN, safeSegment } from "../../../src/core/names.js";
+import { sha256Hex } from "../../../src/core/sha256.js";
 
 // Everything a produced segment must be, whatever the input.
 function assertSafe(segment: string): void {
@@ -15,6 +17,19 @@ function assertSafe(segment: string): void {
   assert.ok(!segment.includes("/") && !segment.includes("\\"), `has a separator: ${segment}`);
 }
 
+const PINNED: Array<[string, string, string]> = [
+  ["dotdot-path", "../../etc", "__.._etc-07fd282969fe236bbe0ec170a4715ab6"],
+  ["dotdot", "..", "_-c7d10ceafb0974092160e3ed2f2c029a"],
+  ["dot", ".", "_-075d3ddf5a3a826e13a92288e853bc4b"],
+  ["hidden", ".hidden", "_hidden-18eae0b559f01698769ab387bad94898"],
+  ["empty", "", "_-e3b0c44298fc1c149afbf4c8996fb924"],
+  ["slash", "a/b", "a_b-6df7cee24c7627c8517c73bf5f10ca67"],
+  ["nul", "a\u0000b", "a_b-d06c13d806836ab3011b178376b23276"],
+  ["cjk", "日本", "_-be56ce74e60acf7ed274ad41d2a5bc4a"],
+  ["ligature-nfkc", "\ufb01le", "file-a2f4dcbc93acf1952948c3c486d9c23f"],
+  ["leading-dash", "-rf", "_rf-f876c2547ebd6604639b8f7a33d0bd35"],
+];
+
 describe("safeSegment", () => {
   const safe: Array<[string, string]> = [
     ["plain", "web"],
@@ -22,7 +37,6 @@ describe("safeSegment", () => {
     ["upper-case", "WebFrontend"],
     ["single-char", "a"],
     ["digits-only", "0123456789"],
-    ["leading-dash", "-x"],
     ["leading-underscore", "_x"],
     ["inner-dots", "a..b"],
     ["trailing-dot", "a."],
@@ -63,6 +77,9 @@ describe("safeSegment", () => {
     ["four-kb-of-dots", ".".repeat(4096)],
     ["four-kb-of-slashes", "/".repeat(4096)],
     ["k8s-task", "default/web-7d9c/1f0e2a3b-4c5d-6e7f-8091-a2b3c4d5e6f7"],
+    ["leading-dash-option", "-rf"],
+    ["leading-double-dash", "--help"],
+    ["only-dash", "-"],
   ];
   for (const [name, input] of hostile) {
     it(`maps a hostile name to a bounded safe segment [${name}]`, () => {
@@ -70,23 +87,15 @@ describe("safeSegment", () => {
       const out = safeSegment(input);
       assertSafe(out);
       assert.notEqual(out, input);
-      assert.ok(out.endsWith(`-${hash64(input)}`), `${out} lacks the hash of the input`);
+      assert.ok(out.endsWith(`-${nameHash(input)}`), `${out} lacks the hash of the input`);
+      assert.ok(!out.startsWith("-"), `${out} starts with a dash`);
     });
   }
 
   // Pinned outputs: a segment names a dir on disk, so it must not change between releases
-  // (pinned at the switch to the 64-bit hash, before the first release).
-  const pinned: Array<[string, string, string]> = [
-    ["dotdot-path", "../../etc", "__.._etc-cb7d5d3f4d4e70b1"],
-    ["dotdot", "..", "_-a3d4a70de0dd7077"],
-    ["dot", ".", "_-2b0c98f12376b423"],
-    ["hidden", ".hidden", "_hidden-4747f18553938443"],
-    ["empty", "", "_-811c9dc5050c5d1f"],
-    ["slash", "a/b", "a_b-3a8e75c1c3759637"],
-    ["nul", "a\u0000b", "a_b-10f3abd2c132ad24"],
-    ["cjk", "日本", "_-5ffcbea48758e106"],
-    ["ligature-nfkc", "\ufb01le", "file-19158c1fa3147905"],
-  ];
+  // (pinned at the switch to the 128-bit SHA-256 hash, before the first release; running
+  // containers find their dir from their spec's mount, never by hashing again).
+  const pinned: Array<[string, string, string]> = PINNED;
   for (const [name, input, expected] of pinned) {
     it(`gives the same segment as every earlier release [${name}]`, () => assert.equal(safeSegment(input), expected));
   }
@@ -94,7 +103,7 @@ describe("safeSegment", () => {
   it("keeps a readable prefix of a long hostile name and stays at the limit", () => {
     const out = safeSegment(`${"a".repeat(4096)}/`);
     assert.equal(out.length, MAX_SEGMENT);
-    assert.equal(out, `${"a".repeat(MAX_SEGMENT - 17)}-${hash64(`${"a".repeat(4096)}/`)}`);
+    assert.equal(out, `${"a".repeat(MAX_SEGMENT - NAME_HASH_HEX - 1)}-${nameHash(`${"a".repeat(4096)}/`)}`);
   });
 
   it("gives different segments to names that clean to the same text", () => {
@@ -113,8 +122,10 @@ describe("safeSegment", () => {
     
     () => {
       const hostileName = "a/b";
-      const lookalike = safeSegment(hostileName); // "a_b-3a8e75c1", itself a safe name
+      const lookalike = safeSegment(hostileName); // "a_b-<32 hex>", itself a safe name
       assert.notEqual(safeSegment(lookalike), safeSegment(hostileName));
+      // The 64-bit form of earlier builds is hashed too.
+      assert.notEqual(safeSegment("a_b-3a8e75c1c3759637"), "a_b-3a8e75c1c3759637");
     },
   );
 });
@@ -178,18 +189,39 @@ describe("isSafeSegment", () => {
   }
 });
 
-describe("fnv1a32", () => {
-  // Published FNV-1a 32-bit test vectors.
+describe("nameHash", () => {
+  it("no longer collides where the 64-bit FNV pair did (issue 9: collided in 66k tries)", () => {
+    // Found by a birthday search over 2-unit CJK suffixes: both names cleaned to "web-_" and
+    // the old two FNV-1a hashes gave both 1b20232f80857199, so they shared one dir.
+    const [a, b] = ["web-\u578e\u73d9\u4e00", "web-\u5787\u4ed5\u4621"];
+    assert.notEqual(a, b);
+    assert.notEqual(safeSegment(a), safeSegment(b));
+    assert.equal(safeSegment(a).slice(0, 5), safeSegment(b).slice(0, 5));
+  });
+
+  it("hashes UTF-16 code units losslessly: a lone surrogate is not U+FFFD", () => {
+    assert.notEqual(nameHash("a\ud800b"), nameHash("a\ufffdb"));
+    assert.equal(nameHash("ab"), sha256Hex(new Uint8Array([0x61, 0, 0x62, 0])).slice(0, NAME_HASH_HEX));
+  });
+});
+
+describe("sha256Hex", () => {
+  // FIPS 180-4 example vectors.
   const vectors: Array<[string, string, string]> = [
-    ["empty", "", "811c9dc5"],
-    ["a", "a", "e40c292c"],
-    ["foobar", "foobar", "bf9cf968"],
+    ["empty", "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"],
+    ["abc", "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"],
+    ["two-blocks", "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"],
   ];
   for (const [name, input, expected] of vectors) {
-    it(`matches the reference vector [${name}]`, () => assert.equal(fnv1a32(input), expected));
+    it(`matches the reference vector [${name}]`, () => assert.equal(sha256Hex(new TextEncoder().encode(input)), expected));
   }
 
-  it("always returns 8 lower-case hex digits", () => {
-    fc.assert(fc.property(fc.string({ unit: "binary" }), (s) => assert.match(fnv1a32(s), /^[0-9a-f]{8}$/)));
+  it("agrees with node:crypto on any bytes, across block boundaries", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (data) => {
+        assert.equal(sha256Hex(data), createHash("sha256").update(data).digest("hex"));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
