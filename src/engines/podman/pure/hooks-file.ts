@@ -3,6 +3,7 @@
 // generated from a validated config only, and never depends on anything read at run time.
 // Regexes are RE2 and unanchored in podman, hence ^…$ everywhere.
 import type { Config } from "../../../core/config.js";
+import { OciMetadataError } from "../../../core/errors.js";
 import { OPT_IN_TRUE_WORDS, SEED_OPT_IN_KEY } from "../../../core/plan.js";
 
 /** PATH for the hook: podman runs precreate with an empty environment. */
@@ -13,8 +14,13 @@ export function re2Literal(text: string): string {
   return text.replace(/[\\^$.|?*+()[\]{}]/g, "\\$&");
 }
 
-/** The hooks.d JSON for a config: opt-in filters on the annotation, otherwise always. */
+/** The hooks.d JSON for a config: opt-in filters on the annotation, otherwise always.
+ * The binary must be an absolute path: podman runs hooks from another directory and, for a
+ * relative one, silently runs nothing. */
 export function hooksDFile(config: Config, binary: string, configPath?: string): Record<string, unknown> {
+  if (!binary.startsWith("/")) {
+    throw new OciMetadataError("usage", `hooks-file --bin: expected an absolute path (podman runs the hook from another directory), got ${JSON.stringify(binary)}`);
+  }
   const when =
     config.enabled === "opt-in"
       ? { annotations: { [`^(${re2Literal(config.optInAnnotation)}|${re2Literal(SEED_OPT_IN_KEY)})$`]: `^(?i)\\s*(${OPT_IN_TRUE_WORDS.join("|")})\\s*$` } }

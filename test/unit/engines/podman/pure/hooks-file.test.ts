@@ -204,3 +204,24 @@ describe("re2Literal", () => {
     );
   });
 });
+
+describe("hooksDFile --bin", () => {
+  const relative: Array<[string, string]> = [
+    ["bare-name", "oci-metadata"],
+    ["dot-slash", "./dist/oci-metadata"],
+    ["parent", "../bin/oci-metadata"],
+    ["empty", ""],
+  ];
+  for (const [name, bin] of relative) {
+    it(`refuses a relative binary, which podman would silently not run [${name}]`, () => {
+      assert.throws(
+        () => hooksDFile(defaultConfig(), bin),
+        (err: Error) => err.message === `[usage] hooks-file --bin: expected an absolute path (podman runs the hook from another directory), got ${JSON.stringify(bin)}`,
+      );
+    });
+  }
+
+  it("takes an absolute binary as it is", () => {
+    assert.equal((hooksDFile(defaultConfig(), "/usr/local/bin/oci-metadata").hook as { path: string }).path, "/usr/local/bin/oci-metadata");
+  });
+});
