@@ -64,7 +64,8 @@ function writeObject(doc: JsonDoc, node: ContainerNode, value: Record<string, un
   for (const key of last.keys()) {
     if (!Object.hasOwn(value, key) || value[key] === undefined) {
       // A member was removed: compact, in source order, the remaining values from their source.
-      const keys = [...last.keys(), ...Object.keys(value)].filter((k, i, all) => value[k] !== undefined && all.indexOf(k) === i);
+      const present = (k: string) => Object.hasOwn(value, k) && value[k] !== undefined;
+      const keys = [...last.keys(), ...Object.keys(value)].filter((k, i, all) => present(k) && all.indexOf(k) === i);
       writeList(out, "{", "}", keys, (k) => writeMember(doc, k, last.get(k)?.node, value[k], out));
       return;
     }
