@@ -8,7 +8,7 @@ import type { ContainerView, MountView } from "./container.js";
 import { safeSegment } from "./names.js";
 import { isWithin, joinPath, normalizePosix, type Platform } from "./paths.js";
 
-export type SkipCode = "disabled" | "not-opted-in" | "opted-out" | "mount-conflict" | "env-conflict";
+export type SkipCode = "disabled" | "not-opted-in" | "opted-out" | "mount-conflict" | "env-conflict" | "image-conflict";
 
 export interface Skip {
   kind: "skip";
@@ -57,8 +57,21 @@ export function taskAndName(view: Pick<ContainerView, "task" | "name" | "id">): 
 }
 
 export interface PlanOptions {
-  /** The store already holds another container under this task and name (see claim()). */
-  nameTaken?: boolean;
+  /** Which name to try (see nameCandidate): 0 = the name itself; the door moves on while the
+   * store holds another container there (see claim()) or the image holds a file there. */
+  attempt?: number;
+}
+
+/** Attempts a door makes before giving up on a name (each needs another live container). */
+export const NAME_ATTEMPTS = 16;
+
+/** The name for attempt k: the name, then `<name>-<id prefix>`, `<name>-<id>`,
+ * `<name>-<id>-<k>`. Container ids are unique among live containers, so two live containers
+ * never share attempt 2; later ones only matter when names are chosen to squat. */
+export function nameCandidate(name: string, id: string, attempt: number): string {
+  if (attempt <= 0) return name;
+  if (attempt === 1) return `${name}-${id.slice(0, 12)}`;
+  return attempt === 2 ? `${name}-${id}` : `${name}-${id}-${attempt}`;
 }
 
 /** Decides whether and where a container gets its metadata. */
@@ -68,24 +81,30 @@ export function planContainer(view: ContainerView, config: Config, opts: PlanOpt
   const roots = rootsFor(view.platform, config);
   const { task, name } = taskAndName(view);
   const taskSegment = safeSegment(task);
-  const disambiguated = safeSegment(`${name}-${view.id.slice(0, 12)}`);
-  let nameSegment = opts.nameTaken ? disambiguated : safeSegment(name);
+  let attempt = opts.attempt ?? 0;
+  let nameSegment = safeSegment(nameCandidate(name, view.id, attempt));
   const hostDir = () => joinPath(view.platform, roots.host, taskSegment, nameSegment);
   const containerDir = () => joinPath(view.platform, roots.container, nameSegment);
-  // (1) another container's metadata mount may already sit at our destination (same name, other task).
-  const taken = view.mounts.some((m) => isMetadataMount(m, roots, view.platform) && samePath(view.platform, m.destination, containerDir()) && !samePath(view.platform, m.source ?? "", hostDir()));
-  if (taken) nameSegment = disambiguated;
+  // (1) another container's metadata mount may already sit at our destination (same name,
+  // other task): move on to the next name that is free.
+  const taken = () => view.mounts.some((m) => isMetadataMount(m, roots, view.platform) && samePath(view.platform, m.destination, containerDir()) && !samePath(view.platform, m.source ?? "", hostDir()));
+  while (taken() && attempt < NAME_ATTEMPTS) nameSegment = safeSegment(nameCandidate(name, view.id, ++attempt));
   // (2) the workload's own mounts on, above or below the container root are a conflict.
   const conflict = view.mounts.find((m) => overlaps(view.platform, m.destination, roots.container) && !isMetadataMount(m, roots, view.platform));
   if (conflict) {
     return skip("mount-conflict", `the workload already mounts ${conflict.destination}, which overlaps ${roots.container}`);
   }
-  const cFile = joinPath(view.platform, containerDir(), config.fileName);
-  // (3) the workload sets the env var itself (to anything but our own value).
+  // (3) the workload sets the env var itself (to anything but our own value). Our value for a
+  // later candidate (a spec we prepared before, moved past a taken name) is ours: plan it again.
   const own = view.env.find((e) => e.startsWith(`${config.envName}=`));
-  if (own !== undefined && own !== `${config.envName}=${cFile}`) {
-    return skip("env-conflict", `the workload already sets ${config.envName}`);
+  const ours = () => own === `${config.envName}=${joinPath(view.platform, containerDir(), config.fileName)}`;
+  if (own !== undefined && !ours()) {
+    const from = nameSegment;
+    while (!ours() && attempt < NAME_ATTEMPTS) nameSegment = safeSegment(nameCandidate(name, view.id, ++attempt));
+    if (!ours()) nameSegment = from;
+    if (!ours()) return skip("env-conflict", `the workload already sets ${config.envName}`);
   }
+  const cFile = joinPath(view.platform, containerDir(), config.fileName);
   return {
     kind: "inject",
     task,

@@ -79,6 +79,15 @@ export function parseSpec(text: string, source = "config.json"): JsonObject {
   return raw;
 }
 
+/** The container's root filesystem on the host: config.json's root.path, made absolute against
+ * the bundle (undefined when absent, or relative with no bundle to resolve it against). */
+export function specRootfs(spec: JsonObject, bundle: string | undefined): string | undefined {
+  const path = isRecord(spec.root) && typeof spec.root.path === "string" && spec.root.path !== "" ? spec.root.path : undefined;
+  if (!path) return undefined;
+  if (path.startsWith("/")) return path;
+  return bundle ? join(bundle, path) : undefined;
+}
+
 /** Replaces <bundle>/config.json atomically, keeping its mode: the source with the edits made to `spec`. */
 export async function writeSpec(bundle: string, edited: SpecDoc): Promise<void> {
   const path = join(bundle, "config.json");

@@ -5,9 +5,10 @@
 // edit never leaves a claimed dir behind.
 import type { ContainerView } from "../core/container.js";
 import { OciMetadataError } from "../core/errors.js";
-import { type Inject, type Plan, planContainer } from "../core/plan.js";
+import { type Inject, NAME_ATTEMPTS, type Plan, planContainer, type Skip } from "../core/plan.js";
 import { applyEdits, editsFor, type HookCommand, type JsonObject, pinFacts } from "../core/spec.js";
 import { log } from "../host/log.js";
+import { nonDirectoryAlong } from "../host/rootfs.js";
 import type { Slot } from "../host/store.js";
 import type { Context } from "./context.js";
 import { writeMetadata } from "./write-metadata.js";
@@ -17,28 +18,41 @@ export function slotOf(plan: Inject): Slot {
   return { task: plan.taskSegment, name: plan.nameSegment };
 }
 
-/** Plans the container and claims its dir; a second container with the same task and name
- * gets `<name>-<id prefix>`. */
-export async function claimSlot(view: ContainerView, ctx: Context): Promise<Plan> {
+/** Plans the container and claims its dir. A name another container holds, or where the
+ * image (`rootfs`, when the door can see it) holds a non-directory, moves on to the next
+ * candidate (`<name>-<id prefix>`, `<name>-<id>`, …); a non-directory at the container root or
+ * above it is a skip: runc could not mount there and the container would not start. */
+export async function claimSlot(view: ContainerView, ctx: Context, rootfs?: string): Promise<Plan> {
   const { config, store } = ctx;
-  const plan = planContainer(view, config);
-  if (plan.kind === "skip") {
-    const quiet = plan.code === "not-opted-in" || plan.code === "disabled";
-    await log(quiet ? "debug" : "info", `skipped: ${plan.reason}`, { container: view.id, reason: plan.code });
-    return plan;
+  let last: Inject | undefined;
+  for (let attempt = 0; attempt <= NAME_ATTEMPTS; attempt++) {
+    const plan = planContainer(view, config, { attempt });
+    if (plan.kind === "skip") return logSkip(plan, view);
+    if (plan.hostDir === last?.hostDir) continue; // the plan moved past a taken name already
+    last = plan;
+    const blocked = rootfs && plan.platform === "linux" ? await nonDirectoryAlong(rootfs, plan.containerDir) : undefined;
+    if (blocked && blocked.path !== plan.containerDir) {
+      return logSkip({ kind: "skip", code: "image-conflict", reason: `the image holds ${blocked.kind} at ${blocked.path}, where ${plan.containerDir} would be mounted` }, view);
+    }
+    if (blocked) continue;
+    if (await store.claim(slotOf(plan), config.fileName, view.id)) return plan;
   }
-  if (await store.claim(slotOf(plan), config.fileName, view.id)) return plan;
-  const other = planContainer(view, config, { nameTaken: true });
-  if (other.kind === "inject" && (await store.claim(slotOf(other), config.fileName, view.id))) return other;
-  throw new OciMetadataError("io", `claiming a metadata dir for ${view.id}: ${plan.hostDir} and its fallback belong to other containers`);
+  throw new OciMetadataError("io", `claiming a metadata dir for ${view.id}: ${NAME_ATTEMPTS + 1} names under ${last?.taskSegment} are taken`);
+}
+
+// One log line per skip: debug for "not enabled", info otherwise.
+async function logSkip(plan: Skip, view: ContainerView): Promise<Skip> {
+  const quiet = plan.code === "not-opted-in" || plan.code === "disabled";
+  await log(quiet ? "debug" : "info", `skipped: ${plan.reason}`, { container: view.id, reason: plan.code });
+  return plan;
 }
 
 /** Prepares one container's spec; returns the plan that was applied (or the skip). */
-export async function prepareContainer(spec: JsonObject, view: ContainerView, ctx: Context, hook: HookCommand): Promise<Plan> {
+export async function prepareContainer(spec: JsonObject, view: ContainerView, ctx: Context, hook: HookCommand, rootfs?: string): Promise<Plan> {
   const edits = (p: Inject) => [...pinFacts(view, p), ...editsFor(p, hook)];
   const probe = planContainer(view, ctx.config);
   if (probe.kind === "inject") applyEdits(structuredClone(spec), edits(probe));
-  const plan = await claimSlot(view, ctx);
+  const plan = await claimSlot(view, ctx, rootfs);
   if (plan.kind === "skip") return plan;
   // The identity part now (not READY): a reader never finds the mount empty.
   await writeMetadata(ctx, { slot: slotOf(plan), view, task: plan.task, name: plan.name, status: "creating" });

@@ -12,7 +12,7 @@ import { identityFromAnnotations, viewFromSpec, type ContainerView } from "../..
 import { LINUX_MOUNT_OPTIONS, type MetadataMount, rootsFor } from "../../core/plan.js";
 import { addBindMount, applyEdits, type HookCommand, type JsonObject } from "../../core/spec.js";
 import { dockerLayout, readDockerDisk, resolveContainerRefs } from "./docker-disk.js";
-import { readSpecDoc, writeSpec } from "../../host/oci.js";
+import { readSpecDoc, specRootfs, writeSpec } from "../../host/oci.js";
 import type { Context } from "../../steps/context.js";
 import { prepareContainer, releaseSlot } from "../../steps/prepare.js";
 
@@ -27,7 +27,8 @@ export async function runtimeCreate(ctx: Context, bundle: string, id: string, ho
   // Under Docker the file becomes READY from the API after start (docker-enrich), not at createRuntime.
   const stages = view.engine === "docker" ? config.stages.filter((s) => s === "poststop" || s === "poststart") : config.stages;
   const withHook = { ...hook, extraArgs: ["--engine", view.engine, ...(hook.extraArgs ?? [])] };
-  const plan = await prepareContainer(spec, { ...view, mounts: [...view.mounts, ...siblings] }, { ...ctx, config: { ...config, stages } }, withHook);
+  const ctxStages = { ...ctx, config: { ...config, stages } };
+  const plan = await prepareContainer(spec, { ...view, mounts: [...view.mounts, ...siblings] }, ctxStages, withHook, specRootfs(spec, bundle));
   if (plan.kind === "skip" && siblings.length === 0) return;
   await writeSpec(bundle, edited).catch(async (err: unknown) => {
     await releaseSlot(plan, ctx);

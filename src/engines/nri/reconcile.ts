@@ -10,7 +10,7 @@
 import type { Config } from "../../core/config.js";
 import { type CriContainer, type CriPod, viewFromCri } from "./pure/cri-view.js";
 import { ownMetadataDir } from "../../core/locate.js";
-import { planContainer, taskAndName } from "../../core/plan.js";
+import { NAME_ATTEMPTS, planContainer, taskAndName } from "../../core/plan.js";
 import type { ContainerView } from "../../core/container.js";
 import { parseJsonObject } from "../../core/json.js";
 import { log } from "../../host/log.js";
@@ -62,8 +62,13 @@ async function repair(pod: CriPod, ctr: CriContainer, texts: Map<string, string>
   return true;
 }
 
-// The dir is the one this container's plan names (or its same-name fallback).
+// The dir is the one this container's plan names (or one of its same-name fallbacks).
 function plannedFor(view: ContainerView, hostDir: string, config: Config): boolean {
-  return [planContainer(view, config), planContainer(view, config, { nameTaken: true })].some((p) => p.kind === "inject" && p.hostDir === hostDir);
+  for (let attempt = 0; attempt <= NAME_ATTEMPTS; attempt++) {
+    const p = planContainer(view, config, { attempt });
+    if (p.kind !== "inject") return false;
+    if (p.hostDir === hostDir) return true;
+  }
+  return false;
 }
 

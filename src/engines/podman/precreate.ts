@@ -8,7 +8,7 @@ import { OciMetadataError } from "../../core/errors.js";
 import { renderJsonDoc } from "../../core/json-lossless/index.js";
 import type { HookCommand, JsonObject } from "../../core/spec.js";
 import { bindLog } from "../../host/log.js";
-import { parseSpecDoc } from "../../host/oci.js";
+import { parseSpecDoc, specRootfs } from "../../host/oci.js";
 import { podmanLayout, readCniFacts, readStorageFacts } from "./podman-storage.js";
 import type { Context } from "../../steps/context.js";
 import { prepareContainer } from "../../steps/prepare.js";
@@ -23,7 +23,8 @@ export async function runPrecreate(ctx: Context, input: Uint8Array, hook: HookCo
   if (gate.kind === "skip" && gate.code !== "mount-conflict" && gate.code !== "env-conflict") return input;
   const view = await podmanView(spec);
   bindLog({ container: view.id });
-  const plan = await prepareContainer(spec, view, ctx, hook);
+  // podman has mounted the image at root.path before precreate runs.
+  const plan = await prepareContainer(spec, view, ctx, hook, specRootfs(spec, undefined));
   return plan.kind === "skip" ? input : renderJsonDoc(edited.doc);
 }
 

@@ -5,7 +5,7 @@ import { basename } from "node:path";
 import { viewFromSpec } from "../../core/container.js";
 import type { HookCommand } from "../../core/spec.js";
 import { bindLog } from "../../host/log.js";
-import { readSpecDoc, writeSpec } from "../../host/oci.js";
+import { readSpecDoc, specRootfs, writeSpec } from "../../host/oci.js";
 import type { Context } from "../../steps/context.js";
 import { prepareContainer, releaseSlot } from "../../steps/prepare.js";
 
@@ -20,7 +20,7 @@ export async function runInject(ctx: Context, args: InjectArgs, hook: HookComman
   const { spec } = edited;
   const id = args.id ?? basename(args.bundle);
   bindLog({ container: id });
-  const plan = await prepareContainer(spec, viewFromSpec(spec, id, "runc"), ctx, hook);
+  const plan = await prepareContainer(spec, viewFromSpec(spec, id, "runc"), ctx, hook, specRootfs(spec, args.bundle));
   if (plan.kind === "skip") return;
   await writeSpec(args.bundle, edited).catch(async (err: unknown) => {
     await releaseSlot(plan, ctx);

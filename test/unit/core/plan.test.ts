@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { type Config, defaultConfig } from "../../../src/core/config.js";
 import type { ContainerView, MountView } from "../../../src/core/container.js";
-import { isSafeSegment, SEGMENT_PATTERN } from "../../../src/core/names.js";
+import { isSafeSegment, SEGMENT_PATTERN, safeSegment } from "../../../src/core/names.js";
 import { relativeSegments } from "../../../src/core/paths.js";
 import {
   type Inject,
@@ -16,6 +16,8 @@ import {
   planContainer,
   rootsFor,
   SEED_OPT_IN_KEY,
+  nameCandidate,
+  NAME_ATTEMPTS,
 } from "../../../src/core/plan.js";
 
 const ID = "ef3dabed9bef4f9e8d8f4d2c1b0a9988";
@@ -255,6 +257,13 @@ describe("planContainer mount conflicts", () => {
     assert.deepEqual(plan.mount, { destination: plan.containerDir, source: plan.hostDir, type: "bind", options: LINUX_MOUNT_OPTIONS });
   });
 
+  it("moves on past every candidate another container's mount already holds", () => {
+    const id = "0123456789abcdef0123456789abcdef";
+    const mounts = [metadataMount("t1", "web"), metadataMount("t1", "web-0123456789ab")];
+    const plan = injected(planContainer(view({ id, task: "t2", name: "web", mounts }), always()));
+    assert.equal(plan.nameSegment, safeSegment(nameCandidate("web", id, 2)));
+  });
+
   it("keeps its name when the mount at our destination is our own earlier one", () => {
     const plan = injected(planContainer(view({ task: "t1", name: "web", mounts: [metadataMount("t1", "web")] }), always()));
     assert.equal(plan.nameSegment, "web");
@@ -414,5 +423,31 @@ describe("isMetadataMount and rootsFor", () => {
   it("picks the roots of the platform", () => {
     assert.deepEqual(rootsFor("linux", defaultConfig()), { host: HOST_ROOT, container: "/ecs/metadata" });
     assert.deepEqual(rootsFor("windows", defaultConfig()), { host: "%ProgramData%\\Amazon\\ECS\\data\\metadata", container: "C:\\Amazon\\ECS\\metadata" });
+  });
+});
+
+describe("nameCandidate", () => {
+  const ID12 = "0123456789ab";
+  const cases: Array<[string, number, string]> = [
+    ["the-name-itself", 0, "web"],
+    ["id-prefix", 1, `web-${ID12}`],
+    ["full-id", 2, `web-${ID12}cdef`],
+    ["numbered", 3, `web-${ID12}cdef-3`],
+    ["numbered-later", 15, `web-${ID12}cdef-15`],
+  ];
+  for (const [name, attempt, expected] of cases) {
+    it(`gives each attempt its own name [${name}]`, () => assert.equal(nameCandidate("web", `${ID12}cdef`, attempt), expected));
+  }
+
+  it("gives two containers whose ids share 12 characters different names by attempt 2", () => {
+    const a = nameCandidate("web", "0123456789ab-one", 2);
+    const b = nameCandidate("web", "0123456789ab-two", 2);
+    assert.equal(nameCandidate("web", "0123456789ab-one", 1), nameCandidate("web", "0123456789ab-two", 1));
+    assert.notEqual(a, b);
+  });
+
+  it(`has ${NAME_ATTEMPTS + 1} distinct candidates for one container`, () => {
+    const all = Array.from({ length: NAME_ATTEMPTS + 1 }, (_, k) => nameCandidate("web", "0123456789abcdef", k));
+    assert.equal(new Set(all).size, all.length);
   });
 });
