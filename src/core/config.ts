@@ -37,7 +37,7 @@ export const configSchema = z.strictObject({
   optInAnnotation: z._default(z.string().check(z.minLength(1)), D.optInAnnotation),
   hostRoot: z._default(absolutePosix, D.hostRoot),
   containerRoot: z._default(absolutePosix, D.containerRoot),
-  fileName: z._default(z.string().check(z.regex(SEGMENT_PATTERN, "must be a plain file name (not starting with a dot)")), D.fileName),
+  fileName: z._default(z.string().check(z.regex(SEGMENT_PATTERN, "must be a plain file name (not starting with a dot or a dash)")), D.fileName),
   envName: z._default(z.string().check(z.regex(ENV_NAME_PATTERN, "must be an env var name")), D.envName),
   /** Hook stages registered in the spec; createRuntime (or prestart) writes the file. */
   stages: z._default(z.array(stage), [...D.stages]),

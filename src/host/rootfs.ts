@@ -4,8 +4,9 @@
 // cannot mount a directory onto a file, and the container would not start.
 // Symlinks are resolved the way runc resolves mount targets (SecureJoin): inside the rootfs,
 // an absolute link starting again from the rootfs, `..` never above it; nothing is followed
-// on the host. Only lstat and readlink are used; nothing is created or changed.
-import { lstat, readlink } from "node:fs/promises";
+// on the host. Only lstat and readlink are used (blocking: a few calls on the create path);
+// nothing is created or changed.
+import { lstatSync, readlinkSync, type Stats } from "node:fs";
 import { join } from "node:path";
 
 /** Links followed before giving up (as the kernel's MAXSYMLINKS). */
@@ -23,9 +24,9 @@ export async function nonDirectoryAlong(rootfs: string, target: string): Promise
       continue;
     }
     const inside = `/${[...done, comp].join("/")}`;
-    let st: Awaited<ReturnType<typeof lstat>>;
+    let st: Stats;
     try {
-      st = await lstat(join(rootfs, inside));
+      st = lstatSync(join(rootfs, inside));
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === "ENOENT") return undefined; // runc creates the rest
@@ -35,7 +36,7 @@ export async function nonDirectoryAlong(rootfs: string, target: string): Promise
     if (st.isDirectory()) done.push(comp);
     else if (st.isSymbolicLink()) {
       if (++links > MAX_LINKS) return { path: inside, kind: "a symlink loop" };
-      const link = await readlink(join(rootfs, inside));
+      const link = readlinkSync(join(rootfs, inside));
       if (link.startsWith("/")) done.length = 0;
       todo.unshift(...link.split("/").filter((c) => c !== "" && c !== "."));
     } else return { path: inside, kind: kindOf(st) };

@@ -54,7 +54,7 @@ const valid = fc.record(
     optInAnnotation: fc.string({ minLength: 1 }),
     hostRoot: abs,
     containerRoot: abs,
-    fileName: fc.stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,20}$/),
+    fileName: fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,20}$/),
     envName: fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,10}$/),
     stages: fc.array(fc.constantFrom("prestart", "createRuntime", "poststart", "poststop")),
     failurePolicy: fc.constantFrom("ignore", "fail"),

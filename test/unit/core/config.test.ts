@@ -131,7 +131,7 @@ describe("loadConfig", () => {
     ["host-root-relative", { hostRoot: "var/lib/x" }, `hostRoot: must be an absolute path, got "var/lib/x" (string)`],
     ["host-root-number", { hostRoot: 5 }, "hostRoot: expected string, got 5 (number)"],
     ["container-root-relative", { containerRoot: "ecs" }, `containerRoot: must be an absolute path, got "ecs" (string)`],
-    ["file-name-with-slash", { fileName: "a/b" }, `fileName: must be a plain file name (not starting with a dot), got "a/b" (string)`],
+    ["file-name-with-slash", { fileName: "a/b" }, `fileName: must be a plain file name (not starting with a dot or a dash), got "a/b" (string)`],
     ["env-name-leading-digit", { envName: "1X" }, `envName: must be an env var name, got "1X" (string)`],
     ["log-not-an-object", { log: "debug" }, `log: expected object, got "debug" (string)`],
     ["log-level", { log: { level: "loud" } }, `log.level: expected one of debug|info|warn|error|silent, got "loud" (string)`],
@@ -282,7 +282,7 @@ describe("fileName", () => {
   it("refuses a name the store would refuse (a leading dot)", () => {
     assert.equal(
       errorOf(() => loadConfig(JSON.stringify({ fileName: ".hidden" }), {})).message,
-      '[config-invalid] reading config: fileName: must be a plain file name (not starting with a dot), got ".hidden" (string)',
+      '[config-invalid] reading config: fileName: must be a plain file name (not starting with a dot or a dash), got ".hidden" (string)',
     );
   });
 });
