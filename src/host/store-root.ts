@@ -34,6 +34,7 @@ function walk(root: string, create: boolean, doing: string): DirHandle | undefin
   const refuse = (why: string) => new OciMetadataError("root-unsafe", `${doing} the metadata root ${root}: ${why}`);
   const parts = root.split("/").filter((p) => p !== "" && p !== "."); // (1)
   if (!root.startsWith("/") || parts.includes("..")) throw refuse("not an absolute path without `..`");
+  if (parts.length === 0) throw refuse("is the filesystem root; give a dir of its own");
   let dir = DirHandle.open("/", { follow: true }); // (2)
   try {
     for (let i = 0; i < parts.length; i++) {

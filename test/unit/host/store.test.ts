@@ -265,6 +265,20 @@ describe("the root", () => {
     assert.equal(await readFile(root, "utf8"), "not a dir");
   });
 
+  const badPaths: Array<[string, string, string]> = [
+    ["filesystem-root", "/", "is the filesystem root; give a dir of its own"],
+    ["relative", "var/lib/x", "not an absolute path without `..`"],
+    ["dotdot", "/tmp/../etc", "not an absolute path without `..`"],
+  ];
+  for (const [name, path, why] of badPaths) {
+    it(`refuses a root path that is not a dir of its own [${name}]`, async () => {
+      const store = new MetadataStore(path);
+      await rejectsWith(store.list(), "root-unsafe", `[root-unsafe] opening the metadata root ${path}: ${why}`);
+      const creating = new RegExp(`creating the metadata root .*: ${why}$`);
+      await rejectsWith(store.claim(SLOT, FILE, "id"), "root-unsafe", creating);
+    });
+  }
+
   it("accepts a parent that is world-writable with the sticky bit (like /tmp)", async () => {
     const { root, store } = await fresh();
     await chmod(dirname(root), 0o1777);
