@@ -1,0 +1,108 @@
+// `oci-metadata doctor`: is this host wired right? For every engine found — version,
+// registered (and where), NRI on, the plugin connected, config valid — plus our own config,
+// hostRoot and where the logs go. Exit 0 when every found engine is wired (and our config
+// reads), 1 otherwise; every problem comes with its fix in one line. Read-only.
+import { resolve } from "node:path";
+import type { Config } from "../../core/config.js";
+import { defaultConfig } from "../../core/config.js";
+import { readConfig } from "../../host/config-file.js";
+import { selfPath } from "../../host/self.js";
+import { pathFlagsHelp, pathOptionSpecs, pathsFromFlags } from "../configure/engine-paths.js";
+import { checkContainerd, checkCrio, checkDocker, checkPodman, type CheckContext, type EngineReport } from "./engine-checks.js";
+import type { Finding } from "./finding.js";
+import { hostRootState, logDestinations } from "./host-root.js";
+
+/** node:util.parseArgs options of `doctor`. */
+export const DOCTOR_OPTIONS = {
+  json: { type: "boolean" },
+  config: { type: "string" },
+  "nri-healthz": { type: "string" },
+  ...pathOptionSpecs(),
+} as const;
+
+export const DOCTOR_HELP = `Usage: oci-metadata doctor [--json] [--config FILE] [--nri-healthz URL] [PATH FLAGS]
+
+Checks whether this host is wired right, for every engine found (binary on PATH or config
+present): installed version; registered or not, and where (daemon.json runtime, hooks.d file,
+NRI switch); NRI enabled; the NRI plugin connected (its health endpoint when --nri-healthz is
+given, else a connection from an 'oci-metadata nri' process to the runtime's NRI socket);
+the engine's config valid; our config valid; hostRoot (owner, mode, dirs left behind); where
+logs go. Changes nothing. Needs no valid oci-metadata config (it reports it).
+
+Exit status: 0 when every engine found is wired, 1 otherwise. Each problem is printed with its
+fix in one line.
+
+Options:
+  --json                  one JSON document instead of text
+  --config FILE           the oci-metadata config to check (default as for every command)
+  --nri-healthz URL       the NRI plugin's health endpoint (e.g. http://127.0.0.1:PORT/healthz)
+${pathFlagsHelp()}
+`;
+
+/** The whole report. */
+export interface DoctorReport {
+  ok: boolean;
+  engines: EngineReport[];
+  config: { valid: boolean; source: string };
+  hostRoot: ReturnType<typeof hostRootState>;
+  logs: Record<string, string>;
+  problems: Finding[];
+}
+
+/** Runs every check; returns the exit code. */
+export async function runDoctor(values: Record<string, unknown>, stdout: (s: string) => void): Promise<number> {
+  const findings: Finding[] = [];
+  const configArg = typeof values.config === "string" ? resolve(values.config) : undefined;
+  let config: Config = defaultConfig();
+  let valid = true;
+  try {
+    config = await readConfig(configArg);
+  } catch (err) {
+    valid = false;
+    findings.push({ scope: "config", problem: (err as Error).message, fix: "fix the key named above (the hooks then fall back to failurePolicy and skip containers)" });
+  }
+  let bin = "oci-metadata";
+  try {
+    bin = selfPath();
+  } catch {
+    // doctor run from sources: keep the name
+  }
+  const c: CheckContext = { paths: pathsFromFlags(values), bin, configArg, healthz: typeof values["nri-healthz"] === "string" ? values["nri-healthz"] : undefined, findings };
+  const engines = [await checkDocker(c), await checkPodman(c), await checkContainerd(c), await checkCrio(c)];
+  const report: DoctorReport = {
+    ok: false,
+    engines,
+    config: { valid, source: configArg ?? process.env.OCI_METADATA_CONFIG ?? "/etc/oci-metadata/config.json (or the embedded defaults)" },
+    hostRoot: hostRootState(config, findings),
+    logs: logDestinations(config),
+    problems: findings,
+  };
+  report.ok = findings.every((f) => f.warnOnly);
+  stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : render(report));
+  return report.ok ? 0 : 1;
+}
+
+function render(r: DoctorReport): string {
+  const lines: string[] = [];
+  for (const e of r.engines) {
+    if (!e.found) {
+      lines.push(`${e.engine}: not found`);
+      continue;
+    }
+    const mine = r.problems.filter((p) => p.scope === e.engine && !p.warnOnly);
+    const state = [
+      e.registered ? `registered: ${e.where}` : "not registered",
+      e.nriEnabled === undefined ? "" : `NRI ${e.nriEnabled ? "on" : "off"}`,
+      e.pluginConnected === undefined ? "" : `plugin ${e.pluginConnected ? "connected" : "not connected"}`,
+      e.configValid ? "" : "config INVALID",
+    ].filter(Boolean);
+    lines.push(`${e.engine} ${e.version ?? "(version unknown)"}: ${mine.length === 0 ? "wired" : "NOT wired"} — ${state.join("; ")}`);
+  }
+  const h = r.hostRoot;
+  lines.push(`config: ${r.config.valid ? "valid" : "INVALID"} (${r.config.source})`);
+  lines.push(h.exists ? `hostRoot: ${h.path} owner uid ${h.owner}, mode ${h.mode}, ${h.containers} container dir(s), ${h.orphans.length} without a file` : `hostRoot: ${h.path} (not created yet)`);
+  lines.push(`logs: hooks → ${r.logs.hooks}; runtime wrapper → ${r.logs.runtimeWrapper}; NRI plugin → ${r.logs.nriPlugin} (level ${r.logs.level})`);
+  for (const p of r.problems) lines.push(`${p.warnOnly ? "warning" : "problem"} [${p.scope}]: ${p.problem} — fix: ${p.fix}`);
+  lines.push(r.ok ? "all engines found are wired" : "not wired: see the problems above");
+  return `${lines.join("\n")}\n`;
+}
