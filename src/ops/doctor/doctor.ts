@@ -4,6 +4,8 @@
 // reads), 1 otherwise; every problem comes with its fix in one line. Read-only.
 import { resolve } from "node:path";
 import type { Config } from "../../core/config.js";
+import { OciMetadataError } from "../../core/errors.js";
+import { ENGINES } from "../configure/types.js";
 import { defaultConfig } from "../../core/config.js";
 import { readConfig } from "../../host/config-file.js";
 import { selfPath } from "../../host/self.js";
@@ -15,12 +17,13 @@ import { hostRootState, logDestinations } from "./host-root.js";
 /** node:util.parseArgs options of `doctor`. */
 export const DOCTOR_OPTIONS = {
   json: { type: "boolean" },
+  runtime: { type: "string", multiple: true },
   config: { type: "string" },
   "nri-healthz": { type: "string" },
   ...pathOptionSpecs(),
 } as const;
 
-export const DOCTOR_HELP = `Usage: oci-metadata doctor [--json] [--config FILE] [--nri-healthz URL] [PATH FLAGS]
+export const DOCTOR_HELP = `Usage: oci-metadata doctor [--json] [--runtime ENGINE]... [--config FILE] [--nri-healthz URL] [PATH FLAGS]
 
 Checks whether this host is wired right, for every engine found (binary on PATH or config
 present): installed version; registered or not, and where (daemon.json runtime, hooks.d file,
@@ -34,6 +37,7 @@ fix in one line.
 
 Options:
   --json                  one JSON document instead of text
+  --runtime ENGINE        check only this engine (docker|containerd|podman|crio; repeatable)
   --config FILE           the oci-metadata config to check (default as for every command)
   --nri-healthz URL       the NRI plugin's health endpoint (e.g. http://127.0.0.1:PORT/healthz)
 ${pathFlagsHelp()}
@@ -68,7 +72,13 @@ export async function runDoctor(values: Record<string, unknown>, stdout: (s: str
     // doctor run from sources: keep the name
   }
   const c: CheckContext = { paths: pathsFromFlags(values), bin, configArg, healthz: typeof values["nri-healthz"] === "string" ? values["nri-healthz"] : undefined, findings };
-  const engines = [await checkDocker(c), await checkPodman(c), await checkContainerd(c), await checkCrio(c)];
+  const only = Array.isArray(values.runtime) ? (values.runtime as string[]) : undefined;
+  for (const e of only ?? []) {
+    if (!(ENGINES as readonly string[]).includes(e)) throw new OciMetadataError("usage", `doctor: --runtime: expected one of ${ENGINES.join("|")}, got "${e}"`);
+  }
+  const checks = { docker: checkDocker, podman: checkPodman, containerd: checkContainerd, crio: checkCrio };
+  const engines: EngineReport[] = [];
+  for (const e of only ?? ENGINES) engines.push(await checks[e as keyof typeof checks](c));
   const report: DoctorReport = {
     ok: false,
     engines,

@@ -210,7 +210,10 @@ function toml(s: string): string {
   return JSON.stringify(s);
 }
 
-function configToml(version: ContainerdVersion, dir: string): string {
+/** NRI in the generated config: disable = false (default), true, or the key left out ("unset"). */
+export type NriSwitch = false | true | "unset";
+
+function configToml(version: ContainerdVersion, dir: string, nriDisable: NriSwitch = false): string {
   const common = [
     `root = ${toml(join(dir, "root"))}`,
     `state = ${toml(join(dir, "state"))}`,
@@ -219,7 +222,7 @@ function configToml(version: ContainerdVersion, dir: string): string {
     '[plugins."io.containerd.internal.v1.opt"]',
     `  path = ${toml(join(dir, "opt"))}`,
     '[plugins."io.containerd.nri.v1.nri"]',
-    "  disable = false",
+    ...(nriDisable === "unset" ? [] : [`  disable = ${nriDisable}`]),
     `  socket_path = ${toml(join(dir, "nri.sock"))}`,
     `  plugin_path = ${toml(join(dir, "nri-plugins"))}`,
     `  plugin_config_path = ${toml(join(dir, "nri-conf.d"))}`,
@@ -276,7 +279,7 @@ function configToml(version: ContainerdVersion, dir: string): string {
  * apart (bridge ocimd-cd<n>, subnet 10.92.<n>.0/24). Images localhost/pause:latest (sandbox) and
  * localhost/ocimd-bb:latest are imported.
  */
-export async function createContainerd(version: ContainerdVersion, n: number): Promise<Containerd> {
+export async function createContainerd(version: ContainerdVersion, n: number, opts: { nriDisable?: NriSwitch } = {}): Promise<Containerd> {
   const binaries = containerdBinaries(version);
   if (!binaries) throw new Error(`containerd ${version} is not on this machine (scripts/setup.sh installs 1.7 and unpacks 2.1)`);
   if (!Number.isInteger(n) || n < 1 || n > 250) throw new Error(`n must be 1..250, not ${n}`);
@@ -287,7 +290,7 @@ export async function createContainerd(version: ContainerdVersion, n: number): P
   const network = bridge;
   const configPath = join(dir, "config.toml");
   const logFile = join(dir, "containerd.log");
-  writeFileSync(configPath, configToml(version, dir));
+  writeFileSync(configPath, configToml(version, dir, opts.nriDisable));
   writeFileSync(
     join(dir, "cni", "10-ocimd.conflist"),
     JSON.stringify({

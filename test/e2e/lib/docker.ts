@@ -34,9 +34,15 @@ export interface Docker {
   destroy(): Promise<void>;
 }
 
-/** Starts a private dockerd of `version` with the oci-metadata runtime (and `extraRuntimes`,
- * name → binary, which the benchmarks use for their floors). */
-export async function createDocker(bin: string, version: DockerVersion, n: number, extraRuntimes: Record<string, string> = {}): Promise<Docker> {
+/** Starts a private dockerd of `version` with the oci-metadata runtime (`register: false`: without
+ * it) and `extraRuntimes`, name → binary, which the benchmarks use for their floors. */
+export async function createDocker(
+  bin: string,
+  version: DockerVersion,
+  n: number,
+  extraRuntimes: Record<string, string> = {},
+  opts: { register?: boolean } = {},
+): Promise<Docker> {
   const dockerd = dockerdPath(version);
   if (!dockerd) throw new Error(`dockerd ${version} is not installed (scripts/setup.sh installs it)`);
   const dir = mkdtempSync(join(tmpdir(), `ocimd-dk${version.replace(".", "")}-`));
@@ -60,11 +66,12 @@ export async function createDocker(bin: string, version: DockerVersion, n: numbe
     "data-root": join(dir, "root"), "exec-root": join(dir, "exec"), pidfile: join(dir, "dockerd.pid"), hosts: [`unix://${socket}`],
     "storage-driver": "overlay2", "exec-opts": ["native.cgroupdriver=cgroupfs"],
     bridge, iptables: false, "ip-masq": false, "ip-forward": false,
-    runtimes: {
-      "oci-metadata": { path: bin, runtimeArgs: ["runtime", "--config", d.configPath] },
-      ...Object.fromEntries(Object.entries(extraRuntimes).map(([name, path]) => [name, { path }])),
-    },
   };
+  const runtimes = {
+    ...(opts.register === false ? {} : { "oci-metadata": { path: bin, runtimeArgs: ["runtime", "--config", d.configPath] } }),
+    ...Object.fromEntries(Object.entries(extraRuntimes).map(([name, path]) => [name, { path }])),
+  };
+  if (Object.keys(runtimes).length > 0) daemon.runtimes = runtimes;
   // 20.10: -500 cannot be set here (no CAP_SYS_RESOURCE); 28 dropped the key altogether.
   if (version === "20.10") daemon["oom-score-adjust"] = 0;
   else Object.assign(daemon, { ip6tables: false, "userland-proxy-path": join(SID, "usr/sbin/docker-proxy") });
@@ -85,7 +92,7 @@ async function destroyDocker(d: Docker, bridge: string): Promise<void> {
   if (ids.length) await d.docker(["rm", "-f", ...ids]);
   const pidFile = join(d.dir, "dockerd.pid");
   const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8")) : 0;
-  if (pid > 0) {
+  if (pid > 0 && alive(pid)) {
     process.kill(pid, "SIGTERM");
     for (let i = 0; i < 150 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
   }
