@@ -1,63 +1,57 @@
 #!/usr/bin/env bash
-# Builds (if needed) and installs oci-metadata, then registers it with the engines present.
-#   bash install.sh                 install the binary; register with podman (hooks.d) and Docker
-#                                   (a runtime in daemon.json) when they are installed
-#   bash install.sh --uninstall     remove what install.sh installed (and only that)
-# Options: --prefix DIR (default /usr/local), --hooks-dir DIR (default podman's
-# /usr/share/containers/oci/hooks.d), --config FILE (passed to the hooks and the runtime),
-# --docker-config FILE (default /etc/docker/daemon.json), --docker-default-runtime (make
-# oci-metadata Docker's default runtime), --no-podman, --no-docker,
-# --containerd-config FILE (append the NRI section to containerd's config when it has none;
-# without it the section is printed), --systemd-dir DIR (default /etc/systemd/system; the NRI
-# plugin's unit is installed there when systemd runs the machine, else printed).
+# Installs oci-metadata and registers it with every engine present, through
+# `oci-metadata configure` (which does the real work: parsers, drop-ins, backups, the reload or
+# restart each engine needs — see `oci-metadata configure --help`).
+#   bash install.sh                 binary to PREFIX/bin, then configure for podman, Docker,
+#                                   containerd and CRI-O when they are installed
+#   bash install.sh --uninstall     configure --uninstall for the same engines, then remove
+#                                   the binary and the systemd unit
+# Options: --prefix DIR (default /usr/local), --config FILE (passed to the hooks and the
+# runtime), --docker-default-runtime, --reload (send dockerd SIGHUP itself), --no-podman,
+# --no-docker, --no-containerd, --no-crio, --systemd-dir DIR (default /etc/systemd/system; the
+# NRI plugin's unit goes there when systemd runs the machine). Engine path flags
+# (--hooks-dir, --docker-config, --containerd-config, --containerd-dropin-dir, --crio-config,
+# --crio-dropin-dir, ...) are passed to configure; naming an engine's file selects that engine.
 set -euo pipefail
 cd "$(dirname "$0")"
-PREFIX=/usr/local HOOKS_DIR=/usr/share/containers/oci/hooks.d CONFIG= MODE=install
-DOCKER_CONFIG=/etc/docker/daemon.json DOCKER_DEFAULT=false PODMAN=auto DOCKER=auto
-CONTAINERD_CONFIG= SYSTEMD_DIR=/etc/systemd/system
+PREFIX=/usr/local MODE=install SYSTEMD_DIR=/etc/systemd/system
+declare -A WANT=([podman]=auto [docker]=auto [containerd]=auto [crio]=auto)
+COMMON=() DOCKER_ARGS=() PATHS=()
 while [ $# -gt 0 ]; do
   case $1 in
     --uninstall) MODE=uninstall ;;
     --prefix) PREFIX=$2; shift ;;
-    --hooks-dir) HOOKS_DIR=$2; shift ;;
-    --config) CONFIG=$2; shift ;;
-    --docker-config) DOCKER_CONFIG=$2; DOCKER=yes; shift ;;
-    --docker-default-runtime) DOCKER_DEFAULT=true ;;
-    --no-podman) PODMAN=no ;;
-    --no-docker) DOCKER=no ;;
-    --containerd-config) CONTAINERD_CONFIG=$2; shift ;;
+    --config) COMMON+=(--config "$2"); shift ;;
+    --docker-default-runtime) DOCKER_ARGS+=(--set-as-default) ;;
+    --reload) DOCKER_ARGS+=(--reload) ;;
+    --no-podman|--no-docker|--no-containerd|--no-crio) WANT[${1#--no-}]=no ;;
     --systemd-dir) SYSTEMD_DIR=$2; shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --hooks-dir|--containers-conf) PATHS+=("$1" "$2"); WANT[podman]=yes; shift ;;
+    --docker-*) PATHS+=("$1" "$2"); WANT[docker]=yes; shift ;;
+    --containerd-*) PATHS+=("$1" "$2"); WANT[containerd]=yes; shift ;;
+    --crio-*) PATHS+=("$1" "$2"); WANT[crio]=yes; shift ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
 BIN=$PREFIX/bin/oci-metadata
-HOOK_FILE=$HOOKS_DIR/50-oci-metadata.json
-
-want() { [ "$1" = yes ] || { [ "$1" = auto ] && command -v "$2" >/dev/null 2>&1; }; }
-
-# Docker: edit daemon.json as JSON (jq), keep every other key, back the old file up once per
-# change, and write through a temp file + rename. Idempotent. dockerd reloads runtimes on SIGHUP.
-docker_config() { # docker_config JQ-PROGRAM [ARGS...]
-  local prog=$1; shift
-  local old='{}'; [ -s "$DOCKER_CONFIG" ] && old=$(cat "$DOCKER_CONFIG")
-  local new; new=$(printf '%s' "$old" | jq "$@" "$prog")
-  if [ "$(printf '%s' "$old" | jq -S .)" = "$(printf '%s' "$new" | jq -S .)" ]; then return 0; fi
-  mkdir -p "$(dirname "$DOCKER_CONFIG")"
-  [ -e "$DOCKER_CONFIG" ] && cp -p "$DOCKER_CONFIG" "$DOCKER_CONFIG.bak-oci-metadata-$(date +%Y%m%d%H%M%S)-$$"
-  printf '%s\n' "$new" > "$DOCKER_CONFIG.tmp" && mv -f "$DOCKER_CONFIG.tmp" "$DOCKER_CONFIG"
-  echo "updated $DOCKER_CONFIG (reload dockerd: kill -HUP \$(pidof dockerd))"
+declare -A PROBE=([podman]=podman [docker]=dockerd [containerd]=containerd [crio]=crio)
+want() { [ "${WANT[$1]}" = yes ] || { [ "${WANT[$1]}" = auto ] && command -v "${PROBE[$1]}" >/dev/null 2>&1; }; }
+configure() { # configure ENGINE [ARGS...]
+  local engine=$1; shift
+  local extra=(); [ "$engine" = docker ] && extra=("${DOCKER_ARGS[@]}")
+  "$BIN" configure --runtime "$engine" --bin "$BIN" "${COMMON[@]}" "${PATHS[@]}" "${extra[@]}" "$@"
 }
+UNIT=$SYSTEMD_DIR/oci-metadata-nri.service
 
 if [ "$MODE" = uninstall ]; then
-  rm -f "$HOOK_FILE" && echo "removed $HOOK_FILE"
-  if [ -e "$DOCKER_CONFIG" ] && want "$DOCKER" dockerd; then
-    docker_config 'del(.runtimes["oci-metadata"])
-      | if (.runtimes // {}) == {} then del(.runtimes) else . end
-      | if .["default-runtime"] == "oci-metadata" then del(.["default-runtime"]) else . end'
+  if [ -x "$BIN" ]; then
+    for engine in podman docker containerd crio; do
+      if want "$engine"; then configure "$engine" --uninstall; fi
+    done
   fi
-  rm -f "$SYSTEMD_DIR/oci-metadata-nri.service"
+  if [ -e "$UNIT" ]; then rm -f "$UNIT" && echo "removed $UNIT (systemctl daemon-reload)"; fi
   rm -f "$BIN" "$BIN-runtime" && echo "removed $BIN and $BIN-runtime"
   exit 0
 fi
@@ -66,50 +60,13 @@ fi
 install -D -m 0755 dist/oci-metadata "$BIN.new" && mv -f "$BIN.new" "$BIN"
 ln -sfn oci-metadata "$BIN-runtime" # the runtime wrapper, for runtimes configured by path only (containerd BinaryName)
 echo "installed $BIN ($("$BIN" --version)) and $BIN-runtime"
-
-# podman: the precreate hook. A hooks dir with one invalid file makes podman refuse every
-# container, so the file is generated by the binary from a validated config, written to a
-# temp name podman ignores (not *.json), checked, then renamed into place. If the config is
-# broken, the file matches every container and the binary decides at run time.
-if want "$PODMAN" podman; then
-  mkdir -p "$HOOKS_DIR"
-  args=(); [ -n "$CONFIG" ] && args=(--config "$CONFIG")
-  if ! "$BIN" "${args[@]}" hooks-file --bin "$BIN" > "$HOOK_FILE.tmp" 2>/dev/null; then
-    echo "install.sh: config does not validate; registering the hook for every container" >&2
-    OCI_METADATA_CONFIG=/dev/null "$BIN" hooks-file --always --bin "$BIN" \
-      | jq --arg c "$CONFIG" 'if $c == "" then . else .hook.args += ["--config", $c] end' > "$HOOK_FILE.tmp"
-  fi
-  jq -e '.version == "1.0.0" and (.stages == ["precreate"])' "$HOOK_FILE.tmp" >/dev/null
-  mv -f "$HOOK_FILE.tmp" "$HOOK_FILE"
-  echo "registered the podman precreate hook: $HOOK_FILE"
-fi
-
-# Docker: oci-metadata as a runtime in front of runc ("docker run --runtime oci-metadata").
-if want "$DOCKER" dockerd; then
-  RUNC=$(command -v runc || echo /usr/sbin/runc)
-  docker_config '.runtimes["oci-metadata"] = {path: $bin, runtimeArgs: (["runtime"] + (if $cfg == "" then [] else ["--config", $cfg] end) + ["--runtime", $runc])}
-    | if $default then .["default-runtime"] = "oci-metadata" else . end' \
-    --arg bin "$BIN" --arg cfg "$CONFIG" --arg runc "$RUNC" --argjson default "$DOCKER_DEFAULT"
-  echo "registered the Docker runtime oci-metadata in $DOCKER_CONFIG"
-fi
-
-# containerd / CRI-O: the NRI plugin daemon. containerd 1.7 needs NRI switched on; the section is
-# appended only to a config that has no NRI table yet (a TOML file is not merged by hand here).
-if [ -n "$CONTAINERD_CONFIG" ]; then
-  if grep -q 'io.containerd.nri.v1.nri' "$CONTAINERD_CONFIG" 2>/dev/null; then
-    echo "install.sh: $CONTAINERD_CONFIG already has an NRI section; check that it says disable = false" >&2
-  else
-    { echo; cat packaging/containerd-nri.toml; } >> "$CONTAINERD_CONFIG"
-    echo "appended the NRI section to $CONTAINERD_CONFIG (restart containerd)"
-  fi
-elif command -v containerd >/dev/null 2>&1; then
-  echo "containerd: enable NRI with this section in its config (then restart it), or rerun with --containerd-config FILE:"
-  sed 's/^/    /' packaging/containerd-nri.toml
-fi
+for engine in podman docker containerd crio; do
+  if want "$engine"; then configure "$engine"; fi
+done
 if [ -d /run/systemd/system ] || [ "$SYSTEMD_DIR" != /etc/systemd/system ]; then
   mkdir -p "$SYSTEMD_DIR"
-  sed "s#/usr/local/bin/oci-metadata#$BIN#" packaging/oci-metadata-nri.service > "$SYSTEMD_DIR/oci-metadata-nri.service"
-  echo "installed $SYSTEMD_DIR/oci-metadata-nri.service (systemctl daemon-reload && systemctl enable --now oci-metadata-nri)"
+  sed "s#/usr/bin/oci-metadata#$BIN#" packaging/oci-metadata-nri.service > "$UNIT"
+  echo "installed $UNIT (systemctl daemon-reload && systemctl enable --now oci-metadata-nri)"
 else
   echo "no systemd here: run the NRI plugin as '$BIN nri' under your supervisor (unit: packaging/oci-metadata-nri.service)"
 fi

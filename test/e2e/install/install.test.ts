@@ -1,5 +1,6 @@
-// install.sh against temp dirs: the podman hooks.d file and the Docker daemon.json runtime,
-// merged without losing other keys, idempotent, backed up, and removed again by --uninstall.
+// install.sh (a thin wrapper over `oci-metadata configure`) against temp dirs: the podman
+// hooks.d file, the Docker daemon.json runtime (other keys kept, idempotent, backed up), the
+// containerd NRI drop-in, the systemd unit — and --uninstall takes each back.
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,11 +12,15 @@ import { run } from "../lib/exec.js";
 import { requireTools } from "../lib/guard.js";
 
 const INSTALL = fileURLToPath(new URL("../../../install.sh", import.meta.url));
-const skip = requireTools(["jq", "bash", "podman", "dockerd"]);
+const skip = requireTools(["bash", "podman", "dockerd", "containerd"]);
 
 describe("install.sh", { skip }, () => {
   let dir: string;
-  const args = () => ["--prefix", join(dir, "p"), "--hooks-dir", join(dir, "hooks.d"), "--docker-config", join(dir, "daemon.json"), "--containerd-config", join(dir, "containerd.toml"), "--systemd-dir", join(dir, "systemd")];
+  const args = () => [
+    "--prefix", join(dir, "p"), "--hooks-dir", join(dir, "hooks.d"), "--docker-config", join(dir, "daemon.json"),
+    "--containerd-config", join(dir, "containerd.toml"), "--containerd-dropin-dir", join(dir, "conf.d"),
+    "--systemd-dir", join(dir, "systemd"), "--no-crio",
+  ];
   const install = (...extra: string[]) => run("bash", [INSTALL, ...args(), ...extra]);
   const daemon = () => JSON.parse(readFileSync(join(dir, "daemon.json"), "utf8"));
   const backups = () => readdirSync(dir).filter((f) => f.startsWith("daemon.json.bak-oci-metadata-"));
@@ -65,19 +70,22 @@ describe("install.sh", { skip }, () => {
     assert.deepEqual(readdirSync(join(dir, "hooks.d")), ["50-oci-metadata.json"], "no temp file left in the hooks dir");
   });
 
-  it("install.sh [appends the NRI section to containerd's config once, installs the systemd unit]", async () => {
+  it("install.sh [switches containerd's NRI on through one drop-in, installs the systemd unit]", async () => {
     const toml = readFileSync(join(dir, "containerd.toml"), "utf8");
-    assert.equal(toml.match(/\[plugins\."io\.containerd\.nri\.v1\.nri"\]/g)?.length, 1, "exactly one NRI section after several installs");
-    assert.match(toml, /disable = false/);
+    assert.equal(toml.match(/^imports = /gm)?.length, 1, "exactly one imports line after several installs");
+    assert.match(readFileSync(join(dir, "conf.d", "99-oci-metadata.toml"), "utf8"), /disable = false/);
     const unit = readFileSync(join(dir, "systemd", "oci-metadata-nri.service"), "utf8");
     assert.match(unit, new RegExp(`ExecStart=${join(dir, "p/bin/oci-metadata")} nri`));
   });
 
   it("install.sh --uninstall [removes only what it added]", async () => {
     assert.equal((await install("--uninstall")).code, 0);
-    assert.deepEqual(daemon(), { "log-level": "warn", runtimes: { other: { path: "/x" } } });
+    // oci-metadata was the default: runc (dockerd's own) takes its place, so that a reload works.
+    assert.deepEqual(daemon(), { "log-level": "warn", runtimes: { other: { path: "/x" } }, "default-runtime": "runc" });
     assert.equal(existsSync(join(dir, "p/bin/oci-metadata")), false);
     assert.equal(existsSync(join(dir, "hooks.d", "50-oci-metadata.json")), false);
     assert.equal(existsSync(join(dir, "systemd", "oci-metadata-nri.service")), false);
+    assert.equal(existsSync(join(dir, "containerd.toml")), false, "the containerd config it created is gone");
+    assert.equal(existsSync(join(dir, "conf.d")), false);
   });
 });
