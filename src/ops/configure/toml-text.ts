@@ -54,7 +54,7 @@ export function appendToImports(text: string, entry: string): string {
 /** Removes `entry` from a top-level imports array (the whole line when it was the only one). */
 export function removeFromImports(text: string, entry: string): string {
   const quoted = escapeRe(JSON.stringify(entry));
-  const only = new RegExp(`^\\s*imports\\s*=\\s*\\[\\s*${quoted}\\s*,?\\s*\\]\\s*\\n?`, "m");
+  const only = new RegExp(`^[ \\t]*imports[ \\t]*=[ \\t]*\\[\\s*${quoted}\\s*,?\\s*\\][ \\t]*\\n?`, "m");
   if (only.test(text)) return text.replace(only, "");
   return text.replace(new RegExp(`${quoted}\\s*,\\s*|,\\s*${quoted}`), "");
 }

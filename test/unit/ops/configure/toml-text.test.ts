@@ -23,6 +23,11 @@ describe("TOML text edits", () => {
     assert.deepEqual(parse(removeFromImports(added, "/c/*.toml")).imports, ["/a.toml"]);
   });
 
+  it("insert then remove gives the file back byte for byte, blank lines included (Debian's containerd config)", () => {
+    const debian = 'version = 2\n\n[plugins]\n  [plugins."io.containerd.grpc.v1.cri"]\n';
+    assert.equal(removeFromImports(insertTopLevel(debian, 'imports = ["/etc/containerd/conf.d/*.toml"]'), "/etc/containerd/conf.d/*.toml"), debian);
+  });
+
   it("removing the only entry removes the whole line", () => {
     assert.equal(removeFromImports('version = 2\nimports = ["/c/*.toml"]\n[x]\n', "/c/*.toml"), "version = 2\n[x]\n");
   });
