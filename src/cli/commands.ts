@@ -7,6 +7,8 @@ import type { ParseArgsConfig } from "node:util";
 import type { Stage } from "../core/config.js";
 import { STAGES } from "../core/config-fast.js";
 import { OciMetadataError } from "../core/errors.js";
+import { CONFIGURE_HELP, CONFIGURE_OPTIONS, CONFIGURE_USAGE } from "../ops/configure/cli-spec.js";
+import { DOCTOR_HELP, DOCTOR_OPTIONS, DOCTOR_USAGE } from "../ops/doctor/cli-spec.js";
 import type { Context } from "../steps/context.js";
 
 /** What a command's run() gets. */
@@ -210,6 +212,32 @@ when the config does not validate); --config is passed on to the hook.`,
       const { documentJsonSchema } = await import("../ops/schema.js");
       stdout(`${JSON.stringify(documentJsonSchema(), null, 2)}\n`);
       return 0;
+    },
+  },
+  configure: {
+    usage: CONFIGURE_USAGE,
+    summary: "register oci-metadata with an engine (or take it back): its config edited, the reload it needs",
+    help: CONFIGURE_HELP,
+    options: CONFIGURE_OPTIONS,
+    positionals: { min: 0, max: 0 },
+    config: "none",
+    interactive: true,
+    async run({ ctx, values, stdout }) {
+      const { configureRequest, runConfigure } = await import("../ops/configure/configure.js");
+      return runConfigure(configureRequest({ ...values, config: ctx.configPath }), stdout);
+    },
+  },
+  doctor: {
+    usage: DOCTOR_USAGE,
+    summary: "is this host wired right? every engine found, NRI, the plugin, hostRoot, logs (exit 1 if not)",
+    help: DOCTOR_HELP,
+    options: DOCTOR_OPTIONS,
+    positionals: { min: 0, max: 0 },
+    config: "none",
+    interactive: true,
+    async run({ ctx, values, stdout }) {
+      const { runDoctor } = await import("../ops/doctor/doctor.js");
+      return runDoctor({ ...values, config: ctx.configPath }, stdout);
     },
   },
 };

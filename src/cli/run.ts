@@ -72,7 +72,7 @@ async function contextOf(spec: CommandSpec, configPath: string | undefined): Pro
   const { buildContext, contextFor } = await import("../steps/context.js");
   if (spec.config === "required") return buildContext(configPath);
   const { defaultConfig } = await import("../core/config.js");
-  if (spec.config === "none") return contextFor(defaultConfig());
+  if (spec.config === "none") return contextFor(defaultConfig(), configPath);
   try {
     return await buildContext(configPath);
   } catch (err) {

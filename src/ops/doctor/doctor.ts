@@ -9,39 +9,10 @@ import { ENGINES } from "../configure/types.js";
 import { defaultConfig } from "../../core/config.js";
 import { readConfig } from "../../host/config-file.js";
 import { selfPath } from "../../host/self.js";
-import { pathFlagsHelp, pathOptionSpecs, pathsFromFlags } from "../configure/engine-paths.js";
+import { pathsFromFlags } from "../configure/engine-paths.js";
 import { checkContainerd, checkCrio, checkDocker, checkPodman, type CheckContext, type EngineReport } from "./engine-checks.js";
 import type { Finding } from "./finding.js";
 import { hostRootState, logDestinations } from "./host-root.js";
-
-/** node:util.parseArgs options of `doctor`. */
-export const DOCTOR_OPTIONS = {
-  json: { type: "boolean" },
-  runtime: { type: "string", multiple: true },
-  config: { type: "string" },
-  "nri-healthz": { type: "string" },
-  ...pathOptionSpecs(),
-} as const;
-
-export const DOCTOR_HELP = `Usage: oci-metadata doctor [--json] [--runtime ENGINE]... [--config FILE] [--nri-healthz URL] [PATH FLAGS]
-
-Checks whether this host is wired right, for every engine found (binary on PATH or config
-present): installed version; registered or not, and where (daemon.json runtime, hooks.d file,
-NRI switch); NRI enabled; the NRI plugin connected (its health endpoint when --nri-healthz is
-given, else a connection from an 'oci-metadata nri' process to the runtime's NRI socket);
-the engine's config valid; our config valid; hostRoot (owner, mode, dirs left behind); where
-logs go. Changes nothing. Needs no valid oci-metadata config (it reports it).
-
-Exit status: 0 when every engine found is wired, 1 otherwise. Each problem is printed with its
-fix in one line.
-
-Options:
-  --json                  one JSON document instead of text
-  --runtime ENGINE        check only this engine (docker|containerd|podman|crio; repeatable)
-  --config FILE           the oci-metadata config to check (default as for every command)
-  --nri-healthz URL       the NRI plugin's health endpoint (e.g. http://127.0.0.1:PORT/healthz)
-${pathFlagsHelp()}
-`;
 
 /** The whole report. */
 export interface DoctorReport {
@@ -63,7 +34,9 @@ export async function runDoctor(values: Record<string, unknown>, stdout: (s: str
     config = await readConfig(configArg);
   } catch (err) {
     valid = false;
-    findings.push({ scope: "config", problem: (err as Error).message, fix: "fix the key named above (the hooks then fall back to failurePolicy and skip containers)" });
+    const missing = (err as { cause?: { code?: string } }).cause?.code === "ENOENT";
+    const fix = missing ? "create that file, or name the right one with --config" : "correct the key named above";
+    findings.push({ scope: "config", problem: `${(err as Error).message} (until fixed, every container is left without metadata)`, fix });
   }
   let bin = "oci-metadata";
   try {
@@ -78,7 +51,11 @@ export async function runDoctor(values: Record<string, unknown>, stdout: (s: str
   }
   const checks = { docker: checkDocker, podman: checkPodman, containerd: checkContainerd, crio: checkCrio };
   const engines: EngineReport[] = [];
-  for (const e of only ?? ENGINES) engines.push(await checks[e as keyof typeof checks](c));
+  for (const e of only ?? ENGINES) {
+    const report = await checks[e as keyof typeof checks](c);
+    if (only && !report.found) findings.push({ scope: e, problem: `${e} was asked for but is not found here (no binary on PATH, no config)`, fix: `install it, or point at its files with the path flags (oci-metadata doctor --help)` });
+    engines.push(report);
+  }
   const report: DoctorReport = {
     ok: false,
     engines,

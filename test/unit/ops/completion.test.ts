@@ -5,8 +5,8 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { CONFIGURE_OPTIONS } from "../../../src/ops/configure/configure.js";
-import { DOCTOR_OPTIONS } from "../../../src/ops/doctor/doctor.js";
+import { CONFIGURE_OPTIONS } from "../../../src/ops/configure/cli-spec.js";
+import { DOCTOR_OPTIONS } from "../../../src/ops/doctor/cli-spec.js";
 
 const SCRIPT = fileURLToPath(new URL("../../../packaging/oci-metadata.bash-completion", import.meta.url));
 

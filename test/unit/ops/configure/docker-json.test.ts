@@ -10,8 +10,8 @@ describe("daemon.json edits", () => {
   it("adds the runtime and keeps every other key", () => {
     const d = { "log-level": "warn", runtimes: { other: { path: "/x" } } };
     const next = withRuntime(d, OPTS);
-    assert.deepEqual(next, { "log-level": "warn", runtimes: { other: { path: "/x" }, "oci-metadata": runtimeEntry(OPTS) } });
     assert.equal(next["default-runtime"], undefined);
+    assert.deepEqual(next, { "log-level": "warn", runtimes: { other: { path: "/x" }, "oci-metadata": runtimeEntry(OPTS) } });
   });
 
   it("passes --config before --runtime to the wrapper", () => {
