@@ -57,11 +57,17 @@ file, and the configured stage hooks. A skipped container's config.json is left 
     interactive: false,
     async run({ ctx, values }) {
       const bundle = need(str(values.bundle), "inject needs --bundle DIR");
-      const [{ runInject }, { hookCommand }, { resolve }] = await Promise.all([
+      const [{ runInject }, { hookCommand }, { resolve, join }, { existsSync }] = await Promise.all([
         import("../engines/runc/inject.js"),
         import("../steps/hook-command.js"),
         import("node:path"),
+        import("node:fs"),
       ]);
+      // No bundle is a mistake in the command line, not a container failing to start: it fails
+      // whatever failurePolicy says (exit 2), instead of a log line and exit 0.
+      if (!existsSync(join(bundle, "config.json"))) {
+        throw new OciMetadataError("usage", `inject: ${JSON.stringify(bundle)} is not a bundle (no config.json in it)`);
+      }
       await runInject(ctx, { bundle: resolve(bundle), id: str(values.id) }, hookCommand(ctx.configPath, ["--engine", "runc"]));
       return 0;
     },

@@ -111,12 +111,26 @@ export function loadConfig(text: string | undefined, env: Record<string, string 
     throw new OciMetadataError("config-invalid", `reading ${source}: expected a JSON object, got ${describeValue(raw)}`);
   }
   const merged = applyEnvOverrides(raw as Record<string, unknown>, env);
-  return validateConfig(merged, source);
+  // A bad value that came from the environment is reported as the env var's, not the file's
+  // (which may not even exist).
+  return validateConfig(merged, (path) => envVarFor(path, env) ?? source);
 }
 
-/** Validates a raw object; the error names the first bad key, what was expected and what came. */
-export function validateConfig(raw: unknown, source = "config"): Config {
+/** Validates a raw object; the error names the first bad key, what was expected and what came,
+ * and where that key came from (`source`, or per key path). */
+export function validateConfig(raw: unknown, source: string | ((path: readonly PropertyKey[]) => string) = "config"): Config {
   const result = configSchema.safeParse(raw);
   if (result.success) return result.data;
-  throw new OciMetadataError("config-invalid", `reading ${source}: ${describeIssue(result.error.issues, raw, describeValue)}`);
+  const where = typeof source === "string" ? source : source(result.error.issues[0]!.path);
+  throw new OciMetadataError("config-invalid", `reading ${where}: ${describeIssue(result.error.issues, raw, describeValue, configSchema)}`);
+}
+
+// "$OCI_METADATA_X (environment)" when a set env var overrides the key at (or above) path.
+function envVarFor(path: readonly PropertyKey[], env: Record<string, string | undefined>): string | undefined {
+  const key = path.map(String).join(".");
+  for (const [name, { path: p }] of Object.entries(ENV_KEYS)) {
+    const k = p.join(".");
+    if (env[name] !== undefined && (key === k || key.startsWith(`${k}.`))) return `$${name} (environment)`;
+  }
+  return undefined;
 }

@@ -164,16 +164,22 @@ describe("loadConfig", () => {
   }
 
   const unknownKeys: Array<[string, unknown, string]> = [
-    ["top-level", { bogus: 1 }, `(root): unknown key(s) bogus, got {"bogus":1} (object)`],
-    ["two-top-level", { a: 1, b: 2 }, `(root): unknown key(s) a, b, got {"a":1,"b":2} (object)`],
-    ["nested-in-log", { log: { lvl: "debug" } }, `log: unknown key(s) lvl, got {"lvl":"debug"} (object)`],
-    ["nested-in-identity", { identity: { region: "eu" } }, `identity: unknown key(s) region, got {"region":"eu"} (object)`],
-    ["nested-in-windows", { windows: { root: "C:\\" } }, `windows: unknown key(s) root, got {"root":"C:\\\\"} (object)`],
-    ["in-identity-source", { identity: { cluster: { file: "/x", mode: 1 } } }, `identity.cluster: unknown key(s) mode, got {"file":"/x","mode":1} (object)`],
+    ["top-level", { bogus: 1 }, `(root): unknown key "bogus"; known: enabled, optInAnnotation, hostRoot,`],
+    ["two-top-level", { a: 1, b: 2 }, `(root): unknown keys "a", "b"; known: enabled,`],
+    ["nested-in-log", { log: { lvl: "debug" } }, `log: unknown key "lvl"; known: level, file`],
+    ["nested-in-identity", { identity: { region: "eu" } }, `identity: unknown key "region"; known: cluster, containerInstance,`],
+    ["nested-in-windows", { windows: { root: "C:\\" } }, `windows: unknown key "root"; known: hostRoot, containerRoot`],
+    ["in-identity-source", { identity: { cluster: { file: "/x", mode: 1 } } }, `identity.cluster: unknown key "mode"`],
+    ["typo-case", { hostroot: "/x" }, `(root): unknown key "hostroot" (did you mean "hostRoot"?); known:`],
+    ["typo-letters", { failurPolicy: "fail" }, `(root): unknown key "failurPolicy" (did you mean "failurePolicy"?); known:`],
+    ["typo-nested", { log: { levle: "debug" } }, `log: unknown key "levle" (did you mean "level"?); known: level, file`],
+    ["typo-snake-case", { nri: { plugin_idx: "50" } }, `nri: unknown key "plugin_idx" (did you mean "pluginIdx"?)`],
+    ["no-near-key", { colour: "red" }, `(root): unknown key "colour"; known:`],
   ];
   for (const [name, raw, detail] of unknownKeys) {
-    it(`rejects unknown keys [${name}]`, () => {
-      assert.equal(errorOf(() => loadConfig(JSON.stringify(raw), {})).message, `[config-invalid] reading config: ${detail}`);
+    it(`rejects unknown keys, suggesting a near one [${name}]`, () => {
+      const message = errorOf(() => loadConfig(JSON.stringify(raw), {})).message;
+      assert.ok(message.startsWith(`[config-invalid] reading config: ${detail}`), message);
     });
   }
 
@@ -247,21 +253,26 @@ describe("env overrides", () => {
 
   it("applies an empty string as a value (it does not mean unset)", () => {
     const err = errorOf(() => loadConfig(undefined, { OCI_METADATA_ENABLED: "" }));
-    assert.equal(err.message, `[config-invalid] reading config: enabled: expected one of always|opt-in|never, got "" (string)`);
+    assert.equal(err.message, `[config-invalid] reading $OCI_METADATA_ENABLED (environment): enabled: expected one of always|opt-in|never, got "" (string)`);
+  });
+
+  it("a bad value in a file is the file's, even with other env overrides set (issue 13)", () => {
+    const err = errorOf(() => loadConfig('{"enabled": "sometimes"}', { OCI_METADATA_LOG_LEVEL: "debug" }, "/etc/x.json"));
+    assert.match(err.message, /^\[config-invalid\] reading \/etc\/x\.json: enabled: /);
   });
 
   it("validates an override and names the nested key", () => {
     assert.equal(
       errorOf(() => loadConfig(undefined, { OCI_METADATA_LOG_LEVEL: "loud" })).message,
-      `[config-invalid] reading config: log.level: expected one of debug|info|warn|error|silent, got "loud" (string)`,
+      `[config-invalid] reading $OCI_METADATA_LOG_LEVEL (environment): log.level: expected one of debug|info|warn|error|silent, got "loud" (string)`,
     );
     assert.equal(
       errorOf(() => loadConfig(undefined, { OCI_METADATA_STAGES: "createRuntime,start" })).message,
-      `[config-invalid] reading config: stages.1: expected one of prestart|createRuntime|poststart|poststop, got "start" (string)`,
+      `[config-invalid] reading $OCI_METADATA_STAGES (environment): stages.1: expected one of prestart|createRuntime|poststart|poststop, got "start" (string)`,
     );
     assert.equal(
       errorOf(() => loadConfig(undefined, { OCI_METADATA_HOST_ROOT: "relative" })).message,
-      `[config-invalid] reading config: hostRoot: must be an absolute path, got "relative" (string)`,
+      `[config-invalid] reading $OCI_METADATA_HOST_ROOT (environment): hostRoot: must be an absolute path, got "relative" (string)`,
     );
   });
 
@@ -299,7 +310,7 @@ describe("config errors for arbitrary input", () => {
         } catch (err) {
           assert.ok(isOciMetadataError(err));
           assert.equal(err.code, "config-invalid");
-          assert.match(err.message, /^\[config-invalid\] reading config: [^:\s]+: .+, got .+ \((string|number|boolean|null|array|object)\)$/);
+          assert.match(err.message, /^\[config-invalid\] reading config: [^:\s]+: (.+, got .+ \((string|number|boolean|null|array|object)\)|unknown keys? .+)$/);
           assert.doesNotMatch(err.message, /Invalid input|[\n\r]/);
         }
       }),
