@@ -46,9 +46,8 @@ export async function runConfigure(req: ConfigureRequest, stdout: (s: string) =>
       else stdout(`${await applyChange(c)}\n`);
       return true;
     },
-    say: (line) => stdout(`${line}\n`),
+    say: (line) => stdout(`${req.dryRun ? "[dry run, nothing written] " : ""}${line}\n`),
   };
-  if (req.dryRun) io.say("dry run: nothing is written");
   const step = { docker: configureDocker, containerd: configureContainerd, podman: configurePodman, crio: configureCrio }[req.engine];
   return step(req, io);
 }

@@ -41,6 +41,7 @@ for (const { version, n } of VERSIONS) {
     const configure = (...args: string[]) =>
       run(requireBinary(), ["configure", "--runtime", "docker", "--docker-config", daemonJson, "--bin", bin, "--config", d.configPath, ...args]);
     const daemon = () => JSON.parse(readFileSync(daemonJson, "utf8"));
+    const doctor = () => run(requireBinary(), ["doctor", "--runtime", "docker", "--docker-config", daemonJson, "--config", d.configPath]);
     const info = async () => JSON.parse((await d.docker(["info", "--format", "{{json .}}"])).stdout) as { DefaultRuntime: string; Runtimes: Record<string, unknown> };
     async function hup(): Promise<void> {
       process.kill(pid(), "SIGHUP");
@@ -82,10 +83,20 @@ for (const { version, n } of VERSIONS) {
       await plainRunWorks();
     });
 
-    it(`dockerd ${version} configure [containers run with --runtime oci-metadata get READY metadata]`, async () => {
+    it(`dockerd ${version} configure, doctor [not loaded until the reload; then wired; containers run with --runtime oci-metadata get READY metadata]`, async () => {
+      assert.equal((await doctor()).code, 1, "doctor: not registered");
+      const first = await configure();
+      assert.equal(first.code, 0, first.stderr);
+      assert.match(first.stdout, /next: reload dockerd: kill -HUP/);
+      const stale = await doctor();
+      assert.equal(stale.code, 1, stale.stdout);
+      assert.match(stale.stdout, /problem \[docker\]: dockerd has not loaded the runtime oci-metadata .* — fix: kill -HUP \$\(cat /);
       const r = await configure("--reload");
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /registered/);
+      assert.match(r.stdout, /already registered[\s\S]*reloaded dockerd \(SIGHUP\)/);
+      const ok = await doctor();
+      assert.equal(ok.code, 0, ok.stdout);
+      assert.match(ok.stdout, new RegExp(`^docker ${version.replace(".", "\\.")}\\.\\d+\\S*: wired — registered: `, "m"));
       assert.equal(daemon().runtimes["oci-metadata"].path, bin);
       assert.deepEqual(daemon().runtimes["oci-metadata"].runtimeArgs.slice(0, 3), ["runtime", "--config", d.configPath]);
       const c = await d.docker(["run", "--rm", "--runtime", "oci-metadata", ...ON, d.image, "sh", "-c", WAIT_READY]);
