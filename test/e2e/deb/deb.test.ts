@@ -52,7 +52,7 @@ describe("Debian package", { skip }, () => {
     if ((await run("dpkg", ["-s", "oci-metadata"])).code === 0 || existsSync("/usr/bin/oci-metadata")) {
       throw new Error("oci-metadata is installed on this machine: this test would remove it; purge it first");
     }
-    deb = (await runOk("bash", [join(REPO, "scripts/deb.sh")], { cwd: REPO })).stdout.trim();
+    deb = (await runOk("bash", [join(REPO, "scripts/deb.sh")], { cwd: REPO, timeoutMs: 300_000 })).stdout.trim();
     before0 = snapshot();
     containerdConfig = readIfFile("/etc/containerd/config.toml");
     d = await createDocker(requireBinary(), "20.10", 67, { register: false });
