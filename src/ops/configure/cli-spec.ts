@@ -47,4 +47,3 @@ Options:
   --config FILE           the oci-metadata config the hook / runtime will read (default: theirs)
 Engine paths (flags win; shown: the default):
 ${pathFlagsHelp()}`;
-

@@ -21,8 +21,10 @@ export function configureRequest(values: Record<string, unknown>): ConfigureRequ
   if (!(ENGINES as readonly string[]).includes(engine)) {
     throw new OciMetadataError("usage", `configure: --runtime: expected one of ${ENGINES.join("|")}, got "${engine}"`);
   }
-  if (values["set-as-default"] && engine !== "docker") throw new OciMetadataError("usage", "configure: --set-as-default applies to --runtime docker only");
-  if (values["set-as-default"] && values.uninstall) throw new OciMetadataError("usage", "configure: --set-as-default and --uninstall exclude each other");
+  if (values["set-as-default"] && engine !== "docker")
+    throw new OciMetadataError("usage", "configure: --set-as-default applies to --runtime docker only");
+  if (values["set-as-default"] && values.uninstall)
+    throw new OciMetadataError("usage", "configure: --set-as-default and --uninstall exclude each other");
   return {
     engine: engine as Engine,
     uninstall: values.uninstall === true,
@@ -48,6 +50,11 @@ export async function runConfigure(req: ConfigureRequest, stdout: (s: string) =>
     },
     say: (line) => stdout(`${req.dryRun ? "[dry run, nothing written] " : ""}${line}\n`),
   };
-  const step = { docker: configureDocker, containerd: configureContainerd, podman: configurePodman, crio: configureCrio }[req.engine];
+  const step = {
+    docker: configureDocker,
+    containerd: configureContainerd,
+    podman: configurePodman,
+    crio: configureCrio,
+  }[req.engine];
   return step(req, io);
 }

@@ -55,8 +55,17 @@ export function effectiveNri(files: readonly TomlFile[], major: 1 | 2): NriState
   const disable = pick("disable");
   const socket = pick("socket_path").value;
   const enabled = typeof disable.value === "boolean" ? !disable.value : major === 2;
-  const where = typeof disable.value === "boolean" ? `${disable.file}: disable = ${disable.value}` : `containerd ${major}.x's default (${major === 2 ? "on" : "off"})`;
-  return { enabled, where, socket: typeof socket === "string" ? socket : DEFAULT_NRI_SOCKET, connectionsDisabled: pick("disable_connections").value === true, section };
+  const where =
+    typeof disable.value === "boolean"
+      ? `${disable.file}: disable = ${disable.value}`
+      : `containerd ${major}.x's default (${major === 2 ? "on" : "off"})`;
+  return {
+    enabled,
+    where,
+    socket: typeof socket === "string" ? socket : DEFAULT_NRI_SOCKET,
+    connectionsDisabled: pick("disable_connections").value === true,
+    section,
+  };
 }
 
 /** The config version a drop-in uses: the main file's, else the one this containerd writes. */

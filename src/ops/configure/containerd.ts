@@ -8,7 +8,14 @@ import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import type { TomlTable } from "smol-toml";
 import { which } from "../../host/which.js";
 import {
-  configVersion, DROPIN_NAME, dropInText, effectiveNri, importsOf, type NriState, parseContainerdVersion, type TomlFile,
+  configVersion,
+  DROPIN_NAME,
+  dropInText,
+  effectiveNri,
+  importsOf,
+  type NriState,
+  parseContainerdVersion,
+  type TomlFile,
 } from "./containerd-toml.js";
 import { readText } from "./file-change.js";
 import { appendToImports, insertTopLevel, parseTomlFile, removeFromImports, textFor } from "./toml-text.js";
@@ -44,17 +51,28 @@ export async function containerdFacts(req: Pick<ConfigureRequest, "paths">): Pro
   }
   const nri = effectiveNri([{ path: mainPath, table: main }, ...imports], major);
   const dir = req.paths.containerdDropinDir;
-  return { bin, version: parsed?.version, major, mainPath, mainText, main, imports, nri, dropInPath: join(dir, DROPIN_NAME), glob: join(dir, "*.toml") };
+  return {
+    bin,
+    version: parsed?.version,
+    major,
+    mainPath,
+    mainText,
+    main,
+    imports,
+    nri,
+    dropInPath: join(dir, DROPIN_NAME),
+    glob: join(dir, "*.toml"),
+  };
 }
 
 /** Switches NRI on (or takes our switch back); returns the exit code. */
 export async function configureContainerd(req: ConfigureRequest, io: ConfigureIo): Promise<number> {
   const f = await containerdFacts(req);
   const label = `containerd ${f.version ?? `(version unknown: ${f.bin ? "unparsable" : "no binary"}; config says ${f.major}.x)`}`;
-  return req.uninstall ? uninstall(req, io, f, label) : install(req, io, f, label);
+  return req.uninstall ? uninstall(io, f, label) : install(io, f, label);
 }
 
-async function install(req: ConfigureRequest, io: ConfigureIo, f: ContainerdFacts, label: string): Promise<number> {
+async function install(io: ConfigureIo, f: ContainerdFacts, label: string): Promise<number> {
   const ours = f.imports.find((i) => i.path === f.dropInPath);
   if (f.nri.enabled && !f.nri.connectionsDisabled) {
     const how = f.major === 2 && !ours ? "on by default in 2.x, and no file switches it off" : `on: ${f.nri.where}`;
@@ -63,7 +81,13 @@ async function install(req: ConfigureRequest, io: ConfigureIo, f: ContainerdFact
     return 0;
   }
   const section = f.nri.section && !ours ? f.nri.section : undefined;
-  await io.change({ path: f.dropInPath, before: await readText(f.dropInPath), after: dropInText(configVersion(f.main, f.major), section), backup: false, removeEmptyDir: false });
+  await io.change({
+    path: f.dropInPath,
+    before: await readText(f.dropInPath),
+    after: dropInText(configVersion(f.main, f.major), section),
+    backup: false,
+    removeEmptyDir: false,
+  });
   if (!importsOf(f.main).includes(f.glob)) {
     const want: TomlTable = { ...f.main, imports: [...importsOf(f.main), f.glob] };
     const line = `imports = [${JSON.stringify(f.glob)}]`;
@@ -72,19 +96,27 @@ async function install(req: ConfigureRequest, io: ConfigureIo, f: ContainerdFact
     else edited = "imports" in f.main ? appendToImports(f.mainText, f.glob) : insertTopLevel(f.mainText, line);
     if (f.mainText === undefined) want.version = configVersion(f.main, f.major);
     const { text, rewritten } = textFor(want, edited);
-    if (rewritten) io.say(`warning: ${f.mainPath} could not be edited as text; it is re-serialised (comments dropped; the backup keeps them)`);
+    if (rewritten)
+      io.say(
+        `warning: ${f.mainPath} could not be edited as text; it is re-serialised (comments dropped; the backup keeps them)`,
+      );
     await io.change({ path: f.mainPath, before: f.mainText, after: text, backup: true });
   }
-  io.say(`${label}: NRI switched on by ${f.dropInPath} (was: ${f.nri.enabled ? "on, but external connections disabled" : `off, ${f.nri.where}`})`);
-  io.say("next: restart containerd: systemctl restart containerd   (it has no reload; running containers keep running)");
+  io.say(
+    `${label}: NRI switched on by ${f.dropInPath} (was: ${f.nri.enabled ? "on, but external connections disabled" : `off, ${f.nri.where}`})`,
+  );
+  io.say(
+    "next: restart containerd: systemctl restart containerd   (it has no reload; running containers keep running)",
+  );
   io.say(nextPlugin(f.nri.socket));
   return 0;
 }
 
-async function uninstall(req: ConfigureRequest, io: ConfigureIo, f: ContainerdFacts, label: string): Promise<number> {
+async function uninstall(io: ConfigureIo, f: ContainerdFacts, label: string): Promise<number> {
   const before = await readText(f.dropInPath);
   let changed = false;
-  if (before !== undefined) changed = await io.change({ path: f.dropInPath, before, after: undefined, backup: false, removeEmptyDir: true });
+  if (before !== undefined)
+    changed = await io.change({ path: f.dropInPath, before, after: undefined, backup: false, removeEmptyDir: true });
   const others = listToml(dirname(f.dropInPath)).filter((n) => n !== DROPIN_NAME);
   if (importsOf(f.main).includes(f.glob) && others.length === 0 && f.mainText !== undefined) {
     const rest = importsOf(f.main).filter((i) => i !== f.glob);
@@ -93,16 +125,32 @@ async function uninstall(req: ConfigureRequest, io: ConfigureIo, f: ContainerdFa
     else delete want.imports;
     const createdByUs = f.mainText.startsWith(CREATED_MARK) && Object.keys(want).every((k) => k === "version");
     const { text, rewritten } = textFor(want, removeFromImports(f.mainText, f.glob));
-    if (rewritten && !createdByUs) io.say(`warning: ${f.mainPath} could not be edited as text; it is re-serialised (comments dropped; the backup keeps them)`);
-    changed = (await io.change({ path: f.mainPath, before: f.mainText, after: createdByUs ? undefined : text, backup: !createdByUs })) || changed;
+    if (rewritten && !createdByUs)
+      io.say(
+        `warning: ${f.mainPath} could not be edited as text; it is re-serialised (comments dropped; the backup keeps them)`,
+      );
+    changed =
+      (await io.change({
+        path: f.mainPath,
+        before: f.mainText,
+        after: createdByUs ? undefined : text,
+        backup: !createdByUs,
+      })) || changed;
   }
   if (!changed) {
     io.say(`${label}: nothing of oci-metadata in its config`);
     return 0;
   }
-  const after = effectiveNri([{ path: f.mainPath, table: f.main }, ...f.imports.filter((i) => i.path !== f.dropInPath)], f.major);
-  io.say(`${label}: our NRI switch removed; NRI is now ${after.enabled ? "on" : "off"} (${after.where}), as before configure`);
-  io.say("next: restart containerd: systemctl restart containerd   (running containers keep running); and stop the plugin: systemctl disable --now oci-metadata-nri");
+  const after = effectiveNri(
+    [{ path: f.mainPath, table: f.main }, ...f.imports.filter((i) => i.path !== f.dropInPath)],
+    f.major,
+  );
+  io.say(
+    `${label}: our NRI switch removed; NRI is now ${after.enabled ? "on" : "off"} (${after.where}), as before configure`,
+  );
+  io.say(
+    "next: restart containerd: systemctl restart containerd   (running containers keep running); and stop the plugin: systemctl disable --now oci-metadata-nri",
+  );
   return 0;
 }
 
@@ -117,8 +165,18 @@ function resolveImports(entries: readonly string[], base: string): string[] {
     const abs = isAbsolute(e) ? e : resolve(base, e);
     if (!/[*?[]/.test(basename(abs))) out.push(abs);
     else {
-      const re = new RegExp(`^${basename(abs).replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
-      out.push(...listAll(dirname(abs)).filter((n) => re.test(n)).sort().map((n) => join(dirname(abs), n)));
+      const re = new RegExp(
+        `^${basename(abs)
+          .replace(/[.+^${}()|\\]/g, "\\$&")
+          .replace(/\*/g, ".*")
+          .replace(/\?/g, ".")}$`,
+      );
+      out.push(
+        ...listAll(dirname(abs))
+          .filter((n) => re.test(n))
+          .sort()
+          .map((n) => join(dirname(abs), n)),
+      );
     }
   }
   return out;

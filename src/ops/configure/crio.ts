@@ -36,7 +36,8 @@ export function crioNri(files: readonly { path: string; table: TomlTable }[]): C
 
 /** Our drop-in. */
 export function crioDropInText(): string {
-  const head = "# Written by `oci-metadata configure --runtime crio`: switches NRI on for the oci-metadata NRI plugin.\n";
+  const head =
+    "# Written by `oci-metadata configure --runtime crio`: switches NRI on for the oci-metadata NRI plugin.\n";
   return `${head}${stringify({ crio: { nri: { enable_nri: true } } })}\n`;
 }
 
@@ -47,7 +48,9 @@ export async function crioFiles(req: Pick<ConfigureRequest, "paths">): Promise<{
   if (main !== undefined) files.push({ path: req.paths.crioConfig, table: parseTomlFile(main, req.paths.crioConfig) });
   let names: string[] = [];
   try {
-    names = readdirSync(req.paths.crioDropinDir).filter((n) => n.endsWith(".conf")).sort();
+    names = readdirSync(req.paths.crioDropinDir)
+      .filter((n) => n.endsWith(".conf"))
+      .sort();
   } catch {
     // no drop-in dir
   }
@@ -66,16 +69,30 @@ export async function configureCrio(req: ConfigureRequest, io: ConfigureIo): Pro
   if (req.uninstall) {
     const changed = before !== undefined && (await io.change({ path, before, after: undefined, backup: false }));
     const after = crioNri(files.filter((f) => f.path !== path));
-    io.say(changed ? `CRI-O: our NRI drop-in removed; enable_nri is now ${after.enabled ?? "unset"} (${after.where})` : `CRI-O: no ${path}`);
-    if (changed) io.say("next: restart CRI-O: systemctl restart crio; and stop the plugin: systemctl disable --now oci-metadata-nri");
+    io.say(
+      changed
+        ? `CRI-O: our NRI drop-in removed; enable_nri is now ${after.enabled ?? "unset"} (${after.where})`
+        : `CRI-O: no ${path}`,
+    );
+    if (changed)
+      io.say(
+        "next: restart CRI-O: systemctl restart crio; and stop the plugin: systemctl disable --now oci-metadata-nri",
+      );
     return 0;
   }
   const changed = await io.change({ path, before, after: crioDropInText(), backup: false });
-  const after = crioNri([...files.filter((f) => f.path !== path), { path, table: parse(crioDropInText()) }].sort((a, b) => order(a.path, b.path, req.paths.crioConfig)));
-  if (after.enabled !== true) io.say(`warning: ${after.where} comes after ${path} and sets enable_nri = false: NRI stays off`);
+  const after = crioNri(
+    [...files.filter((f) => f.path !== path), { path, table: parse(crioDropInText()) }].sort((a, b) =>
+      order(a.path, b.path, req.paths.crioConfig),
+    ),
+  );
+  if (after.enabled !== true)
+    io.say(`warning: ${after.where} comes after ${path} and sets enable_nri = false: NRI stays off`);
   io.say(`CRI-O: NRI ${changed ? "switched on by" : "already switched on by"} ${path}`);
   if (changed) io.say("next: restart CRI-O: systemctl restart crio   (NRI settings are not reloaded)");
-  io.say(`then: run the plugin: systemctl enable --now oci-metadata-nri   (or: oci-metadata nri --socket ${after.socket})`);
+  io.say(
+    `then: run the plugin: systemctl enable --now oci-metadata-nri   (or: oci-metadata nri --socket ${after.socket})`,
+  );
   return 0;
 }
 

@@ -36,13 +36,19 @@ export function parseDaemonJson(text: string | undefined, path: string): Json {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new OciMetadataError("config-invalid", `reading ${path}: not valid JSON (${(err as Error).message}); fix it first, configure does not rewrite a file it cannot read`);
+    throw new OciMetadataError(
+      "config-invalid",
+      `reading ${path}: not valid JSON (${(err as Error).message}); fix it first, configure does not rewrite a file it cannot read`,
+    );
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new OciMetadataError("config-invalid", `reading ${path}: expected a JSON object, got ${describeValue(raw)}`);
   }
   if ("runtimes" in raw && !isObject((raw as Json).runtimes)) {
-    throw new OciMetadataError("config-invalid", `reading ${path}: runtimes: expected an object, got ${describeValue((raw as Json).runtimes)}`);
+    throw new OciMetadataError(
+      "config-invalid",
+      `reading ${path}: runtimes: expected an object, got ${describeValue((raw as Json).runtimes)}`,
+    );
   }
   return raw as Json;
 }
@@ -54,7 +60,10 @@ export function runtimeEntry(o: DockerRuntimeOptions): Json {
 
 /** daemon.json with our runtime (and default) in; every other key kept. */
 export function withRuntime(d: Json, o: DockerRuntimeOptions): Json {
-  const out: Json = { ...d, runtimes: { ...((d.runtimes as Json | undefined) ?? {}), [RUNTIME_NAME]: runtimeEntry(o) } };
+  const out: Json = {
+    ...d,
+    runtimes: { ...((d.runtimes as Json | undefined) ?? {}), [RUNTIME_NAME]: runtimeEntry(o) },
+  };
   if (o.setAsDefault) out["default-runtime"] = RUNTIME_NAME;
   return out;
 }
@@ -86,7 +95,11 @@ export function withoutBridgeLeftovers(d: Json, hadDefault: boolean): Json {
 /** Whether daemon.json registers us, and as the default. */
 export function registration(d: Json): { registered: boolean; isDefault: boolean; entry?: Json } {
   const entry = isObject(d.runtimes) ? (d.runtimes[RUNTIME_NAME] as Json | undefined) : undefined;
-  return { registered: isObject(entry), isDefault: d["default-runtime"] === RUNTIME_NAME, entry: isObject(entry) ? entry : undefined };
+  return {
+    registered: isObject(entry),
+    isDefault: d["default-runtime"] === RUNTIME_NAME,
+    entry: isObject(entry) ? entry : undefined,
+  };
 }
 
 /** daemon.json text as configure writes it: the old text when nothing changed semantically,
@@ -100,7 +113,11 @@ export function renderDaemonJson(before: string | undefined, old: Json, next: Js
 function sorted(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sorted);
   if (!isObject(v)) return v;
-  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])]));
+  return Object.fromEntries(
+    Object.keys(v)
+      .sort()
+      .map((k) => [k, sorted(v[k])]),
+  );
 }
 
 function isObject(v: unknown): v is Json {

@@ -25,16 +25,56 @@ type Key = keyof EnginePaths;
 /** flag name → key, default shown in --help, one-line meaning. */
 export const PATH_FLAGS: readonly { flag: string; key: Key; shown: string; help: string }[] = [
   { flag: "docker-config", key: "dockerConfig", shown: "/etc/docker/daemon.json", help: "Docker's daemon.json" },
-  { flag: "docker-socket", key: "dockerSocket", shown: "daemon.json hosts, else /var/run/docker.sock", help: "dockerd's API socket" },
-  { flag: "docker-pidfile", key: "dockerPidfile", shown: "daemon.json pidfile, else /var/run/docker.pid", help: "dockerd's pid file (--reload)" },
-  { flag: "containerd-config", key: "containerdConfig", shown: "/etc/containerd/config.toml", help: "containerd's main config" },
-  { flag: "containerd-dropin-dir", key: "containerdDropinDir", shown: "/etc/containerd/conf.d", help: "where our containerd drop-in goes (imported)" },
-  { flag: "containerd-bin", key: "containerdBin", shown: "containerd on PATH", help: "the containerd binary (its version)" },
+  {
+    flag: "docker-socket",
+    key: "dockerSocket",
+    shown: "daemon.json hosts, else /var/run/docker.sock",
+    help: "dockerd's API socket",
+  },
+  {
+    flag: "docker-pidfile",
+    key: "dockerPidfile",
+    shown: "daemon.json pidfile, else /var/run/docker.pid",
+    help: "dockerd's pid file (--reload)",
+  },
+  {
+    flag: "containerd-config",
+    key: "containerdConfig",
+    shown: "/etc/containerd/config.toml",
+    help: "containerd's main config",
+  },
+  {
+    flag: "containerd-dropin-dir",
+    key: "containerdDropinDir",
+    shown: "/etc/containerd/conf.d",
+    help: "where our containerd drop-in goes (imported)",
+  },
+  {
+    flag: "containerd-bin",
+    key: "containerdBin",
+    shown: "containerd on PATH",
+    help: "the containerd binary (its version)",
+  },
   { flag: "crio-config", key: "crioConfig", shown: "/etc/crio/crio.conf", help: "CRI-O's main config" },
   { flag: "crio-dropin-dir", key: "crioDropinDir", shown: "/etc/crio/crio.conf.d", help: "CRI-O's drop-in dir" },
-  { flag: "hooks-dir", key: "hooksDir", shown: "containers.conf hooks_dir, else /usr/share/containers/oci/hooks.d", help: "podman's hooks.d" },
-  { flag: "containers-conf", key: "containersConf", shown: "/etc/containers/containers.conf", help: "podman's containers.conf" },
-  { flag: "systemd-dir", key: "systemdDir", shown: "/etc/systemd/system", help: "where the NRI plugin's unit is looked for" },
+  {
+    flag: "hooks-dir",
+    key: "hooksDir",
+    shown: "containers.conf hooks_dir, else /usr/share/containers/oci/hooks.d",
+    help: "podman's hooks.d",
+  },
+  {
+    flag: "containers-conf",
+    key: "containersConf",
+    shown: "/etc/containers/containers.conf",
+    help: "podman's containers.conf",
+  },
+  {
+    flag: "systemd-dir",
+    key: "systemdDir",
+    shown: "/etc/systemd/system",
+    help: "where the NRI plugin's unit is looked for",
+  },
 ];
 
 /** The defaults. */

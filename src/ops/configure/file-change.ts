@@ -56,8 +56,15 @@ async function writeAtomic(path: string, text: string): Promise<void> {
   const temp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
   try {
     await mkdir(dir, { recursive: true, mode: 0o755 }); // (1)
-    const mode = await stat(path).then((s) => s.mode & 0o7777, () => 0o644);
-    const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, mode); // (2)
+    const mode = await stat(path).then(
+      (s) => s.mode & 0o7777,
+      () => 0o644,
+    );
+    const handle = await open(
+      temp,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
+      mode,
+    ); // (2)
     try {
       await handle.writeFile(text); // (3)
       await handle.chmod(mode);
@@ -75,5 +82,8 @@ async function writeAtomic(path: string, text: string): Promise<void> {
 }
 
 function stamp(now: Date): string {
-  return now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  return now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
 }

@@ -21,14 +21,18 @@ export async function podmanHooksDirs(req: Pick<ConfigureRequest, "paths">): Pro
     const text = await readText(conf);
     if (text === undefined) continue;
     const engine = (parseToml(text) as { engine?: { hooks_dir?: unknown } }).engine;
-    const dirs = Array.isArray(engine?.hooks_dir) ? engine.hooks_dir.filter((d): d is string => typeof d === "string") : [];
+    const dirs = Array.isArray(engine?.hooks_dir)
+      ? engine.hooks_dir.filter((d): d is string => typeof d === "string")
+      : [];
     if (dirs.length > 0) return { dirs, from: `${conf} [engine] hooks_dir` };
   }
   return { dirs: [PODMAN_DEFAULT_HOOKS_DIR], from: "podman's default" };
 }
 
 /** The hooks.d file's text for this binary and config. */
-export async function hookFileText(req: Pick<ConfigureRequest, "bin" | "configArg">): Promise<{ text: string; valid: boolean }> {
+export async function hookFileText(
+  req: Pick<ConfigureRequest, "bin" | "configArg">,
+): Promise<{ text: string; valid: boolean }> {
   const configPath = req.configArg ? resolve(req.configArg) : undefined;
   try {
     const config = await readConfig(req.configArg);
@@ -49,16 +53,27 @@ export async function configurePodman(req: ConfigureRequest, io: ConfigureIo): P
       const before = await readText(path);
       if (before !== undefined) any = (await io.change({ path, before, after: undefined, backup: false })) || any;
     }
-    io.say(any ? "podman: precreate hook removed (podman reads hooks.d at each container start: nothing to reload)" : `podman: no hook file in ${dirs.join(", ")}`);
+    io.say(
+      any
+        ? "podman: precreate hook removed (podman reads hooks.d at each container start: nothing to reload)"
+        : `podman: no hook file in ${dirs.join(", ")}`,
+    );
     return 0;
   }
   const path = `${dirs[0]}/${HOOK_FILE_NAME}`;
   const { text, valid } = await hookFileText(req);
-  if (!valid) io.say("warning: the config does not validate; the hook is registered for every container and the binary decides at run time");
+  if (!valid)
+    io.say(
+      "warning: the config does not validate; the hook is registered for every container and the binary decides at run time",
+    );
   const changed = await io.change({ path, before: await readText(path), after: text, backup: false });
-  io.say(`podman: precreate hook ${changed ? "registered" : "already registered"} in ${path} (hooks dir from ${from}; podman reads it at each container start: nothing to reload)`);
+  io.say(
+    `podman: precreate hook ${changed ? "registered" : "already registered"} in ${path} (hooks dir from ${from}; podman reads it at each container start: nothing to reload)`,
+  );
   if (dirs[0] === PODMAN_DEFAULT_HOOKS_DIR && from === "podman's default") {
-    io.say("note: podman --hooks-dir or containers.conf hooks_dir replace this dir; rerun with --hooks-dir DIR for those");
+    io.say(
+      "note: podman --hooks-dir or containers.conf hooks_dir replace this dir; rerun with --hooks-dir DIR for those",
+    );
   }
   return 0;
 }

@@ -13,7 +13,10 @@ export function parseTomlFile(text: string | undefined, path: string): TomlTable
     return parse(text);
   } catch (err) {
     const first = (err as Error).message.split("\n")[0];
-    throw new OciMetadataError("config-invalid", `reading ${path}: not valid TOML: ${first}; fix it first, configure does not rewrite a file it cannot read`);
+    throw new OciMetadataError(
+      "config-invalid",
+      `reading ${path}: not valid TOML: ${first}; fix it first, configure does not rewrite a file it cannot read`,
+    );
   }
 }
 
@@ -46,8 +49,12 @@ export function insertTopLevel(text: string, line: string): string {
 
 /** Adds `entry` last in a top-level `imports = [...]` array (one line or several). */
 export function appendToImports(text: string, entry: string): string {
-  return text.replace(/^(\s*imports\s*=\s*\[)([^\]]*?)(,?\s*)(\])/m, (_m, open: string, items: string, _sep: string, close: string) =>
-    items.trim() === "" ? `${open}${JSON.stringify(entry)}${close}` : `${open}${items}, ${JSON.stringify(entry)}${close}`,
+  return text.replace(
+    /^(\s*imports\s*=\s*\[)([^\]]*?)(,?\s*)(\])/m,
+    (_m, open: string, items: string, _sep: string, close: string) =>
+      items.trim() === ""
+        ? `${open}${JSON.stringify(entry)}${close}`
+        : `${open}${items}, ${JSON.stringify(entry)}${close}`,
   );
 }
 
@@ -67,5 +74,9 @@ function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
   if (typeof v !== "object" || v === null) return v;
   if (typeof (v as { toISOString?: unknown }).toISOString === "function") return String(v);
-  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+  return Object.fromEntries(
+    Object.keys(v)
+      .sort()
+      .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+  );
 }

@@ -28,4 +28,3 @@ Options:
   --nri-healthz URL       the NRI plugin's health endpoint (e.g. http://127.0.0.1:PORT/healthz)
 Engine paths (flags win; shown: the default):
 ${pathFlagsHelp()}`;
-

@@ -10,7 +10,14 @@ import { defaultConfig } from "../../core/config.js";
 import { readConfig } from "../../host/config-file.js";
 import { selfPath } from "../../host/self.js";
 import { pathsFromFlags } from "../configure/engine-paths.js";
-import { checkContainerd, checkCrio, checkDocker, checkPodman, type CheckContext, type EngineReport } from "./engine-checks.js";
+import {
+  checkContainerd,
+  checkCrio,
+  checkDocker,
+  checkPodman,
+  type CheckContext,
+  type EngineReport,
+} from "./engine-checks.js";
 import type { Finding } from "./finding.js";
 import { hostRootState, logDestinations } from "./host-root.js";
 
@@ -36,7 +43,11 @@ export async function runDoctor(values: Record<string, unknown>, stdout: (s: str
     valid = false;
     const missing = (err as { cause?: { code?: string } }).cause?.code === "ENOENT";
     const fix = missing ? "create that file, or name the right one with --config" : "correct the key named above";
-    findings.push({ scope: "config", problem: `${(err as Error).message} (until fixed, every container is left without metadata)`, fix });
+    findings.push({
+      scope: "config",
+      problem: `${(err as Error).message} (until fixed, every container is left without metadata)`,
+      fix,
+    });
   }
   let bin = "oci-metadata";
   try {
@@ -44,22 +55,38 @@ export async function runDoctor(values: Record<string, unknown>, stdout: (s: str
   } catch {
     // doctor run from sources: keep the name
   }
-  const c: CheckContext = { paths: pathsFromFlags(values), bin, configArg, healthz: typeof values["nri-healthz"] === "string" ? values["nri-healthz"] : undefined, findings };
+  const c: CheckContext = {
+    paths: pathsFromFlags(values),
+    bin,
+    configArg,
+    healthz: typeof values["nri-healthz"] === "string" ? values["nri-healthz"] : undefined,
+    findings,
+  };
   const only = Array.isArray(values.runtime) ? (values.runtime as string[]) : undefined;
   for (const e of only ?? []) {
-    if (!(ENGINES as readonly string[]).includes(e)) throw new OciMetadataError("usage", `doctor: --runtime: expected one of ${ENGINES.join("|")}, got "${e}"`);
+    if (!(ENGINES as readonly string[]).includes(e))
+      throw new OciMetadataError("usage", `doctor: --runtime: expected one of ${ENGINES.join("|")}, got "${e}"`);
   }
   const checks = { docker: checkDocker, podman: checkPodman, containerd: checkContainerd, crio: checkCrio };
   const engines: EngineReport[] = [];
   for (const e of only ?? ENGINES) {
     const report = await checks[e as keyof typeof checks](c);
-    if (only && !report.found) findings.push({ scope: e, problem: `${e} was asked for but is not found here (no binary on PATH, no config)`, fix: `install it, or point at its files with the path flags (oci-metadata doctor --help)` });
+    if (only && !report.found)
+      findings.push({
+        scope: e,
+        problem: `${e} was asked for but is not found here (no binary on PATH, no config)`,
+        fix: `install it, or point at its files with the path flags (oci-metadata doctor --help)`,
+      });
     engines.push(report);
   }
   const report: DoctorReport = {
     ok: false,
     engines,
-    config: { valid, source: configArg ?? process.env.OCI_METADATA_CONFIG ?? "/etc/oci-metadata/config.json (or the embedded defaults)" },
+    config: {
+      valid,
+      source:
+        configArg ?? process.env.OCI_METADATA_CONFIG ?? "/etc/oci-metadata/config.json (or the embedded defaults)",
+    },
     hostRoot: hostRootState(config, findings),
     logs: logDestinations(config),
     problems: findings,
@@ -83,13 +110,22 @@ function render(r: DoctorReport): string {
       e.pluginConnected === undefined ? "" : `plugin ${e.pluginConnected ? "connected" : "not connected"}`,
       e.configValid ? "" : "config INVALID",
     ].filter(Boolean);
-    lines.push(`${e.engine} ${e.version ?? "(version unknown)"}: ${mine.length === 0 ? "wired" : "NOT wired"} — ${state.join("; ")}`);
+    lines.push(
+      `${e.engine} ${e.version ?? "(version unknown)"}: ${mine.length === 0 ? "wired" : "NOT wired"} — ${state.join("; ")}`,
+    );
   }
   const h = r.hostRoot;
   lines.push(`config: ${r.config.valid ? "valid" : "INVALID"} (${r.config.source})`);
-  lines.push(h.exists ? `hostRoot: ${h.path} owner uid ${h.owner}, mode ${h.mode}, ${h.containers} container dir(s), ${h.orphans.length} without a file` : `hostRoot: ${h.path} (not created yet)`);
-  lines.push(`logs: hooks → ${r.logs.hooks}; runtime wrapper → ${r.logs.runtimeWrapper}; NRI plugin → ${r.logs.nriPlugin} (level ${r.logs.level})`);
-  for (const p of r.problems) lines.push(`${p.warnOnly ? "warning" : "problem"} [${p.scope}]: ${p.problem} — fix: ${p.fix}`);
+  lines.push(
+    h.exists
+      ? `hostRoot: ${h.path} owner uid ${h.owner}, mode ${h.mode}, ${h.containers} container dir(s), ${h.orphans.length} without a file`
+      : `hostRoot: ${h.path} (not created yet)`,
+  );
+  lines.push(
+    `logs: hooks → ${r.logs.hooks}; runtime wrapper → ${r.logs.runtimeWrapper}; NRI plugin → ${r.logs.nriPlugin} (level ${r.logs.level})`,
+  );
+  for (const p of r.problems)
+    lines.push(`${p.warnOnly ? "warning" : "problem"} [${p.scope}]: ${p.problem} — fix: ${p.fix}`);
   lines.push(r.ok ? "all engines found are wired" : "not wired: see the problems above");
   return `${lines.join("\n")}\n`;
 }

@@ -41,13 +41,23 @@ const fixCmd = (engine: string) => `oci-metadata configure --runtime ${engine}`;
 export async function checkDocker(c: CheckContext): Promise<EngineReport> {
   const path = c.paths.dockerConfig;
   const text = await readText(path);
-  const r: EngineReport = { engine: "docker", found: !!which("dockerd") || text !== undefined, registered: false, configValid: true, details: { config: path } };
+  const r: EngineReport = {
+    engine: "docker",
+    found: !!which("dockerd") || text !== undefined,
+    registered: false,
+    configValid: true,
+    details: { config: path },
+  };
   let daemon: Record<string, unknown> = {};
   try {
     daemon = parseDaemonJson(text, path);
   } catch (err) {
     r.configValid = false;
-    c.findings.push({ scope: "docker", problem: (err as Error).message, fix: `fix the JSON in ${path}, then ${fixCmd("docker")}` });
+    c.findings.push({
+      scope: "docker",
+      problem: (err as Error).message,
+      fix: `fix the JSON in ${path}, then ${fixCmd("docker")}`,
+    });
   }
   const ends = dockerEndpoints(c, daemon);
   const mem = await dockerMemory(ends.socket);
@@ -55,19 +65,45 @@ export async function checkDocker(c: CheckContext): Promise<EngineReport> {
   const reg = registration(daemon);
   r.registered = reg.registered;
   r.where = reg.registered ? `${path} runtimes.${RUNTIME_NAME}${reg.isDefault ? " (default runtime)" : ""}` : undefined;
-  Object.assign(r.details, { socket: ends.socket, running: mem !== undefined, defaultRuntime: mem?.defaultRuntime, loaded: mem?.runtimes.includes(RUNTIME_NAME) });
+  Object.assign(r.details, {
+    socket: ends.socket,
+    running: mem !== undefined,
+    defaultRuntime: mem?.defaultRuntime,
+    loaded: mem?.runtimes.includes(RUNTIME_NAME),
+  });
   if (!r.found) return r;
-  if (!reg.registered) c.findings.push({ scope: "docker", problem: `runtime ${RUNTIME_NAME} is not in ${path}`, fix: `${fixCmd("docker")} --reload` });
+  if (!reg.registered)
+    c.findings.push({
+      scope: "docker",
+      problem: `runtime ${RUNTIME_NAME} is not in ${path}`,
+      fix: `${fixCmd("docker")} --reload`,
+    });
   const bin = typeof reg.entry?.path === "string" ? reg.entry.path : undefined;
-  if (reg.registered && (!bin || !executable(bin))) c.findings.push({ scope: "docker", problem: `runtime ${RUNTIME_NAME} points at ${bin ?? "no path"}, which is not an executable`, fix: `${fixCmd("docker")} --bin ${c.bin} --reload` });
-  if (mem && reg.registered && !mem.runtimes.includes(RUNTIME_NAME)) c.findings.push({ scope: "docker", problem: `dockerd has not loaded the runtime ${RUNTIME_NAME} from ${path}`, fix: `kill -HUP $(cat ${ends.pidfile})` });
+  if (reg.registered && (!bin || !executable(bin)))
+    c.findings.push({
+      scope: "docker",
+      problem: `runtime ${RUNTIME_NAME} points at ${bin ?? "no path"}, which is not an executable`,
+      fix: `${fixCmd("docker")} --bin ${c.bin} --reload`,
+    });
+  if (mem && reg.registered && !mem.runtimes.includes(RUNTIME_NAME))
+    c.findings.push({
+      scope: "docker",
+      problem: `dockerd has not loaded the runtime ${RUNTIME_NAME} from ${path}`,
+      fix: `kill -HUP $(cat ${ends.pidfile})`,
+    });
   if (mem && mem.defaultRuntime === RUNTIME_NAME && (!bin || !executable(bin))) r.registered = false;
   return r;
 }
 
 /** podman: the precreate hook file in a hooks dir podman reads, current for this config. */
 export async function checkPodman(c: CheckContext): Promise<EngineReport> {
-  const r: EngineReport = { engine: "podman", found: !!which("podman"), registered: false, configValid: true, details: {} };
+  const r: EngineReport = {
+    engine: "podman",
+    found: !!which("podman"),
+    registered: false,
+    configValid: true,
+    details: {},
+  };
   r.version = versionLine("podman", ["--version"]);
   let dirs: string[] = [];
   try {
@@ -76,7 +112,12 @@ export async function checkPodman(c: CheckContext): Promise<EngineReport> {
     Object.assign(r.details, { hooksDirs: dirs, hooksDirsFrom: hd.from });
   } catch (err) {
     r.configValid = false;
-    if (r.found) c.findings.push({ scope: "podman", problem: `containers.conf: ${(err as Error).message}`, fix: "fix the TOML in containers.conf" });
+    if (r.found)
+      c.findings.push({
+        scope: "podman",
+        problem: `containers.conf: ${(err as Error).message}`,
+        fix: "fix the TOML in containers.conf",
+      });
     return r;
   }
   if (!r.found) return r;
@@ -93,14 +134,27 @@ export async function checkPodman(c: CheckContext): Promise<EngineReport> {
     hook = JSON.parse(text);
   } catch {
     r.registered = false;
-    c.findings.push({ scope: "podman", problem: `${path} is not valid JSON: podman refuses every container`, fix: `rm ${path} && ${fixCmd("podman")}` });
+    c.findings.push({
+      scope: "podman",
+      problem: `${path} is not valid JSON: podman refuses every container`,
+      fix: `rm ${path} && ${fixCmd("podman")}`,
+    });
     return r;
   }
   if (hook.hook?.path && !executable(hook.hook.path)) {
     r.registered = false;
-    c.findings.push({ scope: "podman", problem: `${path} runs ${hook.hook.path}, which is not an executable`, fix: `${fixCmd("podman")} --bin ${c.bin}` });
+    c.findings.push({
+      scope: "podman",
+      problem: `${path} runs ${hook.hook.path}, which is not an executable`,
+      fix: `${fixCmd("podman")} --bin ${c.bin}`,
+    });
   } else if (text !== (await hookFileText({ bin: hook.hook?.path ?? c.bin, configArg: c.configArg })).text) {
-    c.findings.push({ scope: "podman", problem: `${path} does not match the current config (enabled / optInAnnotation changed?)`, fix: fixCmd("podman"), warnOnly: true });
+    c.findings.push({
+      scope: "podman",
+      problem: `${path} does not match the current config (enabled / optInAnnotation changed?)`,
+      fix: fixCmd("podman"),
+      warnOnly: true,
+    });
   }
   return r;
 }
@@ -108,7 +162,13 @@ export async function checkPodman(c: CheckContext): Promise<EngineReport> {
 /** containerd: NRI on (main config + imports), its socket, our plugin connected. */
 export async function checkContainerd(c: CheckContext): Promise<EngineReport> {
   const found = !!(c.paths.containerdBin ?? which("containerd")) || exists(c.paths.containerdConfig);
-  const r: EngineReport = { engine: "containerd", found, registered: false, configValid: true, details: { config: c.paths.containerdConfig } };
+  const r: EngineReport = {
+    engine: "containerd",
+    found,
+    registered: false,
+    configValid: true,
+    details: { config: c.paths.containerdConfig },
+  };
   if (!found) return r;
   try {
     const f = await containerdFacts(c);
@@ -116,7 +176,12 @@ export async function checkContainerd(c: CheckContext): Promise<EngineReport> {
     r.nriEnabled = f.nri.enabled && !f.nri.connectionsDisabled;
     r.where = f.nri.where;
     Object.assign(r.details, { nriSocket: f.nri.socket, imports: f.imports.map((i) => i.path) });
-    if (!r.nriEnabled) c.findings.push({ scope: "containerd", problem: `NRI is off (${f.nri.where})`, fix: `${fixCmd("containerd")} && systemctl restart containerd` });
+    if (!r.nriEnabled)
+      c.findings.push({
+        scope: "containerd",
+        problem: `NRI is off (${f.nri.where})`,
+        fix: `${fixCmd("containerd")} && systemctl restart containerd`,
+      });
     await pluginCheck(c, r, f.nri.socket, "containerd");
   } catch (err) {
     r.configValid = false;
@@ -128,7 +193,13 @@ export async function checkContainerd(c: CheckContext): Promise<EngineReport> {
 /** CRI-O: enable_nri in force, its socket, our plugin connected. */
 export async function checkCrio(c: CheckContext): Promise<EngineReport> {
   const found = !!which("crio") || exists(c.paths.crioConfig) || exists(c.paths.crioDropinDir);
-  const r: EngineReport = { engine: "crio", found, registered: false, configValid: true, details: { config: c.paths.crioConfig, dropinDir: c.paths.crioDropinDir } };
+  const r: EngineReport = {
+    engine: "crio",
+    found,
+    registered: false,
+    configValid: true,
+    details: { config: c.paths.crioConfig, dropinDir: c.paths.crioDropinDir },
+  };
   if (!found) return r;
   r.version = versionLine("crio", ["--version"]);
   try {
@@ -136,7 +207,12 @@ export async function checkCrio(c: CheckContext): Promise<EngineReport> {
     r.nriEnabled = nri.enabled === true;
     r.where = nri.where;
     Object.assign(r.details, { nriSocket: nri.socket });
-    if (!r.nriEnabled) c.findings.push({ scope: "crio", problem: `NRI is not switched on (${nri.where})`, fix: `${fixCmd("crio")} && systemctl restart crio` });
+    if (!r.nriEnabled)
+      c.findings.push({
+        scope: "crio",
+        problem: `NRI is not switched on (${nri.where})`,
+        fix: `${fixCmd("crio")} && systemctl restart crio`,
+      });
     await pluginCheck(c, r, nri.socket, "crio");
   } catch (err) {
     r.configValid = false;
@@ -157,8 +233,18 @@ async function pluginCheck(c: CheckContext, r: EngineReport, socket: string, sco
   r.pluginConnected = link.connected;
   r.registered = !!r.nriEnabled && link.connected;
   Object.assign(r.details, { nriSocketPresent: isSocket, plugin: link.how });
-  if (r.nriEnabled && !isSocket) c.findings.push({ scope, problem: `NRI is on in the config but ${socket} does not exist: ${scope} has not been restarted since`, fix: `systemctl restart ${scope}` });
-  else if (r.nriEnabled && !link.connected) c.findings.push({ scope, problem: `the oci-metadata NRI plugin is not connected (${link.how})`, fix: `systemctl enable --now oci-metadata-nri   (or: oci-metadata nri --socket ${socket})` });
+  if (r.nriEnabled && !isSocket)
+    c.findings.push({
+      scope,
+      problem: `NRI is on in the config but ${socket} does not exist: ${scope} has not been restarted since`,
+      fix: `systemctl restart ${scope}`,
+    });
+  else if (r.nriEnabled && !link.connected)
+    c.findings.push({
+      scope,
+      problem: `the oci-metadata NRI plugin is not connected (${link.how})`,
+      fix: `systemctl enable --now oci-metadata-nri   (or: oci-metadata nri --socket ${socket})`,
+    });
 }
 
 function versionLine(bin: string, args: string[]): string | undefined {

@@ -30,11 +30,25 @@ export function hostRootState(config: Config, findings: Finding[]): HostRootStat
   state.owner = st.uid;
   state.mode = (st.mode & 0o7777).toString(8).padStart(4, "0");
   if (st.isSymbolicLink() || !st.isDirectory()) {
-    findings.push({ scope: "hostRoot", problem: `${path} is ${st.isSymbolicLink() ? "a symlink" : "not a directory"}: every write is refused`, fix: `mv ${path} ${path}.old (and let oci-metadata create the dir)` });
+    findings.push({
+      scope: "hostRoot",
+      problem: `${path} is ${st.isSymbolicLink() ? "a symlink" : "not a directory"}: every write is refused`,
+      fix: `mv ${path} ${path}.old (and let oci-metadata create the dir)`,
+    });
     return state;
   }
-  if (st.uid !== 0) findings.push({ scope: "hostRoot", problem: `${path} is owned by uid ${st.uid}, not root`, fix: `chown root:root ${path}` });
-  if (st.mode & 0o022) findings.push({ scope: "hostRoot", problem: `${path} is writable by group or others (mode ${state.mode})`, fix: `chmod go-w ${path}` });
+  if (st.uid !== 0)
+    findings.push({
+      scope: "hostRoot",
+      problem: `${path} is owned by uid ${st.uid}, not root`,
+      fix: `chown root:root ${path}`,
+    });
+  if (st.mode & 0o022)
+    findings.push({
+      scope: "hostRoot",
+      problem: `${path} is writable by group or others (mode ${state.mode})`,
+      fix: `chmod go-w ${path}`,
+    });
   for (const task of list(path)) {
     for (const ctr of list(join(path, task))) {
       state.containers++;
@@ -42,7 +56,12 @@ export function hostRootState(config: Config, findings: Finding[]): HostRootStat
     }
   }
   if (state.orphans.length > 0) {
-    findings.push({ scope: "hostRoot", problem: `${state.orphans.length} container dir(s) without a metadata file under ${path} (e.g. ${state.orphans[0]})`, fix: "oci-metadata gc", warnOnly: true });
+    findings.push({
+      scope: "hostRoot",
+      problem: `${state.orphans.length} container dir(s) without a metadata file under ${path} (e.g. ${state.orphans[0]})`,
+      fix: "oci-metadata gc",
+      warnOnly: true,
+    });
   }
   return state;
 }

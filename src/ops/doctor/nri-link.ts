@@ -27,9 +27,16 @@ export async function nriLink(socket: string, healthz?: string): Promise<NriLink
   }
   const peers = acceptedPeers(socket);
   for (const pid of plugins) {
-    if (socketInodes(pid).some((i) => peers.has(i))) return { connected: true, plugins, how: `pid ${pid} is connected to ${socket}` };
+    if (socketInodes(pid).some((i) => peers.has(i)))
+      return { connected: true, plugins, how: `pid ${pid} is connected to ${socket}` };
   }
-  return { connected: false, plugins, how: plugins.length ? `no oci-metadata nri process is connected to ${socket} (running: ${plugins.join(", ")})` : "no oci-metadata nri process runs" };
+  return {
+    connected: false,
+    plugins,
+    how: plugins.length
+      ? `no oci-metadata nri process is connected to ${socket} (running: ${plugins.join(", ")})`
+      : "no oci-metadata nri process runs",
+  };
 }
 
 /** Peer inodes of the connections accepted on the listening socket `path` (from `ss -x`). */
@@ -45,7 +52,10 @@ export function parseAcceptedPeers(ssOutput: string, path: string): Set<string> 
 
 function acceptedPeers(path: string): Set<string> {
   try {
-    return parseAcceptedPeers(execFileSync("ss", ["-x", "-a", "-n"], { encoding: "utf8", timeout: 5000, stdio: ["ignore", "pipe", "ignore"] }), path);
+    return parseAcceptedPeers(
+      execFileSync("ss", ["-x", "-a", "-n"], { encoding: "utf8", timeout: 5000, stdio: ["ignore", "pipe", "ignore"] }),
+      path,
+    );
   } catch {
     return new Set();
   }

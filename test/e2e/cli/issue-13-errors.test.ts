@@ -15,20 +15,36 @@ describe("operator-facing errors (issue 13)", () => {
   const env = (extra: Record<string, string>) => ({ ...process.env, OCI_METADATA_CONFIG: "", ...extra });
 
   it("inject --bundle /nonexistent [exit 2, one line naming the dir, under failurePolicy ignore too]", async () => {
-    const r = await run(requireBinary(), ["inject", "--bundle", join(dir, "nope")], { env: env({ OCI_METADATA_FAILURE_POLICY: "ignore" }) });
+    const r = await run(requireBinary(), ["inject", "--bundle", join(dir, "nope")], {
+      env: env({ OCI_METADATA_FAILURE_POLICY: "ignore" }),
+    });
     assert.equal(r.code, 2);
     assert.equal(r.stdout, "");
-    assert.match(r.stderr.split("\n")[0]!, /^oci-metadata: inject: ".*\/nope" is not a bundle \(no config\.json in it\)$/);
+    assert.match(
+      r.stderr.split("\n")[0]!,
+      /^oci-metadata: inject: ".*\/nope" is not a bundle \(no config\.json in it\)$/,
+    );
   });
 
   it("a bad env override [names the env var, not a config file that does not exist]", async () => {
-    const r = await run(requireBinary(), ["--config", join(dir, "absent.json"), "hooks-file"], { env: env({ OCI_METADATA_ENABLED: "sometimes" }) });
+    const r = await run(requireBinary(), ["--config", join(dir, "absent.json"), "hooks-file"], {
+      env: env({ OCI_METADATA_ENABLED: "sometimes" }),
+    });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /reading config .*absent\.json: ENOENT/, "an explicitly named missing file is still reported as such");
+    assert.match(
+      r.stderr,
+      /reading config .*absent\.json: ENOENT/,
+      "an explicitly named missing file is still reported as such",
+    );
     writeFileSync(join(dir, "empty.json"), "{}");
-    const e = await run(requireBinary(), ["hooks-file"], { env: env({ OCI_METADATA_ENABLED: "sometimes", OCI_METADATA_CONFIG: join(dir, "empty.json") }) });
+    const e = await run(requireBinary(), ["hooks-file"], {
+      env: env({ OCI_METADATA_ENABLED: "sometimes", OCI_METADATA_CONFIG: join(dir, "empty.json") }),
+    });
     assert.equal(e.code, 1);
-    assert.match(e.stderr, /reading \$OCI_METADATA_ENABLED \(environment\): enabled: expected one of always\|opt-in\|never, got "sometimes"/);
+    assert.match(
+      e.stderr,
+      /reading \$OCI_METADATA_ENABLED \(environment\): enabled: expected one of always\|opt-in\|never, got "sometimes"/,
+    );
     assert.doesNotMatch(e.stderr, /empty\.json/);
   });
 

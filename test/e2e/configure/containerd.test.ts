@@ -12,23 +12,43 @@ import { createConnection } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { requireBinary } from "../lib/binary.js";
-import { type Containerd, type ContainerdVersion, containerdBinaries, createContainerd, type NriSwitch } from "../lib/containerd.js";
+import {
+  type Containerd,
+  type ContainerdVersion,
+  containerdBinaries,
+  createContainerd,
+  type NriSwitch,
+} from "../lib/containerd.js";
 import { run } from "../lib/exec.js";
 import { requireTools } from "../lib/guard.js";
 
-const TOOLS = ["/usr/sbin/runc", "ip", "tar", "/usr/lib/cni/bridge", "/usr/lib/cni/host-local", "/usr/lib/cni/loopback"];
+const TOOLS = [
+  "/usr/sbin/runc",
+  "ip",
+  "tar",
+  "/usr/lib/cni/bridge",
+  "/usr/lib/cni/host-local",
+  "/usr/lib/cni/loopback",
+];
 const CASES: { version: ContainerdVersion; n: number; nriDisable: NriSwitch }[] = [
   { version: "1.7", n: 64, nriDisable: true },
   { version: "2.1", n: 65, nriDisable: "unset" },
   { version: "2.1", n: 66, nriDisable: true },
 ];
 const ON = { "oci-metadata.io/enabled": "true" };
-const PRINT = ["sh", "-c", 'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"; cat "$ECS_CONTAINER_METADATA_FILE" 2>/dev/null; true'];
+const PRINT = [
+  "sh",
+  "-c",
+  'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"; cat "$ECS_CONTAINER_METADATA_FILE" 2>/dev/null; true',
+];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const canConnect = (path: string) =>
   new Promise<boolean>((resolve) => {
     const c = createConnection(path);
-    c.once("connect", () => (c.destroy(), resolve(true)));
+    c.once("connect", () => {
+      c.destroy();
+      resolve(true);
+    });
     c.once("error", () => resolve(false));
   });
 
@@ -42,8 +62,16 @@ for (const { version, n, nriDisable } of CASES) {
     let original = "";
     let dropinDir = "";
     let config = "";
-    const flags = () => ["--containerd-config", cd.configPath, "--containerd-dropin-dir", dropinDir, "--containerd-bin", cd.binaries.containerd];
-    const configure = (...args: string[]) => run(requireBinary(), ["configure", "--runtime", "containerd", ...flags(), ...args]);
+    const flags = () => [
+      "--containerd-config",
+      cd.configPath,
+      "--containerd-dropin-dir",
+      dropinDir,
+      "--containerd-bin",
+      cd.binaries.containerd,
+    ];
+    const configure = (...args: string[]) =>
+      run(requireBinary(), ["configure", "--runtime", "containerd", ...flags(), ...args]);
     const doctor = () => run(requireBinary(), ["doctor", "--runtime", "containerd", "--config", config, ...flags()]);
 
     async function runPrint(pod: string): Promise<{ env: string; doc?: Record<string, unknown> }> {
@@ -60,7 +88,12 @@ for (const { version, n, nriDisable } of CASES) {
     async function startPlugin(): Promise<void> {
       const log = join(cd.dir, "oci-metadata.log");
       plugin = spawn(requireBinary(), ["nri", "--config", config, "--socket", cd.nriSocket], { stdio: "ignore" });
-      for (let i = 0; i < 200 && !(existsSync(log) && readFileSync(log, "utf8").includes("reconciled with the runtime")); i++) await sleep(50);
+      for (
+        let i = 0;
+        i < 200 && !(existsSync(log) && readFileSync(log, "utf8").includes("reconciled with the runtime"));
+        i++
+      )
+        await sleep(50);
       assert.match(readFileSync(log, "utf8"), /reconciled with the runtime/);
     }
 
@@ -69,7 +102,13 @@ for (const { version, n, nriDisable } of CASES) {
       original = readFileSync(cd.configPath, "utf8");
       dropinDir = join(cd.dir, "conf.d");
       config = join(cd.dir, "oci-metadata.json");
-      writeFileSync(config, JSON.stringify({ hostRoot: join(cd.dir, "meta", "root"), log: { file: join(cd.dir, "oci-metadata.log"), level: "info" } }));
+      writeFileSync(
+        config,
+        JSON.stringify({
+          hostRoot: join(cd.dir, "meta", "root"),
+          log: { file: join(cd.dir, "oci-metadata.log"), level: "info" },
+        }),
+      );
     });
     after(async () => {
       plugin?.kill("SIGTERM");
@@ -79,7 +118,11 @@ for (const { version, n, nriDisable } of CASES) {
     it(`containerd ${version} doctor before configure [exit 1, with the fix]`, async () => {
       const r = await doctor();
       assert.equal(r.code, 1, r.stdout);
-      if (writes) assert.match(r.stdout, /problem \[containerd\]: NRI is off \(.*config\.toml: disable = true\) — fix: oci-metadata configure --runtime containerd/);
+      if (writes)
+        assert.match(
+          r.stdout,
+          /problem \[containerd\]: NRI is off \(.*config\.toml: disable = true\) — fix: oci-metadata configure --runtime containerd/,
+        );
       else assert.match(r.stdout, /problem \[containerd\]: the oci-metadata NRI plugin is not connected/);
     });
 
@@ -94,7 +137,11 @@ for (const { version, n, nriDisable } of CASES) {
       }
       assert.match(r.stdout, /restart containerd/);
       const main = readFileSync(cd.configPath, "utf8");
-      assert.equal(main.replace(`imports = [${JSON.stringify(join(dropinDir, "*.toml"))}]\n`, ""), original, "only the imports line was added");
+      assert.equal(
+        main.replace(`imports = [${JSON.stringify(join(dropinDir, "*.toml"))}]\n`, ""),
+        original,
+        "only the imports line was added",
+      );
       assert.match(readFileSync(join(dropinDir, "99-oci-metadata.toml"), "utf8"), /disable = false/);
       const again = await configure();
       assert.match(again.stdout, /NRI is already on/);

@@ -17,7 +17,8 @@ const VERSIONS: { version: DockerVersion; n: number }[] = [
   { version: "28.5", n: 62 },
 ];
 const ON = ["--label", "oci-metadata.io/enabled=true"];
-const WAIT_READY = 'F=$ECS_CONTAINER_METADATA_FILE; i=0; while ! grep -q READY "$F" 2>/dev/null && [ $i -lt 100 ]; do i=$((i+1)); sleep 0.1; done; cat "$F"';
+const WAIT_READY =
+  'F=$ECS_CONTAINER_METADATA_FILE; i=0; while ! grep -q READY "$F" 2>/dev/null && [ $i -lt 100 ]; do i=$((i+1)); sleep 0.1; done; cat "$F"';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function alive(pid: number): boolean {
@@ -39,10 +40,26 @@ for (const { version, n } of VERSIONS) {
     let original = "";
     const pid = () => Number(readFileSync(join(d.dir, "dockerd.pid"), "utf8"));
     const configure = (...args: string[]) =>
-      run(requireBinary(), ["configure", "--runtime", "docker", "--docker-config", daemonJson, "--bin", bin, "--config", d.configPath, ...args]);
+      run(requireBinary(), [
+        "configure",
+        "--runtime",
+        "docker",
+        "--docker-config",
+        daemonJson,
+        "--bin",
+        bin,
+        "--config",
+        d.configPath,
+        ...args,
+      ]);
     const daemon = () => JSON.parse(readFileSync(daemonJson, "utf8"));
-    const doctor = () => run(requireBinary(), ["doctor", "--runtime", "docker", "--docker-config", daemonJson, "--config", d.configPath]);
-    const info = async () => JSON.parse((await d.docker(["info", "--format", "{{json .}}"])).stdout) as { DefaultRuntime: string; Runtimes: Record<string, unknown> };
+    const doctor = () =>
+      run(requireBinary(), ["doctor", "--runtime", "docker", "--docker-config", daemonJson, "--config", d.configPath]);
+    const info = async () =>
+      JSON.parse((await d.docker(["info", "--format", "{{json .}}"])).stdout) as {
+        DefaultRuntime: string;
+        Runtimes: Record<string, unknown>;
+      };
     async function hup(): Promise<void> {
       process.kill(pid(), "SIGHUP");
       await sleep(1500); // dockerd reloads asynchronously and says nothing on its API
@@ -68,12 +85,23 @@ for (const { version, n } of VERSIONS) {
     it(`dockerd ${version} [reproduction: a removed default-runtime key survives SIGHUP]`, async () => {
       // What install.sh --uninstall did: delete both keys, then SIGHUP.
       const cfg = JSON.parse(original);
-      writeFileSync(daemonJson, JSON.stringify({ ...cfg, runtimes: { "oci-metadata": { path: bin, runtimeArgs: ["runtime"] } }, "default-runtime": "oci-metadata" }));
+      writeFileSync(
+        daemonJson,
+        JSON.stringify({
+          ...cfg,
+          runtimes: { "oci-metadata": { path: bin, runtimeArgs: ["runtime"] } },
+          "default-runtime": "oci-metadata",
+        }),
+      );
       await hup();
       assert.equal((await info()).DefaultRuntime, "oci-metadata");
       writeFileSync(daemonJson, original);
       await hup();
-      assert.equal((await info()).DefaultRuntime, "oci-metadata", "dockerd kept the default it no longer has in its file");
+      assert.equal(
+        (await info()).DefaultRuntime,
+        "oci-metadata",
+        "dockerd kept the default it no longer has in its file",
+      );
       // configure --uninstall repairs it: runc becomes the default in file and memory.
       const r = await configure("--uninstall", "--reload");
       assert.equal(r.code, 0, r.stderr);
@@ -90,15 +118,25 @@ for (const { version, n } of VERSIONS) {
       assert.match(first.stdout, /next: reload dockerd: kill -HUP/);
       const stale = await doctor();
       assert.equal(stale.code, 1, stale.stdout);
-      assert.match(stale.stdout, /problem \[docker\]: dockerd has not loaded the runtime oci-metadata .* — fix: kill -HUP \$\(cat /);
+      assert.match(
+        stale.stdout,
+        /problem \[docker\]: dockerd has not loaded the runtime oci-metadata .* — fix: kill -HUP \$\(cat /,
+      );
       const r = await configure("--reload");
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /already registered[\s\S]*reloaded dockerd \(SIGHUP\)/);
       const ok = await doctor();
       assert.equal(ok.code, 0, ok.stdout);
-      assert.match(ok.stdout, new RegExp(`^docker ${version.replace(".", "\\.")}\\.\\d+\\S*: wired — registered: `, "m"));
+      assert.match(
+        ok.stdout,
+        new RegExp(`^docker ${version.replace(".", "\\.")}\\.\\d+\\S*: wired — registered: `, "m"),
+      );
       assert.equal(daemon().runtimes["oci-metadata"].path, bin);
-      assert.deepEqual(daemon().runtimes["oci-metadata"].runtimeArgs.slice(0, 3), ["runtime", "--config", d.configPath]);
+      assert.deepEqual(daemon().runtimes["oci-metadata"].runtimeArgs.slice(0, 3), [
+        "runtime",
+        "--config",
+        d.configPath,
+      ]);
       const c = await d.docker(["run", "--rm", "--runtime", "oci-metadata", ...ON, d.image, "sh", "-c", WAIT_READY]);
       assert.equal(c.code, 0, c.stderr);
       const doc = JSON.parse(c.stdout);

@@ -16,9 +16,30 @@ const PRINT = 'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"; cat "$ECS_CONTA
 describe("configure --runtime podman", { skip }, () => {
   let p: Podman;
   const hookFile = () => join(p.hooksDir, "50-oci-metadata.json");
-  const configure = (...args: string[]) => run(requireBinary(), ["configure", "--runtime", "podman", "--hooks-dir", p.hooksDir, "--config", p.configPath, ...args]);
-  const doctor = (...args: string[]) => run(requireBinary(), ["doctor", "--runtime", "podman", "--hooks-dir", p.hooksDir, "--config", p.configPath, ...args]);
-  const runPrint = () => p.podman(["run", "--rm", "--annotation", "oci-metadata.io/enabled=true", p.image, "sh", "-c", PRINT]);
+  const configure = (...args: string[]) =>
+    run(requireBinary(), [
+      "configure",
+      "--runtime",
+      "podman",
+      "--hooks-dir",
+      p.hooksDir,
+      "--config",
+      p.configPath,
+      ...args,
+    ]);
+  const doctor = (...args: string[]) =>
+    run(requireBinary(), [
+      "doctor",
+      "--runtime",
+      "podman",
+      "--hooks-dir",
+      p.hooksDir,
+      "--config",
+      p.configPath,
+      ...args,
+    ]);
+  const runPrint = () =>
+    p.podman(["run", "--rm", "--annotation", "oci-metadata.io/enabled=true", p.image, "sh", "-c", PRINT]);
 
   before(async () => {
     p = await createPodman(requireBinary(), 63);
@@ -31,7 +52,10 @@ describe("configure --runtime podman", { skip }, () => {
   it("doctor on an unregistered podman [exit 1, the problem and its fix]", async () => {
     const r = await doctor();
     assert.equal(r.code, 1, r.stdout);
-    assert.match(r.stdout, /problem \[podman\]: no 50-oci-metadata\.json in .* — fix: oci-metadata configure --runtime podman/);
+    assert.match(
+      r.stdout,
+      /problem \[podman\]: no 50-oci-metadata\.json in .* — fix: oci-metadata configure --runtime podman/,
+    );
   });
 
   it("configure [the hook file is valid oci-hooks JSON for this binary and config; containers get READY metadata]", async () => {

@@ -17,15 +17,28 @@ import { requireTools } from "../lib/guard.js";
 import { createPodman, type Podman } from "../lib/podman.js";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
-const skip = requireTools(["dpkg", "dpkg-deb", "apt-get", "podman", "/usr/bin/docker", "containerd"], dockerdPath("20.10") ? [] : ["dockerd 20.10"]);
-const OURS = ["/usr/bin/oci-metadata", "/usr/bin/oci-metadata-runtime", "/usr/share/containers/oci/hooks.d/50-oci-metadata.json", "/lib/systemd/system/oci-metadata-nri.service", "/usr/share/bash-completion/completions/oci-metadata", "/usr/share/doc/oci-metadata", "/etc/containerd/conf.d"];
-const PRINT = 'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"; F=$ECS_CONTAINER_METADATA_FILE; i=0; while [ -n "$F" ] && ! grep -q READY "$F" 2>/dev/null && [ $i -lt 100 ]; do i=$((i+1)); sleep 0.1; done; cat "$F" 2>/dev/null; true';
+const skip = requireTools(
+  ["dpkg", "dpkg-deb", "apt-get", "podman", "/usr/bin/docker", "containerd"],
+  dockerdPath("20.10") ? [] : ["dockerd 20.10"],
+);
+const OURS = [
+  "/usr/bin/oci-metadata",
+  "/usr/bin/oci-metadata-runtime",
+  "/usr/share/containers/oci/hooks.d/50-oci-metadata.json",
+  "/lib/systemd/system/oci-metadata-nri.service",
+  "/usr/share/bash-completion/completions/oci-metadata",
+  "/usr/share/doc/oci-metadata",
+  "/etc/containerd/conf.d",
+];
+const PRINT =
+  'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"; F=$ECS_CONTAINER_METADATA_FILE; i=0; while [ -n "$F" ] && ! grep -q READY "$F" 2>/dev/null && [ $i -lt 100 ]; do i=$((i+1)); sleep 0.1; done; cat "$F" 2>/dev/null; true';
 
 /** Everything under these paths that we compare before and after. */
 function snapshot(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const dir of ["/etc/containerd", "/etc/docker", "/usr/share/containers", "/lib/systemd/system", "/var/lib"]) {
-    for (const name of existsSync(dir) ? readdirSync(dir) : []) out[join(dir, name)] = dir === "/etc/containerd" || dir === "/etc/docker" ? readIfFile(join(dir, name)) : "";
+    for (const name of existsSync(dir) ? readdirSync(dir) : [])
+      out[join(dir, name)] = dir === "/etc/containerd" || dir === "/etc/docker" ? readIfFile(join(dir, name)) : "";
   }
   return out;
 }
@@ -59,7 +72,10 @@ describe("Debian package", { skip }, () => {
     p = await createPodman(requireBinary(), 68);
     rmSync(join(p.hooksDir, "50-oci-metadata.json"));
     daemonJson = readFileSync(join(d.dir, "daemon.json"), "utf8");
-    env = { ...process.env, OCI_METADATA_CONFIGURE_FLAGS: `--docker-config ${join(d.dir, "daemon.json")} --config ${d.configPath}` };
+    env = {
+      ...process.env,
+      OCI_METADATA_CONFIGURE_FLAGS: `--docker-config ${join(d.dir, "daemon.json")} --config ${d.configPath}`,
+    };
   });
   after(async () => {
     if ((await run("dpkg", ["-s", "oci-metadata"])).code === 0) await run("dpkg", ["--purge", "oci-metadata"], { env });
@@ -67,7 +83,8 @@ describe("Debian package", { skip }, () => {
     await p?.destroy();
     if (!("/var/lib/ecs" in before0)) rmSync("/var/lib/ecs", { recursive: true, force: true });
     // Whatever happened, the machine's containerd config goes back as it was.
-    if (containerdConfig !== "(dir)" && readIfFile("/etc/containerd/config.toml") !== containerdConfig) writeFileSync("/etc/containerd/config.toml", containerdConfig);
+    if (containerdConfig !== "(dir)" && readIfFile("/etc/containerd/config.toml") !== containerdConfig)
+      writeFileSync("/etc/containerd/config.toml", containerdConfig);
   });
 
   it("dpkg -i [Docker registered and reloaded; a podman and a Docker container get READY metadata]", async () => {
@@ -80,7 +97,18 @@ describe("Debian package", { skip }, () => {
     assert.equal(pc.code, 0, pc.stderr);
     assert.match(pc.stdout, /^ENV=\/ecs\/metadata\//);
     assert.equal(JSON.parse(pc.stdout.split("\n").slice(1).join("\n")).MetadataFileStatus, "READY");
-    const dc = await d.docker(["run", "--rm", "--runtime", "oci-metadata", "--label", "oci-metadata.io/enabled=true", d.image, "sh", "-c", PRINT]);
+    const dc = await d.docker([
+      "run",
+      "--rm",
+      "--runtime",
+      "oci-metadata",
+      "--label",
+      "oci-metadata.io/enabled=true",
+      d.image,
+      "sh",
+      "-c",
+      PRINT,
+    ]);
     assert.equal(dc.code, 0, dc.stderr);
     assert.equal(JSON.parse(dc.stdout.split("\n").slice(1).join("\n")).MetadataFileStatus, "READY");
   });
@@ -88,15 +116,33 @@ describe("Debian package", { skip }, () => {
   it("apt-get purge [engines run containers as before; nothing of ours remains]", async () => {
     const r = await run("apt-get", ["purge", "-y", "oci-metadata"], { env, timeoutMs: 120_000 });
     assert.equal(r.code, 0, r.stderr + r.stdout);
-    assert.notEqual((await run("dpkg", ["-s", "oci-metadata"])).stdout.match(/^Status: install ok installed/m) ? 1 : 0, 1);
+    assert.notEqual(
+      (await run("dpkg", ["-s", "oci-metadata"])).stdout.match(/^Status: install ok installed/m) ? 1 : 0,
+      1,
+    );
     for (const f of OURS) assert.equal(existsSync(f), false, `${f} removed`);
-    assert.deepEqual(snapshot(), before0, "/etc/containerd, /etc/docker, /usr/share/containers, /lib/systemd/system, /var/lib as before");
-    assert.deepEqual(JSON.parse(readFileSync(join(d.dir, "daemon.json"), "utf8")), JSON.parse(daemonJson), "daemon.json as before");
+    assert.deepEqual(
+      snapshot(),
+      before0,
+      "/etc/containerd, /etc/docker, /usr/share/containers, /lib/systemd/system, /var/lib as before",
+    );
+    assert.deepEqual(
+      JSON.parse(readFileSync(join(d.dir, "daemon.json"), "utf8")),
+      JSON.parse(daemonJson),
+      "daemon.json as before",
+    );
     const info = JSON.parse((await d.docker(["info", "--format", "{{json .Runtimes}}"])).stdout);
     assert.equal(info["oci-metadata"], undefined, "dockerd no longer lists the runtime");
     const dc = await d.docker(["run", "--rm", d.image, "echo", "plain"]);
     assert.equal(dc.stdout.trim(), "plain", dc.stderr);
-    const pc = await podmanRun("--annotation", "oci-metadata.io/enabled=true", p.image, "sh", "-c", 'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"');
+    const pc = await podmanRun(
+      "--annotation",
+      "oci-metadata.io/enabled=true",
+      p.image,
+      "sh",
+      "-c",
+      'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"',
+    );
     assert.equal(pc.stdout.trim(), "ENV=unset", pc.stderr);
   });
 });

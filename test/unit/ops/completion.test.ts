@@ -17,10 +17,14 @@ function complete(line: string): string[] {
 }
 
 describe("bash completion", () => {
-  for (const [name, options] of [["configure", CONFIGURE_OPTIONS], ["doctor", DOCTOR_OPTIONS]] as const) {
+  for (const [name, options] of [
+    ["configure", CONFIGURE_OPTIONS],
+    ["doctor", DOCTOR_OPTIONS],
+  ] as const) {
     it(`offers every ${name} option`, () => {
       const offered = complete(`oci-metadata ${name} --`);
-      for (const flag of Object.keys(options)) assert.ok(offered.includes(`--${flag}`), `--${flag} missing from ${offered.join(" ")}`);
+      for (const flag of Object.keys(options))
+        assert.ok(offered.includes(`--${flag}`), `--${flag} missing from ${offered.join(" ")}`);
     });
   }
 

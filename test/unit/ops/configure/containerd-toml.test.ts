@@ -35,12 +35,21 @@ describe("containerd NRI state", () => {
   it("the drop-in carries the section's keys with NRI and connections on", () => {
     const table = parse(dropInText(2, { disable: true, socket_path: "/x/nri.sock", disable_connections: true }));
     const plain = JSON.parse(JSON.stringify(table));
-    assert.deepEqual(plain, { version: 2, plugins: { "io.containerd.nri.v1.nri": { disable: false, socket_path: "/x/nri.sock", disable_connections: false } } });
+    assert.deepEqual(plain, {
+      version: 2,
+      plugins: {
+        "io.containerd.nri.v1.nri": { disable: false, socket_path: "/x/nri.sock", disable_connections: false },
+      },
+    });
     assert.equal(effectiveNri([file("/m", `${NRI}\ndisable = true\n`), { path: "/d", table }], 1).enabled, true);
   });
 
   for (const [name, out, want] of [
-    ["debian-1.7", "containerd github.com/containerd/containerd 1.7.24~ds1 1.7.24~ds1-6+deb13u1\n", { version: "1.7.24~ds1", major: 1 }],
+    [
+      "debian-1.7",
+      "containerd github.com/containerd/containerd 1.7.24~ds1 1.7.24~ds1-6+deb13u1\n",
+      { version: "1.7.24~ds1", major: 1 },
+    ],
     ["upstream-2.1", "containerd github.com/containerd/containerd/v2 v2.1.9 abc\n", { version: "v2.1.9", major: 2 }],
   ] as const) {
     it(`reads containerd --version [${name}]`, () => assert.deepEqual(parseContainerdVersion(out), want));

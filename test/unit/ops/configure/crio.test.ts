@@ -15,8 +15,23 @@ describe("CRI-O NRI drop-in", () => {
   const dir = mkdtempSync(join(tmpdir(), "ocimd-crio-"));
   after(() => rmSync(dir, { recursive: true, force: true }));
   const paths = { ...defaultPaths(), crioConfig: join(dir, "crio.conf"), crioDropinDir: join(dir, "crio.conf.d") };
-  const req = (uninstall: boolean): ConfigureRequest => ({ engine: "crio", uninstall, dryRun: false, setAsDefault: false, reload: false, bin: "/usr/bin/oci-metadata", paths });
-  const io = (said: string[]) => ({ dryRun: false, change: async (c: Parameters<typeof applyChange>[0]) => (await applyChange(c), c.before !== c.after), say: (l: string) => said.push(l) });
+  const req = (uninstall: boolean): ConfigureRequest => ({
+    engine: "crio",
+    uninstall,
+    dryRun: false,
+    setAsDefault: false,
+    reload: false,
+    bin: "/usr/bin/oci-metadata",
+    paths,
+  });
+  const io = (said: string[]) => ({
+    dryRun: false,
+    async change(c: Parameters<typeof applyChange>[0]) {
+      await applyChange(c);
+      return c.before !== c.after;
+    },
+    say: (l: string) => said.push(l),
+  });
 
   it("the drop-in is [crio.nri] enable_nri = true", () => {
     assert.deepEqual(JSON.parse(JSON.stringify(parse(crioDropInText()))), { crio: { nri: { enable_nri: true } } });
@@ -24,7 +39,7 @@ describe("CRI-O NRI drop-in", () => {
 
   it("a later drop-in wins over crio.conf; nri_listen names the socket", () => {
     const s = crioNri([
-      { path: "/etc/crio/crio.conf", table: parse("[crio.nri]\nenable_nri = false\nnri_listen = \"/run/x.sock\"\n") },
+      { path: "/etc/crio/crio.conf", table: parse('[crio.nri]\nenable_nri = false\nnri_listen = "/run/x.sock"\n') },
       { path: "/etc/crio/crio.conf.d/10-a.conf", table: parse("[crio.nri]\nenable_nri = true\n") },
     ]);
     assert.deepEqual(s, { enabled: true, where: "/etc/crio/crio.conf.d/10-a.conf", socket: "/run/x.sock" });
@@ -51,6 +66,9 @@ describe("CRI-O NRI drop-in", () => {
     writeFileSync(join(paths.crioDropinDir, "zz-off.conf"), "[crio.nri]\nenable_nri = false\n");
     const said: string[] = [];
     await configureCrio(req(false), io(said));
-    assert.ok(said.some((l) => /zz-off\.conf comes after .* NRI stays off/.test(l)), said.join("\n"));
+    assert.ok(
+      said.some((l) => /zz-off\.conf comes after .* NRI stays off/.test(l)),
+      said.join("\n"),
+    );
   });
 });

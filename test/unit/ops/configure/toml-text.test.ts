@@ -1,9 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parse } from "smol-toml";
-import { appendToImports, insertTopLevel, parseTomlFile, removeFromImports, textFor } from "../../../../src/ops/configure/toml-text.js";
+import {
+  appendToImports,
+  insertTopLevel,
+  parseTomlFile,
+  removeFromImports,
+  textFor,
+} from "../../../../src/ops/configure/toml-text.js";
 
-const MAIN = '# containerd config\nversion = 2\n\n[plugins."io.containerd.grpc.v1.cri"]\n  # keep me\n  sandbox_image = "pause"\n';
+const MAIN =
+  '# containerd config\nversion = 2\n\n[plugins."io.containerd.grpc.v1.cri"]\n  # keep me\n  sandbox_image = "pause"\n';
 
 describe("TOML text edits", () => {
   it("inserts imports after the version line and keeps every comment", () => {
@@ -25,7 +32,13 @@ describe("TOML text edits", () => {
 
   it("insert then remove gives the file back byte for byte, blank lines included (Debian's containerd config)", () => {
     const debian = 'version = 2\n\n[plugins]\n  [plugins."io.containerd.grpc.v1.cri"]\n';
-    assert.equal(removeFromImports(insertTopLevel(debian, 'imports = ["/etc/containerd/conf.d/*.toml"]'), "/etc/containerd/conf.d/*.toml"), debian);
+    assert.equal(
+      removeFromImports(
+        insertTopLevel(debian, 'imports = ["/etc/containerd/conf.d/*.toml"]'),
+        "/etc/containerd/conf.d/*.toml",
+      ),
+      debian,
+    );
   });
 
   it("removing the only entry removes the whole line", () => {
@@ -44,6 +57,9 @@ describe("TOML text edits", () => {
   });
 
   it("names the file when the TOML is invalid", () => {
-    assert.throws(() => parseTomlFile("[a\n", "/etc/containerd/config.toml"), /reading \/etc\/containerd\/config\.toml: not valid TOML/);
+    assert.throws(
+      () => parseTomlFile("[a\n", "/etc/containerd/config.toml"),
+      /reading \/etc\/containerd\/config\.toml: not valid TOML/,
+    );
   });
 });
