@@ -25,6 +25,7 @@ fix in one line.
 Options:
   --json                  one JSON document instead of text
   --runtime ENGINE        check only this engine (docker|containerd|podman|crio; repeatable)
-  --nri-healthz URL       the NRI plugin's health endpoint (e.g. http://127.0.0.1:PORT/healthz)
+  --nri-healthz URL       the NRI plugin's health endpoint (default: http://<nri.httpAddress>/healthz from
+                          the config when it has one; silent there, the kernel's view decides)
 Engine paths (flags win; shown: the default):
 ${pathFlagsHelp()}`;

@@ -59,7 +59,8 @@ export async function runDoctor(values: Record<string, unknown>, stdout: (s: str
     paths: pathsFromFlags(values),
     bin,
     configArg,
-    healthz: typeof values["nri-healthz"] === "string" ? values["nri-healthz"] : undefined,
+    healthz: typeof values["nri-healthz"] === "string" ? values["nri-healthz"] : configHealthz(config),
+    healthzFromConfig: typeof values["nri-healthz"] !== "string",
     findings,
   };
   const only = Array.isArray(values.runtime) ? (values.runtime as string[]) : undefined;
@@ -94,6 +95,12 @@ export async function runDoctor(values: Record<string, unknown>, stdout: (s: str
   report.ok = findings.every((f) => f.warnOnly);
   stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : render(report));
   return report.ok ? 0 : 1;
+}
+
+// The plugin's /healthz from the config's nri.httpAddress (host:port; "" or absent: none).
+function configHealthz(config: Config): string | undefined {
+  const addr = (config.nri as Record<string, unknown>).httpAddress;
+  return typeof addr === "string" && addr !== "" ? `http://${addr}/healthz` : undefined;
 }
 
 function render(r: DoctorReport): string {

@@ -32,6 +32,8 @@ export interface CheckContext {
   bin: string;
   configArg?: string;
   healthz?: string;
+  /** The health endpoint came from the config, not from --nri-healthz: fall back when it is silent. */
+  healthzFromConfig?: boolean;
   findings: Finding[];
 }
 
@@ -229,7 +231,7 @@ async function pluginCheck(c: CheckContext, r: EngineReport, socket: string, sco
       return false;
     }
   })();
-  const link = await nriLink(socket, c.healthz);
+  const link = await nriLink(socket, c.healthz, c.healthzFromConfig);
   r.pluginConnected = link.connected;
   r.registered = !!r.nriEnabled && link.connected;
   Object.assign(r.details, { nriSocketPresent: isSocket, plugin: link.how });

@@ -14,29 +14,30 @@ export interface NriLink {
   how: string;
 }
 
-/** The connection state for `socket`. */
-export async function nriLink(socket: string, healthz?: string): Promise<NriLink> {
+/** The connection state for `socket`. A health endpoint that does not answer is final when it
+ * was asked for (`fallback` false), else the kernel's view decides. */
+export async function nriLink(socket: string, healthz?: string, fallback = false): Promise<NriLink> {
   const plugins = pluginPids();
+  let note = "";
   if (healthz) {
     try {
       const res = await fetch(healthz, { signal: AbortSignal.timeout(2000) });
       return { connected: res.ok, plugins, how: `${healthz} answered HTTP ${res.status}` };
     } catch (err) {
-      return { connected: false, plugins, how: `${healthz} did not answer (${(err as Error).message})` };
+      if (!fallback) return { connected: false, plugins, how: `${healthz} did not answer (${(err as Error).message})` };
+      note = `${healthz} did not answer; `;
     }
   }
   const peers = acceptedPeers(socket);
   for (const pid of plugins) {
-    if (socketInodes(pid).some((i) => peers.has(i)))
-      return { connected: true, plugins, how: `pid ${pid} is connected to ${socket}` };
+    if (socketInodes(pid).some((i) => peers.has(i))) {
+      return { connected: true, plugins, how: `${note}pid ${pid} is connected to ${socket}` };
+    }
   }
-  return {
-    connected: false,
-    plugins,
-    how: plugins.length
-      ? `no oci-metadata nri process is connected to ${socket} (running: ${plugins.join(", ")})`
-      : "no oci-metadata nri process runs",
-  };
+  const running = plugins.length
+    ? `no oci-metadata nri process is connected to ${socket} (running: ${plugins.join(", ")})`
+    : "no oci-metadata nri process runs";
+  return { connected: false, plugins, how: note + running };
 }
 
 /** Peer inodes of the connections accepted on the listening socket `path` (from `ss -x`). */
