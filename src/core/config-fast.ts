@@ -103,6 +103,17 @@ const ENV_KEYS: Record<string, { path: string[]; kind: "string" | "list" }> = {
 /** The env var names that override config keys. */
 export const CONFIG_ENV_NAMES = Object.keys(ENV_KEYS);
 
+/** "$OCI_METADATA_X (environment)" when a set env var overrides the key at (or above) `path`:
+ * a bad value from there is the env var's, not the config file's (which may not exist). */
+export function envSourceOf(path: readonly PropertyKey[], env: Record<string, string | undefined>): string | undefined {
+  const key = path.map(String).join(".");
+  for (const [name, { path: p }] of Object.entries(ENV_KEYS)) {
+    const k = p.join(".");
+    if (env[name] !== undefined && (key === k || key.startsWith(`${k}.`))) return `$${name} (environment)`;
+  }
+  return undefined;
+}
+
 /** Returns a copy of raw with every set OCI_METADATA_* override applied (lists are comma-separated). */
 export function applyEnvOverrides(raw: Record<string, unknown>, env: Record<string, string | undefined>): Record<string, unknown> {
   const out: Record<string, unknown> = structuredClone(raw);

@@ -6,6 +6,7 @@ import * as z from "zod/mini";
 import {
   ABSOLUTE_POSIX,
   applyEnvOverrides,
+  envSourceOf,
   type Config,
   DEFAULTS as D,
   ENABLED_VALUES,
@@ -90,7 +91,7 @@ const schemaYieldsConfig: Same<z.infer<typeof configSchema>, Config> = true;
 void schemaYieldsConfig;
 
 export type { Config, IdentitySource, Stage } from "./config-fast.js";
-export { applyEnvOverrides, CONFIG_ENV_NAMES, DEFAULT_CONFIG_PATH, STAGES } from "./config-fast.js";
+export { applyEnvOverrides, CONFIG_ENV_NAMES, DEFAULT_CONFIG_PATH, envSourceOf, STAGES } from "./config-fast.js";
 
 /** The defaults, as a Config. */
 export function defaultConfig(): Config {
@@ -113,7 +114,7 @@ export function loadConfig(text: string | undefined, env: Record<string, string 
   const merged = applyEnvOverrides(raw as Record<string, unknown>, env);
   // A bad value that came from the environment is reported as the env var's, not the file's
   // (which may not even exist).
-  return validateConfig(merged, (path) => envVarFor(path, env) ?? source);
+  return validateConfig(merged, (path) => envSourceOf(path, env) ?? source);
 }
 
 /** Validates a raw object; the error names the first bad key, what was expected and what came,
@@ -123,14 +124,4 @@ export function validateConfig(raw: unknown, source: string | ((path: readonly P
   if (result.success) return result.data;
   const where = typeof source === "string" ? source : source(result.error.issues[0]!.path);
   throw new OciMetadataError("config-invalid", `reading ${where}: ${describeIssue(result.error.issues, raw, describeValue, configSchema)}`);
-}
-
-// "$OCI_METADATA_X (environment)" when a set env var overrides the key at (or above) path.
-function envVarFor(path: readonly PropertyKey[], env: Record<string, string | undefined>): string | undefined {
-  const key = path.map(String).join(".");
-  for (const [name, { path: p }] of Object.entries(ENV_KEYS)) {
-    const k = p.join(".");
-    if (env[name] !== undefined && (key === k || key.startsWith(`${k}.`))) return `$${name} (environment)`;
-  }
-  return undefined;
 }
