@@ -4,7 +4,7 @@
 // dir, iptables off (published ports go through docker-proxy), oci-metadata registered as the
 // runtime "oci-metadata". destroy() removes containers, stops dockerd and its containerd by
 // pid, deletes the bridge and every file.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
@@ -77,10 +77,16 @@ export async function createDocker(
   else Object.assign(daemon, { ip6tables: false, "userland-proxy-path": join(SID, "usr/sbin/docker-proxy") });
   writeFileSync(join(dir, "daemon.json"), JSON.stringify(daemon));
   const path = version === "20.10" ? process.env.PATH : `${join(SID, "usr/sbin")}:/usr/sbin:/usr/bin:/sbin:/bin`;
-  const child = spawn(dockerd, ["--config-file", join(dir, "daemon.json")], { detached: true, stdio: ["ignore", "ignore", "ignore"], env: { ...process.env, PATH: path } });
+  // dockerd's own output goes to <dir>/dockerd.log, so a failed start says why.
+  const log = openSync(join(dir, "dockerd.log"), "a");
+  const child = spawn(dockerd, ["--config-file", join(dir, "daemon.json")], { detached: true, stdio: ["ignore", log, log], env: { ...process.env, PATH: path } });
+  closeSync(log);
   child.unref();
-  for (let i = 0; i < 200 && (await d.docker(["version"])).code !== 0; i++) await new Promise((r) => setTimeout(r, 100));
-  await runOk("/usr/bin/docker", ["-H", `unix://${socket}`, "version"]);
+  for (let i = 0; i < 400 && (await d.docker(["version"])).code !== 0; i++) await new Promise((r) => setTimeout(r, 100));
+  if ((await d.docker(["version"])).code !== 0) {
+    const tail = readFileSync(join(dir, "dockerd.log"), "utf8").trim().split("\n").slice(-5).join(" | ");
+    throw new Error(`dockerd ${version} did not answer on ${socket} within 40 s: ${tail}`);
+  }
   makeRootfs(dir);
   await runOk("tar", ["-C", join(dir, "rootfs"), "-cf", join(dir, "rootfs.tar"), "."]);
   await runOk("/usr/bin/docker", ["-H", `unix://${socket}`, "import", "--change", 'CMD ["/bin/sh"]', join(dir, "rootfs.tar"), d.image]);
