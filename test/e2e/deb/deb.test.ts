@@ -68,7 +68,7 @@ describe("Debian package", { skip }, () => {
     deb = (await runOk("bash", [join(REPO, "scripts/deb.sh")], { cwd: REPO, timeoutMs: 300_000 })).stdout.trim();
     before0 = snapshot();
     containerdConfig = readIfFile("/etc/containerd/config.toml");
-    d = await createDocker(requireBinary(), "20.10", 67, { register: false });
+    d = await createDocker(requireBinary(), "20.10", 67, {}, { register: false });
     p = await createPodman(requireBinary(), 68);
     rmSync(join(p.hooksDir, "50-oci-metadata.json"));
     daemonJson = readFileSync(join(d.dir, "daemon.json"), "utf8");
