@@ -7,6 +7,7 @@ import type { ParseArgsConfig } from "node:util";
 import type { Stage } from "../core/config.js";
 import { STAGES } from "../core/config-fast.js";
 import { OciMetadataError } from "../core/errors.js";
+import type { RuntimeView } from "../engines/nri/liveness.js";
 import { CONFIGURE_HELP, CONFIGURE_OPTIONS, CONFIGURE_USAGE } from "../ops/configure/cli-spec.js";
 import { DOCTOR_HELP, DOCTOR_OPTIONS, DOCTOR_USAGE } from "../ops/doctor/cli-spec.js";
 import type { Context } from "../steps/context.js";
@@ -89,6 +90,7 @@ unchanged; stdout never carries anything but the config (logs go to stderr or lo
         import("../steps/hook-command.js"),
       ]);
       stdout(await runPrecreate(ctx, stdin, hookCommand(ctx.configPath, ["--engine", "podman"])));
+      (await import("../steps/claims.js")).claimHandedOver();
       return 0;
     },
   },
@@ -127,7 +129,11 @@ stops it cleanly. --socket, --name and --idx override the config's nri section.`
     interactive: false,
     async run({ ctx, values }) {
       const { runNriDaemon } = await import("../engines/nri/daemon.js");
-      return runNriDaemon(ctx, { socket: str(values.socket), name: str(values.name), idx: str(values.idx) });
+      const gc = async (runtimeView: RuntimeView | undefined) => {
+        const { runGc } = await import("../ops/gc.js");
+        await runGc(ctx, { dryRun: false, now: new Date(), logRemovals: true, runtimeView });
+      };
+      return runNriDaemon(ctx, { socket: str(values.socket), name: str(values.name), idx: str(values.idx) }, gc);
     },
   },
   hook: {
@@ -147,6 +153,7 @@ Errors follow failurePolicy: ignore (default) logs one JSON line and exits 0; fa
       if (!STAGES.includes(stage)) throw new OciMetadataError("usage", `hook needs a stage: ${STAGES.join("|")}`);
       const { runHook } = await import("../engines/runc/stage-hooks.js");
       await runHook(ctx, stage, undefined, str(values.engine) ?? "oci");
+      if (stage === "poststop") await (await import("../steps/auto-gc.js")).startGcIfDue(ctx);
       return 0;
     },
   },
@@ -178,7 +185,9 @@ its directory. --json prints the document as JSON.`,
     interactive: true,
     async run({ ctx, values, positionals, stdout }) {
       const { runShow } = await import("../ops/show.js");
-      stdout(await runShow(ctx, positionals[0]!, values.json === true));
+      const { text, notes } = await runShow(ctx, positionals[0]!, values.json === true);
+      for (const note of notes) process.stderr.write(`oci-metadata: note: ${note}\n`);
+      stdout(text);
       return 0;
     },
   },
@@ -203,6 +212,30 @@ when the config does not validate); --config is passed on to the hook.`,
       const config = values.always === true ? { ...ctx.config, enabled: "always" as const } : ctx.config;
       const file = hooksDFile(config, str(values.bin) ?? selfPath(), ctx.configPath ? resolve(ctx.configPath) : undefined);
       stdout(`${JSON.stringify(file, null, 2)}\n`);
+      return 0;
+    },
+  },
+  gc: {
+    usage: "gc [--dry-run] [--verbose]",
+    summary: "remove the dirs of containers that no longer exist",
+    help: `Removes the container dirs under hostRoot whose container no longer exists (its poststop never
+ran: runtime state lost, runc kill without delete, a reboot, a killed or failed inject or
+precreate) and the temp files of killed writers, and prints what it removed. A dir is kept when
+it changed in the last 10 minutes (a claim whose container is on its way), when a live container
+mounts it, or when the engine that wrote it (the file's Engine key) says the container runs or
+cannot be asked (those are printed too). --dry-run removes nothing and prints what it would
+remove; --verbose prints every kept dir with its reason. The NRI daemon runs it every 5 minutes,
+and the poststop hook starts it (detached, --auto: log only) at most once per 5 minutes.`,
+    options: { "dry-run": { type: "boolean" }, verbose: { type: "boolean" }, auto: { type: "boolean" } },
+    positionals: { min: 0, max: 0 },
+    config: "required",
+    interactive: true,
+    async run({ ctx, values, stdout }) {
+      const { runGc, formatReport } = await import("../ops/gc.js");
+      const dryRun = values["dry-run"] === true;
+      const auto = values.auto === true; // started by a hook: report in the log only
+      const report = await runGc(ctx, { dryRun, now: new Date(), logRemovals: auto });
+      if (!auto) stdout(formatReport(report, dryRun, values.verbose === true));
       return 0;
     },
   },

@@ -15,6 +15,7 @@
 // The methods are async for their callers; the calls inside are synchronous (each is a few
 // microseconds on a local disk, and a sync call cannot be interleaved with a second
 // operation of the same process half-way).
+import { fstatSync, lstatSync, readdirSync, type Stats, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { OciMetadataError, wrap } from "../core/errors.js";
 import { containerIdIn } from "../core/json.js";
@@ -32,6 +33,18 @@ import {
   writeAtomic,
 } from "./files.js";
 import { createRoot, openRoot } from "./store-root.js";
+
+/** The prefix of the store's temp files (files.ts); no safe segment starts with ".". */
+const TEMP_PREFIX = ".tmp-";
+
+/** What gc needs to know about one slot (MetadataStore.survey). */
+export interface SlotSurvey {
+  text: string;
+  changedMs: number;
+  /** st_dev of the slot dir (to find its mounts in /proc/<pid>/mountinfo) */
+  dev: number;
+  temps: { name: string; changedMs: number }[];
+}
 
 /** A container's place in the store. */
 export interface Slot {
@@ -127,6 +140,59 @@ export class MetadataStore {
       .map((e) => e.slot);
   }
 
+  /** gc's view of a slot (gc addition): its file's text, when the dir or file last changed
+   * (mtime: a container cannot touch it, its mount is read-only), the dir's device, and its
+   * `.tmp-` files; undefined when the slot is not there. */
+  async survey(slot: Slot, file: string): Promise<SlotSurvey | undefined> {
+    const dir = this.tryOpenSlot(slot);
+    if (!dir) return undefined;
+    return withDir(dir, (d) => {
+      const st = fstatSync(d.fd);
+      const fileStat = isSafeSegment(file) ? lstatIfThere(d, file) : undefined;
+      const temps: SlotSurvey["temps"] = [];
+      for (const name of readdirSync(d.at(""))) {
+        if (!name.startsWith(TEMP_PREFIX)) continue;
+        const t = lstatIfThere(d, name);
+        if (t?.isFile()) temps.push({ name, changedMs: t.mtimeMs });
+      }
+      return { text: readSmall(d, file), changedMs: Math.max(st.mtimeMs, fileStat?.mtimeMs ?? 0), dev: st.dev, temps };
+    });
+  }
+
+  /** Removes one `.tmp-` file of a slot, inside the held dir (a killed writer's leftover; gc
+   * addition); gone already is fine. */
+  async removeTemp(slot: Slot, name: string): Promise<void> {
+    if (!name.startsWith(TEMP_PREFIX) || name.includes("/")) {
+      throw new OciMetadataError("path-escape", `removing ${JSON.stringify(name)}: not a temp file name`);
+    }
+    const dir = this.tryOpenSlot(slot);
+    if (!dir) return;
+    withDir(dir, (d) => {
+      try {
+        if (lstatIfThere(d, name)?.isFile()) unlinkSync(d.at(name));
+      } catch (err) {
+        if (errno(err) !== "ENOENT") throw wrap(`removing ${d.pathOf(name)}`, err);
+      }
+    });
+  }
+
+  /** True (and the stamp `<root>/<name>` renewed) when the stamp is missing or older than
+   * intervalMs: lets callers run something at most once per interval (gc addition). False
+   * when there is no root (nothing to do) or the name is taken by anything but a file. */
+  async stampDue(name: string, intervalMs: number, now: Date): Promise<boolean> {
+    if (!name.startsWith(".") || name.startsWith(TEMP_PREFIX) || name.includes("/")) {
+      throw new OciMetadataError("path-escape", `stamping ${JSON.stringify(name)}: not a stamp name`);
+    }
+    const root = openRoot(this.root);
+    if (!root) return false;
+    return withDir(root, (r) => {
+      const st = lstatIfThere(r, name);
+      if (st && (!st.isFile() || now.getTime() - st.mtimeMs < intervalMs)) return false;
+      writeAtomic(r, name, `${now.toISOString()}\n`);
+      return true;
+    });
+  }
+
   /** Path of a slot's dir (no I/O). */
   pathOf(slot: Slot, file?: string): string {
     checkSlot(slot);
@@ -219,5 +285,15 @@ function removeChildTree(parent: DirHandle, name: string): void {
     if (removeEmptyChild(parent, name)) return;
     if (attempt >= 3)
       throw new OciMetadataError("io", `removing ${parent.pathOf(name)}: still not empty after ${attempt} tries`);
+  }
+}
+
+// lstat of `name` inside a held dir (never follows it); undefined when it is not there.
+function lstatIfThere(dir: DirHandle, name: string): Stats | undefined {
+  try {
+    return lstatSync(dir.at(name));
+  } catch (err) {
+    if (errno(err) === "ENOENT") return undefined;
+    throw err;
   }
 }

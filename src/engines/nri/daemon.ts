@@ -3,7 +3,9 @@
 import { useNormalJit } from "../../host/jit.js";
 import { log } from "../../host/log.js";
 import type { Context } from "../../steps/context.js";
-import { nriHandlers } from "./plugin.js";
+import { GC_INTERVAL_MS } from "../../core/gc-decision.js";
+import type { RuntimeView } from "./liveness.js";
+import { nriHandlers, type TrackedView } from "./plugin.js";
 
 export interface NriFlags {
   socket?: string;
@@ -11,12 +13,19 @@ export interface NriFlags {
   idx?: string;
 }
 
-/** Serves NRI until a stop signal; resolves with the exit code. */
-export async function runNriDaemon(ctx: Context, flags: NriFlags): Promise<number> {
+/** A gc run over the whole store with the runtime's view (the command line wires it in:
+ * engines do not import ops). */
+export type PeriodicGc = (view: RuntimeView | undefined) => Promise<void>;
+
+/** Serves NRI until a stop signal; resolves with the exit code. Every GC_INTERVAL_MS it runs
+ * `gc` with the containers the runtime lists (Synchronize, then creations and removals). */
+export async function runNriDaemon(ctx: Context, flags: NriFlags, gc?: PeriodicGc): Promise<number> {
   useNormalJit(); // a daemon, not a run-once hook (see host/jit.ts)
   const { config } = ctx;
   const { createStub } = await import("../../nri-stub/index.js");
-  const stub = createStub(nriHandlers(ctx), {
+  const view: TrackedView = { engine: "containerd" };
+  const timer = gc ? setInterval(() => void collect(gc, view), GC_INTERVAL_MS).unref() : undefined;
+  const stub = createStub(nriHandlers(ctx, view), {
     socketPath: flags.socket ?? config.nri.socket,
     pluginName: flags.name ?? config.nri.pluginName,
     pluginIdx: flags.idx ?? config.nri.pluginIdx,
@@ -28,6 +37,16 @@ export async function runNriDaemon(ctx: Context, flags: NriFlags): Promise<numbe
   process.once("SIGINT", stop);
   await log("info", "NRI plugin starting", { socket: flags.socket ?? config.nri.socket });
   await stub.run();
+  clearInterval(timer);
   await log("info", "NRI plugin stopped");
   return 0;
+}
+
+// One gc run; before the first Synchronize the runtime's own dirs are not asked about.
+async function collect(gc: PeriodicGc, view: TrackedView): Promise<void> {
+  try {
+    await gc(view.ids ? { engine: view.engine, ids: view.ids } : undefined);
+  } catch (err) {
+    await log("warn", `periodic gc failed: ${(err as Error).message}`);
+  }
 }

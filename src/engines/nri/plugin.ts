@@ -55,16 +55,25 @@ interface PluginState {
   queues: Map<string, Promise<void>>;
 }
 
-/** The handlers of the plugin, over one command context (config, store, log). */
-export function nriHandlers(context: Context): NriHandlers {
+/** The runtime's containers as the plugin sees them, for gc (ids undefined: not synced yet). */
+export interface TrackedView {
+  engine: string;
+  ids?: Set<string>;
+}
+
+/** The handlers of the plugin, over one command context (config, store, log); `view` is kept
+ * up to date: the containers of the last Synchronize, plus those created, minus those removed. */
+export function nriHandlers(context: Context, view: TrackedView = { engine: "containerd" }): NriHandlers {
   const { config, store } = context;
   const s: PluginState = { ctx: context, config, store, engine: "containerd", podSlots: new Map(), createdSinceSync: new Set(), queues: new Map() };
   return {
     configure(info) {
       s.engine = safeSegment(info.runtimeName || "containerd");
+      view.engine = s.engine;
       void log("info", "configured by the runtime", { runtime: info.runtimeName, version: info.runtimeVersion, requestTimeoutMs: info.requestTimeoutMs });
     },
     synchronize(pods, containers) {
+      view.ids = new Set(containers.map((c) => c.id));
       // Reply first (one deadline covers every chunk); reconcile right after.
       s.createdSinceSync.clear();
       const ctx = { ...context, engine: s.engine, spare: s.createdSinceSync };
@@ -72,6 +81,7 @@ export function nriHandlers(context: Context): NriHandlers {
     },
     async createContainer(pod, ctr, ctx) {
       s.createdSinceSync.add(ctr.id);
+      view.ids?.add(ctr.id);
       const late = { passed: false, at: ctx.deadline - REPLY_MARGIN_MS };
       const work = createOne(pod, ctr, s, late);
       return guarded(work, late, config, `CreateContainer ${ctr.id}`);
@@ -89,6 +99,7 @@ export function nriHandlers(context: Context): NriHandlers {
       later(s, ctr.id, `StopContainer ${ctr.id}`, () => removeOne(ctr, s));
     },
     async removeContainer(_pod, ctr) {
+      view.ids?.delete(ctr.id);
       later(s, ctr.id, `RemoveContainer ${ctr.id}`, () => removeOne(ctr, s));
     },
     async removePodSandbox(pod) {

@@ -8,6 +8,7 @@ import { isAbsolute, join } from "node:path";
 import type { Stage } from "../../core/config.js";
 import { STAGES } from "../../core/config-fast.js";
 import { isRecord, viewFromSpec } from "../../core/container.js";
+import { containerIdIn } from "../../core/json.js";
 import { ownMetadataDir } from "../../core/locate.js";
 import { OciMetadataError } from "../../core/errors.js";
 import { taskAndName } from "../../core/plan.js";
@@ -39,6 +40,12 @@ export async function runHook(ctx: Context, stage: Stage, stateText: string | un
   }
   const slot = store.slotOf(hostDir);
   if (stage === "poststop") {
+    // Only while the file still names us: after gc removed a stopped container's dir, a new
+    // container of the same name may hold it by the time this one is deleted.
+    if (containerIdIn(await store.read(slot, config.fileName)) !== state.id) {
+      await log("debug", "the metadata dir no longer names this container; left alone", { dir: hostDir });
+      return;
+    }
     await store.remove(slot);
     await log("debug", "metadata dir removed", { dir: hostDir });
     return;
