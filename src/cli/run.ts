@@ -9,8 +9,20 @@ import { COMMANDS, type CommandSpec } from "./commands.js";
 import { commandHelp, mainHelp, versionText } from "./help.js";
 import { parseCommandArgs, splitCommandLine } from "./parse.js";
 
-/** Hooks are registered with a 10 s timeout; we give up on our own well before. */
-const WATCHDOG_MS = 8_000;
+/** Every command someone waits for gives up by itself: hooks and precreate well inside the
+ * runtime's 10 s hook timeout, inject likewise (it does the same work), the operator commands
+ * after a few seconds, gc after a minute (it may ask dockerd). The NRI daemon runs until
+ * stopped and bounds each request itself; the runtime wrapper becomes runc. */
+const WATCHDOG_MS: Record<string, number> = {
+  hook: 8_000,
+  precreate: 8_000,
+  inject: 8_000,
+  "docker-enrich": 90_000,
+  show: 10_000,
+  "hooks-file": 10_000,
+  schema: 10_000,
+  gc: 60_000,
+};
 
 /** Runs the command in argv; returns the exit code. */
 export async function main(argv: readonly string[], stdout: (s: string | Uint8Array) => void): Promise<number> {
@@ -48,7 +60,10 @@ async function runCommand(name: string, spec: CommandSpec, rest: string[], globa
     if (name === "precreate" && code === 0) stdout(stdin); // the config exactly as it came
     return code;
   };
-  const watchdog = name === "hook" || name === "precreate" ? startWatchdog(fail) : undefined;
+  const watchdog = startWatchdog(name, async (err) => {
+    await (await import("../steps/claims.js")).releasePendingClaim(); // the container gets no mount
+    return fail(err);
+  });
   try {
     let args: ReturnType<typeof parseCommandArgs> | undefined;
     try {
@@ -88,17 +103,19 @@ function helpFor(name: string | undefined, stdout: (s: string | Uint8Array) => v
 }
 
 // Past the deadline: apply the policy and exit, whatever the stuck step is waiting for.
-function startWatchdog(fail: (err: unknown) => Promise<number>): NodeJS.Timeout {
+function startWatchdog(command: string, fail: (err: unknown) => Promise<number>): NodeJS.Timeout | undefined {
+  const ms = WATCHDOG_MS[command];
+  if (ms === undefined) return undefined;
   const timer = setTimeout(() => {
-    void fail(new OciMetadataError("internal", `gave up after ${WATCHDOG_MS} ms`)).then((code) => process.exit(code));
-  }, WATCHDOG_MS);
+    void fail(new OciMetadataError("internal", `${command}: gave up after ${ms} ms`)).then((code) => process.exit(code));
+  }, ms);
   timer.unref();
   return timer;
 }
 
 async function readInput(): Promise<Uint8Array> {
   try {
-    return (await import("../host/oci.js")).readStdinBytes();
+    return await (await import("../host/oci.js")).readStdinBytes();
   } catch {
     return new Uint8Array();
   }

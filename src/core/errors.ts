@@ -6,6 +6,7 @@ const brand = Symbol.for("oci-metadata.error");
 /** Closed set of failure kinds; doors map them to exit codes and log lines. */
 export type ErrorCode =
   | "usage"
+  | "not-found"
   | "config-invalid"
   | "state-invalid"
   | "spec-invalid"

@@ -5,7 +5,18 @@
 // hooks, which only read, use JSON.parse. All calls block: a hook or a before-create step does
 // one thing at a time, and each fs/promises call is a thread-pool round trip (the first also
 // starts the pool).
-import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { isRecord } from "../core/container.js";
 import { describeValue, OciMetadataError, wrap } from "../core/errors.js";
@@ -14,15 +25,98 @@ import type { JsonObject } from "../core/spec.js";
 
 export { type OciState, parseState } from "../core/oci-state.js";
 
-/** Reads all of stdin as text. */
-export async function readStdin(): Promise<string> {
-  // A blocking read of fd 0: creating process.stdin's stream costs more than the whole read.
-  return readFileSync(0, "utf8");
+/** How long a runtime may take to hand us its JSON on stdin (its hook timeout is 10 s). */
+export const STDIN_DEADLINE_MS = 5_000;
+
+/** Reads one JSON document from stdin as text (readStdinBytes). */
+export async function readStdin(deadlineMs = STDIN_DEADLINE_MS): Promise<string> {
+  return Buffer.from(await readStdinBytes(deadlineMs)).toString("utf8");
 }
 
-/** Reads all of stdin as bytes (precreate: its output must keep every byte, valid UTF-8 or not). */
-export function readStdinBytes(): Uint8Array {
-  return readFileSync(0);
+/** Reads one JSON document from stdin as bytes (precreate: its output must keep every byte,
+ * valid UTF-8 or not): up to EOF, or as soon as what came parses — a runtime that keeps stdin
+ * open after writing must not hold us past its own hook timeout. Nothing complete after
+ * `deadlineMs`: state-invalid. Synchronous reads (creating process.stdin's stream costs more
+ * than the whole read); a non-blocking reopen of fd 0 lets the deadline hold. */
+export async function readStdinBytes(deadlineMs = STDIN_DEADLINE_MS): Promise<Uint8Array> {
+  let fd: number;
+  try {
+    fd = openSync("/proc/self/fd/0", constants.O_RDONLY | constants.O_NONBLOCK); // a pipe, FIFO, file or tty
+  } catch {
+    // A socket (node's and some engines' stdio) cannot be reopened: make fd 0 itself non-blocking.
+    if (!(await setNonBlocking(0))) return readFileSync(0);
+    return readJsonUntil(0, Date.now() + deadlineMs);
+  }
+  try {
+    return readJsonUntil(fd, Date.now() + deadlineMs);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// fcntl(F_SETFL, O_NONBLOCK) through bun:ffi; false where that is not available (node, tests).
+async function setNonBlocking(fd: number): Promise<boolean> {
+  if (typeof (globalThis as { Bun?: unknown }).Bun === "undefined") return false;
+  const F_GETFL = 3;
+  const F_SETFL = 4;
+  const { dlopen, FFIType } = await import("bun:ffi");
+  const { symbols } = dlopen("libc.so.6", {
+    fcntl: { args: [FFIType.i32, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
+  });
+  const fcntl = symbols.fcntl as (fd: number, cmd: number, arg: number) => number;
+  const flags = fcntl(fd, F_GETFL, 0);
+  return flags >= 0 && fcntl(fd, F_SETFL, flags | constants.O_NONBLOCK) === 0;
+}
+
+function readJsonUntil(fd: number, deadline: number): Uint8Array {
+  const chunks: Buffer[] = [];
+  const buf = Buffer.allocUnsafe(1 << 16);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(fd, buf, 0, buf.length, null);
+    } catch (err) {
+      if ((err as { code?: string }).code !== "EAGAIN") throw wrap("reading stdin", err);
+      if (Date.now() >= deadline) {
+        const why = `no complete JSON within ${STDIN_DEADLINE_MS} ms and the writer keeps it open`;
+        throw new OciMetadataError("state-invalid", `reading stdin: ${why}`);
+      }
+      Atomics.wait(pause, 0, 0, 2); // a short sleep; nothing else runs until the input is in
+      continue;
+    }
+    if (n === 0) return Buffer.concat(chunks);
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+    // A JSON document ends in "}" (maybe followed by a newline): only then try to parse it.
+    if (buf[n - 1] === 0x7d || buf[n - 1] === 0x0a) {
+      const bytes = Buffer.concat(chunks);
+      if (completeJson(bytes)) return bytes;
+    }
+  }
+}
+
+function completeJson(bytes: Buffer): boolean {
+  try {
+    JSON.parse(bytes.toString("utf8"));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A regular file's bytes; anything else (a FIFO would block forever, a device never end) is
+ * refused at once: the open does not block (O_NONBLOCK) and fstat decides. */
+function readRegularFile(path: string): Buffer {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) throw new OciMetadataError("spec-invalid", "not a regular file");
+    return readFileSync(fd);
+  } catch (err) {
+    throw wrap(`reading ${path}`, err);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** A config.json to be edited: its plain value (`spec`, edited in place) over its source. */
@@ -34,13 +128,7 @@ export interface SpecDoc {
 /** Reads <bundle>/config.json for editing. */
 export async function readSpecDoc(bundle: string): Promise<SpecDoc> {
   const path = join(bundle, "config.json");
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    throw wrap(`reading ${path}`, err);
-  }
-  return parseSpecDoc(bytes, path);
+  return parseSpecDoc(readRegularFile(path), path);
 }
 
 /** Parses config.json bytes for editing; they must hold a JSON object. */
@@ -58,13 +146,7 @@ export function parseSpecDoc(bytes: Uint8Array, source = "config.json"): SpecDoc
 /** Reads <bundle>/config.json as a raw JSON object. */
 export async function readSpec(bundle: string): Promise<JsonObject> {
   const path = join(bundle, "config.json");
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    throw wrap(`reading ${path}`, err);
-  }
-  return parseSpec(text, path);
+  return parseSpec(readRegularFile(path).toString("utf8"), path);
 }
 
 /** Parses config.json text; it must be a JSON object. */

@@ -11,6 +11,7 @@ import { log } from "../host/log.js";
 import { nonDirectoryAlong } from "../host/rootfs.js";
 import type { Slot } from "../host/store.js";
 import type { Context } from "./context.js";
+import { holdClaim, releasePendingClaim } from "./claims.js";
 import { writeMetadata } from "./write-metadata.js";
 
 /** The store slot of an Inject plan. */
@@ -54,9 +55,15 @@ export async function prepareContainer(spec: JsonObject, view: ContainerView, ct
   if (probe.kind === "inject") applyEdits(structuredClone(spec), edits(probe));
   const plan = await claimSlot(view, ctx, rootfs);
   if (plan.kind === "skip") return plan;
-  // The identity part now (not READY): a reader never finds the mount empty.
-  await writeMetadata(ctx, { slot: slotOf(plan), view, task: plan.task, name: plan.name, status: "creating" });
-  applyEdits(spec, edits(plan));
+  holdClaim(() => releaseSlot(plan, ctx)); // until the door hands the spec on
+  try {
+    // The identity part now (not READY): a reader never finds the mount empty.
+    await writeMetadata(ctx, { slot: slotOf(plan), view, task: plan.task, name: plan.name, status: "creating" });
+    applyEdits(spec, edits(plan));
+  } catch (err) {
+    await releasePendingClaim();
+    throw err;
+  }
   await log("debug", "spec edited", { container: view.id, hostDir: plan.hostDir, containerDir: plan.containerDir });
   return plan;
 }

@@ -7,7 +7,8 @@ import type { HookCommand } from "../../core/spec.js";
 import { bindLog } from "../../host/log.js";
 import { readSpecDoc, specRootfs, writeSpec } from "../../host/oci.js";
 import type { Context } from "../../steps/context.js";
-import { prepareContainer, releaseSlot } from "../../steps/prepare.js";
+import { claimHandedOver, releasePendingClaim } from "../../steps/claims.js";
+import { prepareContainer } from "../../steps/prepare.js";
 
 export interface InjectArgs {
   bundle: string;
@@ -23,7 +24,8 @@ export async function runInject(ctx: Context, args: InjectArgs, hook: HookComman
   const plan = await prepareContainer(spec, viewFromSpec(spec, id, "runc"), ctx, hook, specRootfs(spec, args.bundle));
   if (plan.kind === "skip") return;
   await writeSpec(args.bundle, edited).catch(async (err: unknown) => {
-    await releaseSlot(plan, ctx);
+    await releasePendingClaim();
     throw err;
   });
+  claimHandedOver();
 }
