@@ -9,6 +9,8 @@
 //    explicit close) is kept; it closes the socket, rejects every pending and later call,
 //    and resolves `closed`. Nothing is written after that.
 //  - Frames for connection ids other than 1 and 2 are dropped, as the runtime's mux does.
+//  - At most MAX_QUEUED_BYTES wait to be written: a runtime that stops reading gets the
+//    connection closed (socket destroyed, the queue freed), not a plugin that grows forever.
 import type { Socket } from "node:net";
 import { OciMetadataError } from "../core/errors.js";
 import { MuxDecoder, PLUGIN_SERVICE_CONN, RUNTIME_SERVICE_CONN, encodeMux } from "./mux.js";
@@ -31,9 +33,20 @@ export interface NriConnection {
 
 /** How long a closing socket may take to flush before it is destroyed. */
 const FLUSH_GRACE_MS = 1000;
+/** Bytes we let wait for the runtime to read before we give up on it (issue 9: 347 MB after
+ * 300k unread replies). Far above anything a live runtime leaves unread: a reply is a few KB,
+ * and the runtime waits for each one. */
+export const MAX_QUEUED_BYTES = 16 << 20;
+
+/** Options of attachConnection. */
+export interface ConnectionOptions {
+  /** Close the connection when more than this many bytes wait to be written. */
+  maxQueuedBytes?: number;
+}
 
 /** Takes over a connected socket: serves `services` on connection 1, calls on connection 2. */
-export function attachConnection(socket: Socket, services: ServiceTable, log: LogFn = () => {}): NriConnection {
+export function attachConnection(socket: Socket, services: ServiceTable, log: LogFn = () => {}, opts: ConnectionOptions = {}): NriConnection {
+  const maxQueued = opts.maxQueuedBytes ?? MAX_QUEUED_BYTES;
   let error: OciMetadataError | undefined;
   let settle: (err: OciMetadataError) => void = () => {};
   const closed = new Promise<OciMetadataError>((resolve) => (settle = resolve));
@@ -41,7 +54,15 @@ export function attachConnection(socket: Socket, services: ServiceTable, log: Lo
 
   const writer = (connId: number) => (bytes: Uint8Array) => {
     if (error || socket.destroyed) return;
-    socket.write(concat(encodeMux(connId, bytes)));
+    const out = concat(encodeMux(connId, bytes));
+    // A runtime that stops reading: close rather than buffer without limit (nothing queued
+    // would ever be read; the plugin reconnects and Synchronize catches up).
+    if (socket.writableLength + out.length > maxQueued) {
+      const why = `NRI connection: the runtime stopped reading (${socket.writableLength} bytes queued, limit ${maxQueued}); closing`;
+      close(new OciMetadataError("io", why), { flush: false });
+      return;
+    }
+    socket.write(out);
   };
   const server = new RpcServer(services, writer(PLUGIN_SERVICE_CONN));
   const client = new RpcClient(writer(RUNTIME_SERVICE_CONN));
@@ -50,10 +71,15 @@ export function attachConnection(socket: Socket, services: ServiceTable, log: Lo
     [RUNTIME_SERVICE_CONN, new TtrpcDecoder()],
   ]);
 
-  function close(reason = new OciMetadataError("io", "NRI connection closed")): void {
+  function close(reason = new OciMetadataError("io", "NRI connection closed"), how = { flush: true }): void {
     if (error) return;
     error = reason;
     client.fail(reason);
+    if (!how.flush) {
+      socket.destroy(); // what is queued would never be read: free it now
+      settle(reason);
+      return;
+    }
     socket.end();
     const timer = setTimeout(() => socket.destroy(), FLUSH_GRACE_MS).unref();
     socket.once("close", () => clearTimeout(timer));

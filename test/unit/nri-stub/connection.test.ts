@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { afterEach, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { create, toBinary } from "@bufbuild/protobuf";
@@ -15,20 +15,20 @@ const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 let cleanups: (() => Promise<void> | void)[] = [];
 
 // A connection attached to a client socket, and the fake runtime's side of it.
-async function setup(services: ServiceTable): Promise<{ conn: NriConnection; peer: FakePeer }> {
+async function setup(services: ServiceTable, opts?: { maxQueuedBytes?: number }): Promise<{ conn: NriConnection; peer: FakePeer; socket: Socket }> {
   const tmp = tempSocket();
   const rt = new FakeRuntime(tmp.path);
   await rt.listen();
   const socket = connect({ path: tmp.path });
   await new Promise((resolve) => socket.once("connect", resolve));
-  const conn = attachConnection(socket, services);
+  const conn = attachConnection(socket, services, undefined, opts);
   const peer = await rt.accept();
   cleanups.push(async () => {
     conn.close();
     rt.close();
     tmp.cleanup();
   });
-  return { conn, peer };
+  return { conn, peer, socket };
 }
 
 afterEach(async () => {
@@ -165,5 +165,26 @@ describe("NRI connection", () => {
     const { conn, peer } = await setup({});
     peer.sendMessage(1, { streamId: 1, type: MessageType.Response, payload: new Uint8Array(0) });
     assert.equal((await conn.closed).message, "[io] serving ttrpc: unexpected message type 2 on stream 1");
+  });
+
+  test("a runtime that stops reading gets the connection closed, not an unbounded write queue (issue 9)", async () => {
+    const limit = 1 << 20;
+    const reply = new Uint8Array(64 << 10);
+    let handled = 0;
+    const { conn, peer, socket } = await setup({ [TEST]: { Big: async () => (handled++, reply) } }, { maxQueuedBytes: limit });
+    peer.socket.pause(); // the runtime stops reading
+    let peak = 0;
+    const watch = setInterval(() => (peak = Math.max(peak, socket.writableLength)), 1);
+    const n = 64; // 4 MiB of replies, 4 x the limit
+    for (let i = 0; i < n; i++) {
+      const req = toBinary(RequestSchema, create(RequestSchema, { service: TEST, method: "Big", payload: new Uint8Array(0) }));
+      peer.socket.write(frame(1, encodeTtrpc({ streamId: 2 * i + 1, type: MessageType.Request, flags: 0, payload: req })));
+    }
+    const closed = await Promise.race([conn.closed, (async () => { while (handled < n) await sleep(5); await sleep(50); return undefined; })()]);
+    clearInterval(watch);
+    peak = Math.max(peak, socket.writableLength);
+    assert.ok(closed, `closed while ${socket.writableLength} bytes were queued (peak ${peak})`);
+    assert.match(closed.message, /the runtime stopped reading/);
+    assert.ok(peak <= limit + reply.length + 1024, `queue peaked at ${peak} bytes (limit ${limit})`);
   });
 });
