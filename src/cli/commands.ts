@@ -18,7 +18,7 @@ export interface CommandInput {
   values: Record<string, string | boolean | undefined>;
   positionals: string[];
   stdout: (s: string | Uint8Array) => void;
-  /** precreate only: its input, as bytes (its output must keep them). */
+  /** precreate and hook: their input, as bytes (precreate's output must keep them). */
   stdin: Uint8Array;
 }
 
@@ -148,11 +148,11 @@ Errors follow failurePolicy: ignore (default) logs one JSON line and exits 0; fa
     positionals: { min: 1, max: 1 },
     config: "required",
     interactive: false,
-    async run({ ctx, values, positionals }) {
+    async run({ ctx, values, positionals, stdin }) {
       const stage = positionals[0] as Stage;
       if (!STAGES.includes(stage)) throw new OciMetadataError("usage", `hook needs a stage: ${STAGES.join("|")}`);
       const { runHook } = await import("../engines/runc/stage-hooks.js");
-      await runHook(ctx, stage, undefined, str(values.engine) ?? "oci");
+      await runHook(ctx, stage, Buffer.from(stdin).toString("utf8"), str(values.engine) ?? "oci");
       if (stage === "poststop") await (await import("../steps/auto-gc.js")).startGcIfDue(ctx);
       return 0;
     },

@@ -72,6 +72,9 @@ async function runCommand(name: string, spec: CommandSpec, rest: string[], globa
       if (name === "precreate" && !args?.help) stdin = await readInput();
     }
     if (args.help) return print(stdout, commandHelp(name)!);
+    // A hook's state is read before the config too: a config error's line names the container.
+    if (name === "hook") stdin = await (await import("../host/oci.js")).readStdinBytes();
+    await logLikeARuntimeStep(name, args.values, stdin);
     const ctx = await contextOf(spec, args.configPath ?? globalConfig);
     if (!spec.interactive) policy = ctx.config.failurePolicy;
     return await spec.run({ ctx, values: args.values, positionals: args.positionals, stdout, stdin });
@@ -79,6 +82,40 @@ async function runCommand(name: string, spec: CommandSpec, rest: string[], globa
     return fail(err);
   } finally {
     clearTimeout(watchdog);
+  }
+}
+
+/** Commands a runtime runs: where they log without a log.file (host/log.ts), and whether
+ * stderr is seen by anyone (runc shows a failing hook's stderr; detached steps have none). */
+const RUNTIME_STEPS: Record<string, "also" | "never"> = { hook: "also", precreate: "also", "docker-enrich": "never" };
+
+// Points the log of a runtime's step at the default file and names the container on every
+// line, config errors included (the id is worked out only if a line is written).
+async function logLikeARuntimeStep(name: string, values: Record<string, unknown>, stdin: Uint8Array): Promise<void> {
+  const stderr = name === "gc" && values.auto === true ? "never" : RUNTIME_STEPS[name];
+  if (stderr === undefined && name !== "inject") return;
+  const { bindLog, bindLogLazily, DEFAULT_LOG_FILE, useDefaultLogFile } = await import("../host/log.js");
+  if (stderr) useDefaultLogFile(DEFAULT_LOG_FILE, stderr);
+  const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
+  if (name === "inject") {
+    const bundle = str(values.bundle)?.replace(/\/+$/, "");
+    const id = str(values.id) ?? bundle?.slice(bundle.lastIndexOf("/") + 1);
+    if (id) bindLog({ container: id });
+  } else if (name === "docker-enrich" && str(values.id)) bindLog({ container: str(values.id) });
+  else if (name === "hook" || name === "precreate") bindLogLazily(() => containerOf(name, Buffer.from(stdin).toString("utf8")));
+}
+
+// The container id in a hook's state (`id`) or in podman's proposed config (its cgroup path).
+function containerOf(name: string, text: string): Record<string, unknown> {
+  if (name === "precreate") {
+    const id = /libpod(?:-payload)?[-:]([0-9a-f]{64})/.exec(text)?.[1];
+    return id ? { container: id } : {};
+  }
+  try {
+    const id = (JSON.parse(text) as { id?: unknown }).id;
+    return typeof id === "string" ? { container: id } : {};
+  } catch {
+    return {};
   }
 }
 

@@ -37,15 +37,15 @@ export async function runRuntime(argv: readonly string[]): Promise<number> {
 // errors also to runc's --log file, where the engine looks for the runtime's errors.
 async function ourStep(call: RuntimeCall): Promise<boolean> {
   const { fallbackPolicy, handleFailure } = await import("../../steps/failure-policy.js");
-  const { bindLog, configureLog } = await import("../../host/log.js");
+  const { bindLog, DEFAULT_LOG_FILE, useDefaultLogFile } = await import("../../host/log.js");
   let policy = fallbackPolicy();
-  configureLog({ level: "silent" });
+  // Before the config: its errors, too, reach a file (never stderr, it is the container's).
+  useDefaultLogFile(DEFAULT_LOG_FILE, "never");
+  bindLog({ container: call.id });
   try {
     const { buildContext } = await import("../../steps/context.js");
     const ctx = await buildContext(call.ours.config);
     const { config } = ctx;
-    if (!config.log.file) configureLog({ level: "silent" });
-    bindLog({ container: call.id });
     policy = config.failurePolicy;
     if (!call.id) throw new OciMetadataError("usage", `runtime ${call.command}: no container id in the arguments`);
     const bundle = call.bundle ?? process.cwd(); // shims run the runtime in the bundle dir
