@@ -15,5 +15,8 @@ export function escapeControl(text: string): string {
 
 /** JSON text with the characters JSON.stringify leaves raw (DEL, C1, separators, bidi) escaped. */
 export function escapeJsonText(json: string): string {
-  return json.replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return json.replace(
+    /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }

@@ -39,7 +39,8 @@ export type Decision = { remove: boolean; why: string };
 
 /** Keep or remove one dir (steps in the header). */
 export function decide(f: DirFacts): Decision {
-  if (f.ageMs < f.graceMs) return { remove: false, why: `changed ${Math.round(f.ageMs / 1000)} s ago (grace ${f.graceMs / 1000} s)` }; // (1)
+  if (f.ageMs < f.graceMs)
+    return { remove: false, why: `changed ${Math.round(f.ageMs / 1000)} s ago (grace ${f.graceMs / 1000} s)` }; // (1)
   if (f.mounted) return { remove: false, why: "mounted in a live container" }; // (2)
   const a = f.answer; // (3)
   if (!a) {

@@ -84,7 +84,10 @@ function mountKey(dir: DirId, own: readonly MountLine[]): string | undefined {
   const dev = devString(dir.dev);
   // The mount of our namespace that holds the dir: same device, longest mount point prefix.
   const holder = own
-    .filter((m) => m.dev === dev && (real === m.mountPoint || real.startsWith(m.mountPoint === "/" ? "/" : `${m.mountPoint}/`)))
+    .filter(
+      (m) =>
+        m.dev === dev && (real === m.mountPoint || real.startsWith(m.mountPoint === "/" ? "/" : `${m.mountPoint}/`)),
+    )
     .sort((a, b) => b.mountPoint.length - a.mountPoint.length)[0];
   if (!holder) return undefined;
   const rest = holder.mountPoint === "/" ? real : real.slice(holder.mountPoint.length);

@@ -13,7 +13,6 @@
 import { realpath } from "node:fs/promises";
 import { join } from "node:path";
 import type { Config } from "../core/config.js";
-import type { Context } from "../steps/context.js";
 import { decide, type EngineAnswer } from "../core/gc-decision.js";
 import { parseJsonObject } from "../core/json.js";
 import { dockerLiveness } from "../engines/docker/liveness.js";
@@ -23,6 +22,7 @@ import { runcLiveness } from "../engines/runc/liveness.js";
 import { log } from "../host/log.js";
 import { readMountView } from "../host/mounts.js";
 import type { MetadataStore, Slot, SlotSurvey } from "../host/store.js";
+import type { Context } from "../steps/context.js";
 
 /** A claim younger than this is never collected (its container may still be on its way). */
 export const CLAIM_GRACE_MS = 10 * 60_000;
@@ -91,15 +91,22 @@ export async function runGc(ctx: Context, opts: GcOptions): Promise<GcReport> {
     const d = decide({ ageMs, graceMs: CLAIM_GRACE_MS, mounted, kernelViewComplete: mounts.complete, answer });
     let action: GcEntry["action"] = d.remove ? (opts.dryRun ? "would-remove" : "removed") : "kept";
     let why = d.why;
-    if (action === "removed" && !(await removeUnchanged(store, slot, config.fileName, survey))) [action, why] = ["kept", "its file changed while collecting"]; // (5)
+    if (action === "removed" && !(await removeUnchanged(store, slot, config.fileName, survey)))
+      [action, why] = ["kept", "its file changed while collecting"]; // (5)
     entries.push({ dir, container, engine, action, why });
-    if (action === "removed" && opts.logRemovals) await log("info", "gc removed a dir whose container is gone", { dir, container, engine, why });
+    if (action === "removed" && opts.logRemovals)
+      await log("info", "gc removed a dir whose container is gone", { dir, container, engine, why });
   }
   return { entries, tempsRemoved, kernelViewComplete: mounts.complete };
 }
 
 // Routes the question to the engine that wrote the file.
-async function ask(id: string, engine: string | undefined, config: Config, view: RuntimeView | undefined): Promise<EngineAnswer> {
+async function ask(
+  id: string,
+  engine: string | undefined,
+  config: Config,
+  view: RuntimeView | undefined,
+): Promise<EngineAnswer> {
   switch (engine) {
     case "runc":
     case "crun":
@@ -136,6 +143,9 @@ export function formatReport(report: GcReport, dryRun: boolean, verbose: boolean
   }
   const n = report.entries.filter((e) => e.action !== "kept").length;
   lines.push(`${verb} ${n} of ${report.entries.length} dirs and ${report.tempsRemoved.length} temp files`);
-  if (!report.kernelViewComplete) lines.push("note: the process table is not fully visible (not in the host's pid namespace): dirs not found in an engine were kept");
+  if (!report.kernelViewComplete)
+    lines.push(
+      "note: the process table is not fully visible (not in the host's pid namespace): dirs not found in an engine were kept",
+    );
   return `${lines.join("\n")}\n`;
 }

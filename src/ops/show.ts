@@ -8,10 +8,10 @@ import { constants } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { join } from "node:path";
 import type { Config } from "../core/config.js";
-import type { Context } from "../steps/context.js";
 import { OciMetadataError } from "../core/errors.js";
 import { escapeControl, escapeJsonText } from "../core/escape.js";
 import { parseJsonObject } from "../core/json.js";
+import type { Context } from "../steps/context.js";
 
 /** Larger files are not ours. */
 const MAX_FILE = 1 << 20;
@@ -36,7 +36,8 @@ async function fromPath(target: string, config: Config): Promise<{ file: string;
     const read = await readRegular(file);
     if (read.kind === "dir") continue;
     if (read.kind === "missing") break;
-    if (read.kind !== "file") throw new OciMetadataError("not-found", `show ${escapeControl(file)}: not a regular file`);
+    if (read.kind !== "file")
+      throw new OciMetadataError("not-found", `show ${escapeControl(file)}: not a regular file`);
     const doc = parseJsonObject(read.text);
     if (!doc) throw new OciMetadataError("spec-invalid", `show ${escapeControl(file)}: not a JSON object`);
     return { file, doc };
@@ -45,14 +46,20 @@ async function fromPath(target: string, config: Config): Promise<{ file: string;
 }
 
 // An id, id prefix or dir name, looked up in the store; corrupt files are noted and skipped.
-async function fromStore(target: string, ctx: Context, notes: string[]): Promise<{ file: string; doc: Record<string, unknown> }> {
+async function fromStore(
+  target: string,
+  ctx: Context,
+  notes: string[],
+): Promise<{ file: string; doc: Record<string, unknown> }> {
   const { config, store } = ctx;
   const matches: { file: string; doc: Record<string, unknown> }[] = [];
   for (const { slot, text } of await store.readAll(config.fileName)) {
     const file = store.pathOf(slot, config.fileName);
     const doc = parseJsonObject(text);
     if (!doc) {
-      notes.push(`skipped ${escapeControl(file)}: ${text === "" ? "missing or not a regular file" : "not a JSON object"}`);
+      notes.push(
+        `skipped ${escapeControl(file)}: ${text === "" ? "missing or not a regular file" : "not a JSON object"}`,
+      );
       continue;
     }
     const id = typeof doc.ContainerID === "string" ? doc.ContainerID : "";
@@ -60,7 +67,10 @@ async function fromStore(target: string, ctx: Context, notes: string[]): Promise
     if ((id !== "" && id.startsWith(target)) || slot.name === target) matches.push({ file, doc });
   }
   if (matches.length === 1) return matches[0]!;
-  const why = matches.length === 0 ? "no container with that id or name" : `${matches.length} containers match; give more of the id`;
+  const why =
+    matches.length === 0
+      ? "no container with that id or name"
+      : `${matches.length} containers match; give more of the id`;
   throw new OciMetadataError("not-found", `show ${escapeControl(target)}: ${why} under ${config.hostRoot}`);
 }
 

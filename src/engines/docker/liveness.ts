@@ -2,8 +2,9 @@
 // known but not running → gone (Docker's poststop removed the dir when it stopped; `docker
 // start` runs our `create` again, which claims a fresh dir); 404 → gone; no answer → unknown
 // (keep). gc never runs inside a runtime call, so asking dockerd cannot deadlock on its lock.
-import type { EngineAnswer } from "../../core/gc-decision.js";
+
 import { isRecord } from "../../core/container.js";
+import type { EngineAnswer } from "../../core/gc-decision.js";
 import { dockerGet } from "./docker-api.js";
 
 const TIMEOUT_MS = 5_000;
@@ -20,6 +21,7 @@ export async function dockerLiveness(id: string, socket: string): Promise<Engine
   }
   const state = isRecord(inspect) && isRecord(inspect.State) ? inspect.State : undefined;
   if (!state) return { kind: "unknown", why: "docker: inspect has no State" };
-  if (state.Running === true || state.Paused === true || state.Restarting === true) return { kind: "live", why: "docker: running" };
+  if (state.Running === true || state.Paused === true || state.Restarting === true)
+    return { kind: "live", why: "docker: running" };
   return { kind: "gone", why: `docker: ${typeof state.Status === "string" ? state.Status : "not running"}` };
 }

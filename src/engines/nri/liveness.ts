@@ -13,6 +13,9 @@ export interface RuntimeView {
 
 /** Answers from the daemon's view, or "cannot ask" without one. */
 export function nriLiveness(id: string, engine: string, view: RuntimeView | undefined): EngineAnswer {
-  if (!view || view.engine !== engine) return { kind: "unknown", why: `${engine}: only the NRI plugin daemon (oci-metadata nri) can ask it` };
-  return view.ids.has(id) ? { kind: "live", why: `${engine}: listed by the runtime` } : { kind: "gone", why: `${engine}: not in the runtime's containers` };
+  if (!view || view.engine !== engine)
+    return { kind: "unknown", why: `${engine}: only the NRI plugin daemon (oci-metadata nri) can ask it` };
+  return view.ids.has(id)
+    ? { kind: "live", why: `${engine}: listed by the runtime` }
+    : { kind: "gone", why: `${engine}: not in the runtime's containers` };
 }

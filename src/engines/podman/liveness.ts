@@ -11,9 +11,14 @@ import { readInstance } from "../../host/runtime-state.js";
 const PODMAN_RUNTIME_ROOTS = ["/run/runc", "/run/crun"];
 
 /** Asks podman's runtime state about one container id. */
-export async function podmanLiveness(id: string, roots: readonly string[] = PODMAN_RUNTIME_ROOTS): Promise<EngineAnswer> {
+export async function podmanLiveness(
+  id: string,
+  roots: readonly string[] = PODMAN_RUNTIME_ROOTS,
+): Promise<EngineAnswer> {
   const state = await readInstance(id, roots);
-  if (state.kind === "live") return { kind: "live", why: `podman: running or created (runtime state in ${state.root})` };
-  if (state.kind === "stopped") return { kind: "gone", why: `podman: stopped (runtime state in ${state.root}, process gone)` };
+  if (state.kind === "live")
+    return { kind: "live", why: `podman: running or created (runtime state in ${state.root})` };
+  if (state.kind === "stopped")
+    return { kind: "gone", why: `podman: stopped (runtime state in ${state.root}, process gone)` };
   return { kind: "absent", why: `podman: not running (no runtime state in ${roots.join(", ")})` };
 }

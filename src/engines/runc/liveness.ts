@@ -7,9 +7,14 @@ import type { EngineAnswer } from "../../core/gc-decision.js";
 import { DEFAULT_RUNTIME_ROOTS, readInstance } from "../../host/runtime-state.js";
 
 /** Asks the runtime state dirs about one container id. */
-export async function runcLiveness(id: string, roots: readonly string[] = DEFAULT_RUNTIME_ROOTS): Promise<EngineAnswer> {
+export async function runcLiveness(
+  id: string,
+  roots: readonly string[] = DEFAULT_RUNTIME_ROOTS,
+): Promise<EngineAnswer> {
   const state = await readInstance(id, roots);
-  if (state.kind === "live") return { kind: "live", why: `runc: running or created in ${state.root} (pid ${state.pid})` };
-  if (state.kind === "stopped") return { kind: "gone", why: `runc: stopped in ${state.root} (its process is gone; delete never ran)` };
+  if (state.kind === "live")
+    return { kind: "live", why: `runc: running or created in ${state.root} (pid ${state.pid})` };
+  if (state.kind === "stopped")
+    return { kind: "gone", why: `runc: stopped in ${state.root} (its process is gone; delete never ran)` };
   return { kind: "absent", why: `runc: no state in ${roots.join(", ")}` };
 }

@@ -3,8 +3,7 @@
 // No timing is asserted: a step that would wait forever is shown to end (the writer keeps its
 // end open for the whole test; a killed process would have no exit code).
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -60,7 +59,13 @@ describe("cli safety", () => {
 
   it("hook [stdin stays open after the state: the hook ends without waiting for EOF]", async () => {
     const b = bundle("b-open", { ociVersion: "1.0.2", process: { env: [] }, mounts: [] });
-    const state = JSON.stringify({ ociVersion: "1.0.2", id: "open-1", status: "creating", pid: process.pid, bundle: b });
+    const state = JSON.stringify({
+      ociVersion: "1.0.2",
+      id: "open-1",
+      status: "creating",
+      pid: process.pid,
+      bundle: b,
+    });
     const r = await withOpenStdin(bin, ["hook", "createRuntime"], state, env);
     assert.equal(r.code, 0, r.stderr);
   });
@@ -71,7 +76,10 @@ describe("cli safety", () => {
     const ignore = await withOpenStdin(bin, ["hook", "createRuntime"], half, toStderr);
     assert.equal(ignore.code, 0);
     assert.match(ignore.stderr, /\[state-invalid\] reading stdin: no complete JSON/);
-    const fail = await withOpenStdin(bin, ["hook", "createRuntime"], half, { ...env, OCI_METADATA_FAILURE_POLICY: "fail" });
+    const fail = await withOpenStdin(bin, ["hook", "createRuntime"], half, {
+      ...env,
+      OCI_METADATA_FAILURE_POLICY: "fail",
+    });
     assert.equal(fail.code, 1);
   });
 
@@ -79,7 +87,10 @@ describe("cli safety", () => {
     const dir = join(work, "b-fifo");
     mkdirSync(dir);
     execFileSync("mkfifo", [join(dir, "config.json")]);
-    const r = await run(bin, ["inject", "--bundle", dir], { env: { ...env, OCI_METADATA_FAILURE_POLICY: "fail" }, timeoutMs: 30_000 });
+    const r = await run(bin, ["inject", "--bundle", dir], {
+      env: { ...env, OCI_METADATA_FAILURE_POLICY: "fail" },
+      timeoutMs: 30_000,
+    });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /\[spec-invalid\] reading .*config\.json: not a regular file/);
     assert.equal(existsSync(root()) && readdirSync(root()).length > 0, false);
@@ -89,8 +100,20 @@ describe("cli safety", () => {
     const fifo = join(work, "cluster-fifo");
     execFileSync("mkfifo", [fifo]);
     const cfg = join(work, "hang-config.json");
-    writeFileSync(cfg, JSON.stringify({ hostRoot: root(), identity: { cluster: { file: fifo } }, log: { file: join(work, "log.json") } }));
-    const b = bundle("b-hang", { ociVersion: "1.0.2", process: { env: [] }, mounts: [], annotations: { "oci-metadata.io/enabled": "true", "oci-metadata.io/task": "hang" } });
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        hostRoot: root(),
+        identity: { cluster: { file: fifo } },
+        log: { file: join(work, "log.json") },
+      }),
+    );
+    const b = bundle("b-hang", {
+      ociVersion: "1.0.2",
+      process: { env: [] },
+      mounts: [],
+      annotations: { "oci-metadata.io/enabled": "true", "oci-metadata.io/task": "hang" },
+    });
     const r = await run(bin, ["--config", cfg, "inject", "--bundle", b, "--id", "hang-1"], { env, timeoutMs: 30_000 });
     assert.equal(r.code, 0, "ignore: the watchdog ends it with exit 0");
     assert.equal(existsSync(join(root(), "hang")), false, "the claim was released");
@@ -99,7 +122,13 @@ describe("cli safety", () => {
   describe("show", () => {
     before(() => {
       mkdirSync(join(root(), "t", "evil"), { recursive: true });
-      writeFileSync(join(root(), "t", "evil", "ecs-container-metadata.json"), JSON.stringify({ ContainerID: "evil-1", ContainerName: "x\u001b]0;owned\u0007\nMetadataFileStatus: READY\u009b31m" }));
+      writeFileSync(
+        join(root(), "t", "evil", "ecs-container-metadata.json"),
+        JSON.stringify({
+          ContainerID: "evil-1",
+          ContainerName: "x\u001b]0;owned\u0007\nMetadataFileStatus: READY\u009b31m",
+        }),
+      );
       mkdirSync(join(root(), "t", "corrupt"));
       writeFileSync(join(root(), "t", "corrupt", "ecs-container-metadata.json"), "{ not json");
       mkdirSync(join(root(), "t", "fifo"));

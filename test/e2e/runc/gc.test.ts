@@ -2,7 +2,18 @@
 // real, then `oci-metadata gc` runs and the dirs left are counted. Containers use a private
 // runc root, which gc does not know: a live one is kept because the kernel shows it mounted.
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -38,16 +49,26 @@ describe("runc gc", { skip }, () => {
 
   after(async () => {
     const list = await run("runc", ["--root", runcRoot(), "list", "-q"]);
-    for (const id of list.stdout.split("\n").filter(Boolean)) await run("runc", ["--root", runcRoot(), "delete", "-f", id]);
+    for (const id of list.stdout.split("\n").filter(Boolean))
+      await run("runc", ["--root", runcRoot(), "delete", "-f", id]);
     rmSync(work, { recursive: true, force: true });
   });
 
-  const runc = (args: string[]) => run("runc", ["--root", runcRoot(), ...args], { outputFile: join(work, `runc-${++seq}.out`) });
+  const runc = (args: string[]) =>
+    run("runc", ["--root", runcRoot(), ...args], { outputFile: join(work, `runc-${++seq}.out`) });
 
   // inject + runc create; returns the container's host dir.
-  async function created(name: string, args = ["sleep", "600"], config = configPath()): Promise<{ id: string; dir: string; bundle: string }> {
+  async function created(
+    name: string,
+    args = ["sleep", "600"],
+    config = configPath(),
+  ): Promise<{ id: string; dir: string; bundle: string }> {
     const id = newId();
-    const bundle = await makeBundle(join(work, id), { rootfs, args, annotations: { ...ON, "oci-metadata.io/task": "gc", "oci-metadata.io/name": name } });
+    const bundle = await makeBundle(join(work, id), {
+      rootfs,
+      args,
+      annotations: { ...ON, "oci-metadata.io/task": "gc", "oci-metadata.io/name": name },
+    });
     await runOk(bin, ["--config", config, "inject", "--bundle", bundle, "--id", id]);
     const r = await runc(["create", "--bundle", bundle, id]);
     assert.equal(r.code, 0, r.stdout);
@@ -71,7 +92,14 @@ describe("runc gc", { skip }, () => {
     const state = JSON.parse((await runOk("runc", ["--root", runcRoot(), "state", id])).stdout) as { pid: number };
     if (!(state.pid > 0)) return; // stopped already (pid 0: never signal a process group)
     process.kill(state.pid, "SIGKILL");
-    for (let i = 0; i < 100 && existsSync(`/proc/${state.pid}/stat`) && !/\) [ZX] /.test(readFileSync(`/proc/${state.pid}/stat`, "utf8")); i++) await new Promise((r) => setTimeout(r, 20));
+    for (
+      let i = 0;
+      i < 100 &&
+      existsSync(`/proc/${state.pid}/stat`) &&
+      !/\) [ZX] /.test(readFileSync(`/proc/${state.pid}/stat`, "utf8"));
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 20));
   }
 
   const gc = (...flags: string[]) => runOk(bin, ["--config", configPath(), "gc", ...flags]);
@@ -138,7 +166,11 @@ describe("runc gc", { skip }, () => {
 
   it("gc [an inject whose container never appeared: kept during the grace period, removed after]", async () => {
     const id = newId();
-    const bundle = await makeBundle(join(work, id), { rootfs, args: ["true"], annotations: { ...ON, "oci-metadata.io/task": "gc", "oci-metadata.io/name": "never" } });
+    const bundle = await makeBundle(join(work, id), {
+      rootfs,
+      args: ["true"],
+      annotations: { ...ON, "oci-metadata.io/task": "gc", "oci-metadata.io/name": "never" },
+    });
     await runOk(bin, ["--config", configPath(), "inject", "--bundle", bundle, "--id", id]);
     const dir = join(hostRoot(), "gc", "never");
     const young = await gc("--verbose");

@@ -37,7 +37,11 @@ describe("runc logs", { skip }, () => {
     const id = `ocimd-logs-${process.pid}`;
     const config = join(work, "config.json");
     writeFileSync(config, JSON.stringify({ hostRoot: join(work, "root") })); // no log.file
-    const bundle = await makeBundle(join(work, id), { rootfs, args: ["true"], annotations: { "oci-metadata.io/enabled": "true" } });
+    const bundle = await makeBundle(join(work, id), {
+      rootfs,
+      args: ["true"],
+      annotations: { "oci-metadata.io/enabled": "true" },
+    });
     await runOk(bin, ["--config", config, "inject", "--bundle", bundle, "--id", id]);
     writeFileSync(config, '{ "hostRoot": '); // the hooks can no longer read it
     const r = await run("runc", ["--root", join(work, "runc"), "run", "--bundle", bundle, id]);

@@ -10,9 +10,17 @@ describe("core/gc-decision", () => {
     ["mounted-kept-whatever-the-engine-says", { mounted: true, answer: { kind: "gone", why: "x" } }, false],
     ["engine-live-kept", { answer: { kind: "live", why: "x" } }, false],
     ["engine-gone-removed", { answer: { kind: "gone", why: "x" } }, true],
-    ["engine-gone-removed-even-with-partial-kernel-view", { kernelViewComplete: false, answer: { kind: "gone", why: "x" } }, true],
+    [
+      "engine-gone-removed-even-with-partial-kernel-view",
+      { kernelViewComplete: false, answer: { kind: "gone", why: "x" } },
+      true,
+    ],
     ["absent-removed-with-complete-kernel-view", { answer: { kind: "absent", why: "x" } }, true],
-    ["absent-kept-with-partial-kernel-view", { kernelViewComplete: false, answer: { kind: "absent", why: "x" } }, false],
+    [
+      "absent-kept-with-partial-kernel-view",
+      { kernelViewComplete: false, answer: { kind: "absent", why: "x" } },
+      false,
+    ],
     ["engine-cannot-be-asked-kept", { answer: { kind: "unknown", why: "x" } }, false],
     ["no-owner-removed-with-complete-kernel-view", {}, true],
     ["no-owner-kept-with-partial-kernel-view", { kernelViewComplete: false }, false],
@@ -24,6 +32,9 @@ describe("core/gc-decision", () => {
   }
 
   it("says why a dir that cannot be asked about is kept", () => {
-    assert.equal(decide({ ...OLD, answer: { kind: "unknown", why: "docker: connect ENOENT" } }).why, "cannot ask: docker: connect ENOENT");
+    assert.equal(
+      decide({ ...OLD, answer: { kind: "unknown", why: "docker: connect ENOENT" } }).why,
+      "cannot ask: docker: connect ENOENT",
+    );
   });
 });

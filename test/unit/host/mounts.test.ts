@@ -8,13 +8,15 @@ import { devString, parseMountInfo, readMountView, unescapeMountPath } from "../
 describe("host/mounts", () => {
   it("reads device, root and mount point of mountinfo lines, unescaping octal", () => {
     const line = "36 35 98:0 /var/lib/ecs/data/metadata/t/a\\040b /ecs/metadata/a\\040b ro,nosuid - ext4 /dev/root rw";
-    assert.deepEqual(parseMountInfo(line), [{ dev: "98:0", root: "/var/lib/ecs/data/metadata/t/a b", mountPoint: "/ecs/metadata/a b" }]);
+    assert.deepEqual(parseMountInfo(line), [
+      { dev: "98:0", root: "/var/lib/ecs/data/metadata/t/a b", mountPoint: "/ecs/metadata/a b" },
+    ]);
     assert.equal(unescapeMountPath("a\\011b\\134c"), "a\tb\\c");
   });
 
   it("encodes dev_t as the kernel prints major:minor", () => {
     assert.equal(devString((8 << 8) | 1), "8:1");
-    assert.equal(devString(BigInt(259) << 8n | 0x1234n & 0xffn | ((0x1234n >> 8n) << 20n)), "259:4660");
+    assert.equal(devString((BigInt(259) << 8n) | (0x1234n & 0xffn) | ((0x1234n >> 8n) << 20n)), "259:4660");
   });
 
   // A fake /proc: one namespace mounts dir a (exactly), another the whole root.
@@ -47,7 +49,13 @@ describe("host/mounts", () => {
     mkdirSync(b, { recursive: true });
     const proc = fakeProc(root, a);
     try {
-      const view = await readMountView([{ path: a, dev: statSync(a).dev }, { path: b, dev: statSync(b).dev }], proc);
+      const view = await readMountView(
+        [
+          { path: a, dev: statSync(a).dev },
+          { path: b, dev: statSync(b).dev },
+        ],
+        proc,
+      );
       assert.equal(view.complete, true);
       assert.equal(view.namespaces, 2);
       assert.equal(view.isMounted(a), true);

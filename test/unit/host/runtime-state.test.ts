@@ -43,7 +43,10 @@ describe("host/runtime-state", () => {
 
   it("roots given as dir/* are expanded (containerd namespaces)", async () => {
     const base = join(work, "containerd");
-    stateDir(join(base, "k8s.io"), "c5", "state.json", { init_process_pid: process.pid, init_process_start: selfStart });
+    stateDir(join(base, "k8s.io"), "c5", "state.json", {
+      init_process_pid: process.pid,
+      init_process_start: selfStart,
+    });
     assert.equal((await readInstance("c5", [`${base}/*`])).kind, "live");
   });
 

@@ -19,7 +19,8 @@ configureLog({ level: "silent" });
 const work = mkdtempSync(join(tmpdir(), "ocimd-gc-nri-"));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-const pod = (id: string) => create(PodSandboxSchema, { id, name: `pod-${id}`, uid: `uid-${id}`, namespace: "ns", pid: process.pid });
+const pod = (id: string) =>
+  create(PodSandboxSchema, { id, name: `pod-${id}`, uid: `uid-${id}`, namespace: "ns", pid: process.pid });
 const ctr = (id: string) => create(ContainerSchema, { id, podSandboxId: "p1", name: `c-${id}` });
 const HOUR_AGO = new Date(Date.now() - 3600_000);
 
@@ -45,14 +46,28 @@ describe("ops/gc with the NRI daemon's runtime view", () => {
       if (!existsSync(d)) await ctx.store.ensureDir(ctx.store.slotOf(d));
       utimesSync(d, HOUR_AGO, HOUR_AGO);
     }
-    await ctx.store.write(ctx.store.slotOf(dirs[1]!), config.fileName, JSON.stringify({ ContainerID: "c2", Engine: "containerd" }));
+    await ctx.store.write(
+      ctx.store.slotOf(dirs[1]!),
+      config.fileName,
+      JSON.stringify({ ContainerID: "c2", Engine: "containerd" }),
+    );
     for (const d of dirs) for (const p of [join(d, config.fileName), d]) utimesSync(p, HOUR_AGO, HOUR_AGO);
 
     const cli = await runGc(ctx, { dryRun: false, now: new Date() });
-    assert.deepEqual(cli.entries.map((e) => e.action), ["kept", "kept"]);
-    assert.match(cli.entries.find((e) => e.container === "c2")!.why, /^cannot ask: containerd: only the NRI plugin daemon/);
+    assert.deepEqual(
+      cli.entries.map((e) => e.action),
+      ["kept", "kept"],
+    );
+    assert.match(
+      cli.entries.find((e) => e.container === "c2")!.why,
+      /^cannot ask: containerd: only the NRI plugin daemon/,
+    );
 
-    const daemon = await runGc(ctx, { dryRun: false, now: new Date(), runtimeView: { engine: view.engine, ids: view.ids! } });
+    const daemon = await runGc(ctx, {
+      dryRun: false,
+      now: new Date(),
+      runtimeView: { engine: view.engine, ids: view.ids! },
+    });
     const byId = Object.fromEntries(daemon.entries.map((e) => [e.container, e]));
     assert.equal(byId.c1?.action, "kept");
     assert.equal(byId.c2?.action, "removed");
