@@ -9,7 +9,8 @@
 //    not make every dir look alive;
 //  - `complete` is true only when the whole process table is visible (we run in the host's
 //    pid namespace: pid 2 is kthreadd); otherwise a dir that is not seen mounted proves nothing;
-//  - each mount namespace is read once; a process that exits while we read is skipped.
+//  - each mount namespace is read once; a process that exits while we read is skipped, but one
+//    we may not read (EACCES, EPERM: no CAP_SYS_PTRACE in a pod) makes the view incomplete.
 import { readdir, readFile, readlink } from "node:fs/promises";
 
 /** What the kernel shows about mounts, for a set of dirs. */
@@ -37,14 +38,20 @@ export interface DirId {
 
 /** Reads every live mount namespace once and answers for the given dirs. */
 export async function readMountView(dirs: readonly DirId[], proc = "/proc"): Promise<MountView> {
-  const complete = await hostPidNamespace(proc);
+  let complete = await hostPidNamespace(proc);
+  // A process gone meanwhile is fine; one we were refused could hold any mount.
+  const gone = (err: unknown) => {
+    const code = (err as { code?: string }).code;
+    if (code !== "ENOENT" && code !== "ESRCH") complete = false;
+    return undefined;
+  };
   const seen = new Set<string>();
   const keys = new Set<string>();
   for (const entry of await readdir(proc).catch(() => [] as string[])) {
     if (!/^\d+$/.test(entry)) continue;
-    const ns = await readlink(`${proc}/${entry}/ns/mnt`).catch(() => undefined);
+    const ns = await readlink(`${proc}/${entry}/ns/mnt`).catch(gone);
     if (!ns || seen.has(ns)) continue;
-    const text = await readFile(`${proc}/${entry}/mountinfo`, "utf8").catch(() => undefined);
+    const text = await readFile(`${proc}/${entry}/mountinfo`, "utf8").catch(gone);
     if (text === undefined) continue;
     seen.add(ns);
     for (const m of parseMountInfo(text)) keys.add(`${m.dev} ${m.root}`);

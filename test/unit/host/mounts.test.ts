@@ -77,6 +77,21 @@ describe("host/mounts", () => {
     }
   });
 
+  it("is not complete when a process's namespace cannot be read (not ENOENT: e.g. EACCES in a pod)", async () => {
+    const proc = mkdtempSync(join(tmpdir(), "ocimd-proc-"));
+    mkdirSync(join(proc, "2"));
+    writeFileSync(join(proc, "2", "status"), "Name:\tkthreadd\nPPid:\t0\n");
+    mkdirSync(join(proc, "300", "ns", "mnt"), { recursive: true }); // readlink fails with EINVAL
+    mkdirSync(join(proc, "301")); // exited meanwhile: ENOENT is fine
+    try {
+      assert.equal((await readMountView([], proc)).complete, false);
+      rmSync(join(proc, "300"), { recursive: true });
+      assert.equal((await readMountView([], proc)).complete, true);
+    } finally {
+      rmSync(proc, { recursive: true, force: true });
+    }
+  });
+
   it("sees the real host's pid namespace as complete", async () => {
     assert.equal((await readMountView([])).complete, true);
   });
