@@ -10,7 +10,9 @@
 //  - `complete` is true only when the whole process table is visible (we run in the host's
 //    pid namespace: pid 2 is kthreadd); otherwise a dir that is not seen mounted proves nothing;
 //  - each mount namespace is read once; a process that exits while we read is skipped, but one
-//    we may not read (EACCES, EPERM: no CAP_SYS_PTRACE in a pod) makes the view incomplete.
+//    we may not read (EACCES, EPERM: no CAP_SYS_PTRACE in a pod) makes the view incomplete —
+//    except pid 1, the host's init, which no runtime ever makes a container's process (some
+//    sandboxes refuse even root a look at it: this VM's does).
 import { readdir, readFile, readlink } from "node:fs/promises";
 
 /** What the kernel shows about mounts, for a set of dirs. */
@@ -40,18 +42,18 @@ export interface DirId {
 export async function readMountView(dirs: readonly DirId[], proc = "/proc"): Promise<MountView> {
   let complete = await hostPidNamespace(proc);
   // A process gone meanwhile is fine; one we were refused could hold any mount.
-  const gone = (err: unknown) => {
+  const refused = (entry: string) => (err: unknown) => {
     const code = (err as { code?: string }).code;
-    if (code !== "ENOENT" && code !== "ESRCH") complete = false;
+    if (code !== "ENOENT" && code !== "ESRCH" && entry !== "1") complete = false;
     return undefined;
   };
   const seen = new Set<string>();
   const keys = new Set<string>();
   for (const entry of await readdir(proc).catch(() => [] as string[])) {
     if (!/^\d+$/.test(entry)) continue;
-    const ns = await readlink(`${proc}/${entry}/ns/mnt`).catch(gone);
+    const ns = await readlink(`${proc}/${entry}/ns/mnt`).catch(refused(entry));
     if (!ns || seen.has(ns)) continue;
-    const text = await readFile(`${proc}/${entry}/mountinfo`, "utf8").catch(gone);
+    const text = await readFile(`${proc}/${entry}/mountinfo`, "utf8").catch(refused(entry));
     if (text === undefined) continue;
     seen.add(ns);
     for (const m of parseMountInfo(text)) keys.add(`${m.dev} ${m.root}`);
