@@ -40,7 +40,10 @@ const TEMP_PREFIX = ".tmp-";
 /** What gc needs to know about one slot (MetadataStore.survey). */
 export interface SlotSurvey {
   text: string;
+  /** the newest mtime of the dir and its file */
   changedMs: number;
+  /** the file's own mtime (0 when there is none) */
+  fileChangedMs: number;
   /** st_dev of the slot dir (to find its mounts in /proc/<pid>/mountinfo) */
   dev: number;
   temps: { name: string; changedMs: number }[];
@@ -155,7 +158,8 @@ export class MetadataStore {
         const t = lstatIfThere(d, name);
         if (t?.isFile()) temps.push({ name, changedMs: t.mtimeMs });
       }
-      return { text: readSmall(d, file), changedMs: Math.max(st.mtimeMs, fileStat?.mtimeMs ?? 0), dev: st.dev, temps };
+      const fileChangedMs = fileStat?.mtimeMs ?? 0;
+      return { text: readSmall(d, file), changedMs: Math.max(st.mtimeMs, fileChangedMs), fileChangedMs, dev: st.dev, temps };
     });
   }
 

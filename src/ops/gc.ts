@@ -123,10 +123,11 @@ async function ask(
   }
 }
 
-// Removes the slot only if its file is still the one surveyed (same text, no newer change).
+// Removes the slot only if its file is still the one surveyed (same text and mtime; the dir's
+// own mtime moves when step (2) removed a temp file, which is no reason to keep it).
 async function removeUnchanged(store: MetadataStore, slot: Slot, file: string, before: SlotSurvey): Promise<boolean> {
   const now = await store.survey(slot, file);
-  if (!now || now.text !== before.text || now.changedMs !== before.changedMs) return false;
+  if (!now || now.text !== before.text || now.fileChangedMs !== before.fileChangedMs) return false;
   await store.remove(slot);
   return true;
 }

@@ -219,6 +219,9 @@ describe("runc gc", { skip }, () => {
     await runOk("runc", ["--root", runcRoot(), "start", cs[0]!.id]);
     for (const c of cs) await killInit(c.id).catch(() => undefined);
     rmSync(runcRoot(), { recursive: true, force: true });
+    const temp = join(cs[1]!.dir, `.tmp-${FILE}-999997-abc-0`); // a writer killed by the "reboot"
+    writeFileSync(temp, "{");
+    utimesSync(temp, HOUR_AGO, HOUR_AGO);
     for (const c of cs) age(c.dir);
     assert.equal(dirsLeft().length, 3);
     const out = await gc();
