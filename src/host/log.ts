@@ -64,7 +64,9 @@ export async function log(level: Level, msg: string, fields: Record<string, unkn
   if (ORDER[level] < ORDER[settings.level]) return;
   // One logger (one destination) even when the first lines are logged concurrently.
   const l = await (logger ??= createLogger());
-  l[level](fields, msg);
+  // A field the logger already carries (the bound container id) is not written twice.
+  const own = Object.entries(fields).filter(([k, v]) => bindings[k] !== v);
+  l[level](own.length === Object.keys(fields).length ? fields : Object.fromEntries(own), msg);
 }
 
 async function createLogger(): Promise<Logger> {

@@ -84,7 +84,7 @@ export function nriHandlers(context: Context, view: TrackedView = { engine: "con
       view.ids?.add(ctr.id);
       const late = { passed: false, at: ctx.deadline - REPLY_MARGIN_MS };
       const work = createOne(pod, ctr, s, late);
-      return guarded(work, late, config, `CreateContainer ${ctr.id}`);
+      return guarded(work, late, config, `CreateContainer ${ctr.id}`, ctr.id);
     },
     // Status running is opt-in, as on every engine (`stages` includes poststart): each event
     // we subscribe to is a round trip the runtime waits for on its start path.
@@ -167,7 +167,7 @@ async function removePod(pod: CriPod, s: PluginState): Promise<void> {
 }
 
 // failurePolicy for CreateContainer: ignore answers "no adjustment" on error or near the deadline.
-async function guarded<T>(work: Promise<T | undefined>, late: Late, config: Config, doing: string): Promise<T | undefined> {
+async function guarded<T>(work: Promise<T | undefined>, late: Late, config: Config, doing: string, container: string): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -179,7 +179,7 @@ async function guarded<T>(work: Promise<T | undefined>, late: Late, config: Conf
     return await Promise.race([work, timeout]);
   } catch (err) {
     const e = OciMetadataError.from(err);
-    await log("error", `${doing} failed: ${e.message}`, { code: e.code, policy: config.failurePolicy });
+    await log("error", `${doing} failed: ${e.message}`, { container, code: e.code, policy: config.failurePolicy });
     if (config.failurePolicy === "fail") throw e;
     return undefined;
   } finally {
@@ -195,7 +195,8 @@ function later(s: PluginState, key: string, doing: string, step: () => Promise<v
       await step();
     } catch (err) {
       const e = OciMetadataError.from(err);
-      await log("warn", `${doing}: ${e.message}`, { code: e.code });
+      const who = key.startsWith("pod:") ? { pod: key.slice(4) } : { container: key };
+      await log("warn", `${doing}: ${e.message}`, { ...who, code: e.code });
     }
   };
   const tail = (s.queues.get(key) ?? Promise.resolve()).then(run);
