@@ -115,15 +115,16 @@ this text (\`runtime --version\` is runc's).`,
     },
   },
   nri: {
-    usage: "nri [--socket PATH] [--name NAME] [--idx NN]",
+    usage: "nri [--socket PATH] [--name NAME] [--idx NN] [--gc-interval SECONDS]",
     summary: "NRI plugin daemon for containerd >= 1.7 and CRI-O",
     help: `The NRI plugin (containerd >= 1.7 with NRI enabled, CRI-O): one daemon per node, speaking ttrpc
 over the NRI socket (default /var/run/nri/nri.sock). On CreateContainer it adds the read-only
 mount and the env var to enabled containers and writes their complete file at once (READY before
 the container starts); PostStartContainer marks it running; StopContainer, RemoveContainer and
 RemovePodSandbox clean up; Synchronize reconciles. Reconnects when the runtime restarts; SIGTERM
-stops it cleanly. --socket, --name and --idx override the config's nri section.`,
-    options: { socket: { type: "string" }, name: { type: "string" }, idx: { type: "string" } },
+stops it cleanly. --socket, --name and --idx override the config's nri section. Every
+--gc-interval seconds (default 300; 0: never) it runs gc with the runtime's container list.`,
+    options: { socket: { type: "string" }, name: { type: "string" }, idx: { type: "string" }, "gc-interval": { type: "string" } },
     positionals: { min: 0, max: 0 },
     config: "required",
     interactive: false,
@@ -133,7 +134,10 @@ stops it cleanly. --socket, --name and --idx override the config's nri section.`
         const { runGc } = await import("../ops/gc.js");
         await runGc(ctx, { dryRun: false, now: new Date(), logRemovals: true, runtimeView });
       };
-      return runNriDaemon(ctx, { socket: str(values.socket), name: str(values.name), idx: str(values.idx) }, gc);
+      const every = str(values["gc-interval"]) ?? "300";
+      if (!/^\d{1,7}$/.test(every)) throw new OciMetadataError("usage", `--gc-interval: expected whole seconds, got ${JSON.stringify(every)}`);
+      const flags = { socket: str(values.socket), name: str(values.name), idx: str(values.idx), gcIntervalMs: Number(every) * 1000 };
+      return runNriDaemon(ctx, flags, gc);
     },
   },
   hook: {
