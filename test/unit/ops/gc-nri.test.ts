@@ -3,7 +3,7 @@
 // the runtime no longer lists is removed, a listed one kept; without a view (the command
 // line) the runtime cannot be asked and the dir is kept, saying so.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync, utimesSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -43,7 +43,7 @@ describe("ops/gc with the NRI daemon's runtime view", () => {
     // c2's dir as if its removal's cleanup had been lost (e.g. the plugin was down).
     await new Promise((r) => setTimeout(r, 150));
     for (const d of dirs) {
-      if (!existsSync(d)) await ctx.store.ensureDir(ctx.store.slotOf(d));
+      if (!existsSync(d)) mkdirSync(d, { recursive: true });
       utimesSync(d, HOUR_AGO, HOUR_AGO);
     }
     await ctx.store.write(
