@@ -1,13 +1,20 @@
 // Resolves the configured identity sources (cluster, container instance, zone, host
 // addresses): a static string, the first line of a file, or an env var. An unreadable source
 // is left out, not invented.
-import { readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import type { Config, IdentitySource } from "../core/config.js";
 import type { DocumentIdentity } from "../core/document.js";
 
 export type Identity = DocumentIdentity;
 
-const KEYS = ["cluster", "containerInstance", "availabilityZone", "hostPrivateIPv4Address", "hostPublicIPv4Address", "hostIPv6Address"] as const;
+const KEYS = [
+  "cluster",
+  "containerInstance",
+  "availabilityZone",
+  "hostPrivateIPv4Address",
+  "hostPublicIPv4Address",
+  "hostIPv6Address",
+] as const;
 
 /** Reads every configured identity source. */
 export async function resolveIdentity(config: Config, env: NodeJS.ProcessEnv = process.env): Promise<Identity> {
@@ -19,11 +26,22 @@ async function resolveSource(source: IdentitySource | undefined, env: NodeJS.Pro
   if (source === undefined) return undefined;
   if (typeof source === "string") return source || undefined;
   if ("env" in source) return env[source.env] || undefined;
-  let text = "";
+  return firstLine(source.file);
+}
+
+// A small regular file's first line. Blocking reads (one small file, no thread-pool hop), but
+// the open never blocks and only a regular file is read: a FIFO would hold the step past every
+// watchdog (a timer cannot fire while a read blocks). Anything else: the key is left out.
+function firstLine(path: string): string | undefined {
+  let fd: number | undefined;
   try {
-    text = readFileSync(source.file, "utf8"); // blocking: one small file, no thread-pool hop
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > 1 << 16) return undefined;
+    return readFileSync(fd, "utf8").split("\n")[0]?.trim() || undefined;
   } catch {
-    // unreadable: the key is left out
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
-  return text.split("\n")[0]?.trim() || undefined;
 }

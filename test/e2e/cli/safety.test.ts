@@ -4,7 +4,7 @@
 // end open for the whole test; a killed process would have no exit code).
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -96,10 +96,10 @@ describe("cli safety", () => {
     assert.equal(existsSync(root()) && readdirSync(root()).length > 0, false);
   });
 
-  it("inject [a step that hangs after the claim (identity file is a FIFO): the watchdog gives up and releases the claim]", async () => {
+  it("inject [an identity file that is a FIFO: left out at once, no hang]", async () => {
     const fifo = join(work, "cluster-fifo");
     execFileSync("mkfifo", [fifo]);
-    const cfg = join(work, "hang-config.json");
+    const cfg = join(work, "fifo-config.json");
     writeFileSync(
       cfg,
       JSON.stringify({
@@ -108,15 +108,38 @@ describe("cli safety", () => {
         log: { file: join(work, "log.json") },
       }),
     );
-    const b = bundle("b-hang", {
+    const b = bundle("b-idfifo", {
       ociVersion: "1.0.2",
       process: { env: [] },
       mounts: [],
-      annotations: { "oci-metadata.io/enabled": "true", "oci-metadata.io/task": "hang" },
+      annotations: { "oci-metadata.io/enabled": "true", "oci-metadata.io/task": "idfifo" },
     });
-    const r = await run(bin, ["--config", cfg, "inject", "--bundle", b, "--id", "hang-1"], { env, timeoutMs: 30_000 });
-    assert.equal(r.code, 0, "ignore: the watchdog ends it with exit 0");
-    assert.equal(existsSync(join(root(), "hang")), false, "the claim was released");
+    const r = await run(bin, ["--config", cfg, "inject", "--bundle", b, "--id", "idfifo-1"], {
+      env,
+      timeoutMs: 30_000,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(readFileSync(join(root(), "idfifo", "idfifo-1", "ecs-container-metadata.json"), "utf8"));
+    assert.equal(doc.Cluster, undefined, "the unreadable source is left out");
+  });
+
+  it("inject [a step that fails after the claim (the bundle dir is immutable): the claim is released at once]", async () => {
+    const b = bundle("b-immutable", {
+      ociVersion: "1.0.2",
+      process: { env: [] },
+      mounts: [],
+      annotations: { "oci-metadata.io/enabled": "true", "oci-metadata.io/task": "immutable" },
+    });
+    execFileSync("chattr", ["+i", b]); // writing the edited config.json next to it fails (EPERM)
+    try {
+      const failEnv = { ...env, OCI_METADATA_FAILURE_POLICY: "fail" };
+      const r = await run(bin, ["inject", "--bundle", b, "--id", "imm-1"], { env: failEnv, timeoutMs: 30_000 });
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /writing .*config\.json: EPERM/);
+    } finally {
+      execFileSync("chattr", ["-i", b]);
+    }
+    assert.equal(existsSync(join(root(), "immutable")), false, "no dir left behind");
   });
 
   describe("show", () => {
