@@ -12,14 +12,12 @@ import {
   openSync,
   readFileSync,
   readSync,
-  renameSync,
   statSync,
-  unlinkSync,
-  writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
 import { isRecord } from "../core/container.js";
 import { describeValue, OciMetadataError, wrap } from "../core/errors.js";
+import { replaceFile } from "./files.js";
 import { type JsonDoc, parseJsonDoc, renderJsonDoc } from "../core/json-lossless/index.js";
 import type { JsonObject } from "../core/spec.js";
 
@@ -173,21 +171,11 @@ export function specRootfs(spec: JsonObject, bundle: string | undefined): string
 /** Replaces <bundle>/config.json atomically, keeping its mode: the source with the edits made to `spec`. */
 export async function writeSpec(bundle: string, edited: SpecDoc): Promise<void> {
   const path = join(bundle, "config.json");
-  const candidate = join(bundle, `.config.json.oci-metadata-${process.pid}-${Date.now().toString(36)}`);
-  let temp: string | undefined;
   try {
-    const mode = statSync(path).mode & 0o7777;
-    writeFileSync(candidate, renderJsonDoc(edited.doc), { mode, flag: "wx" });
-    temp = candidate; // ours from here on (wx refuses someone else's file)
-    renameSync(temp, path);
+    // The same atomic writer as the store (temp in the dir, rename over): an engine never
+    // reads a half-written config.json.
+    replaceFile(bundle, "config.json", renderJsonDoc(edited.doc), statSync(path).mode & 0o7777);
   } catch (err) {
-    if (temp) {
-      try {
-        unlinkSync(temp);
-      } catch {
-        // already gone
-      }
-    }
     throw wrap(`writing ${path}`, err);
   }
 }
