@@ -108,7 +108,8 @@ export async function startNriBench(bin: string, version: ContainerdVersion, n: 
 
     leftoverDirs() {
       if (!existsSync(hostRoot)) return [];
-      return readdirSync(hostRoot).flatMap((task) => {
+      // Dot names are the root's own bookkeeping (gc's .gc-stamp), never a task dir.
+      return readdirSync(hostRoot).filter((task) => !task.startsWith(".")).flatMap((task) => {
         const names = readdirSync(join(hostRoot, task));
         return names.length ? names.map((name) => `${task}/${name}`) : [`${task}/ (empty task dir)`];
       });
