@@ -178,6 +178,24 @@ and writes the READY file with name, image, host ports and networks.`,
       return 0;
     },
   },
+  "docker-watch": {
+    usage: "docker-watch [--socket PATH]",
+    summary: "daemon: Docker containers' files follow network (dis)connects; unfinished ones are retried",
+    help: `A small daemon beside dockerd (packaging/oci-metadata-docker-watch.service). It follows dockerd's
+events over the Engine API socket (--socket, else config dockerSocket) and rewrites the file of
+a container of ours from inspect when it joins or leaves a network or starts. On every
+(re)connect (it reconnects by itself when dockerd restarts) it rewrites every Docker file of a
+running container, so files left without READY (dockerd unreachable after start) are finished
+and missed events caught up. Rewrites that change nothing are skipped. SIGTERM stops it.`,
+    options: { socket: { type: "string" } },
+    positionals: { min: 0, max: 0 },
+    config: "required",
+    interactive: false,
+    async run({ ctx, values }) {
+      const { runDockerWatch } = await import("../engines/docker/watch.js");
+      return runDockerWatch(ctx, { socket: str(values.socket) });
+    },
+  },
   show: {
     usage: "show ID|PATH [--json]",
     summary: "print what a container's metadata file says",

@@ -3,7 +3,7 @@
 // answers once dockerd has finished starting the container (and released its lock), then
 // writes the file with name, image, real host ports and one entry per Docker network: READY.
 // Docker ≥ 28 configures the network between create and start, so it is read here, too.
-import { identityFromAnnotations, viewFromSpec } from "../../core/container.js";
+import { viewFromSpec } from "../../core/container.js";
 import { dockerFactsFromInspect } from "./pure/docker-facts.js";
 import { ownMetadataDir } from "../../core/locate.js";
 import { taskAndName } from "../../core/plan.js";
@@ -13,7 +13,7 @@ import { dockerLayout } from "./docker-disk.js";
 import { bindLog, log } from "../../host/log.js";
 import { readSpec } from "../../host/oci.js";
 import type { Context } from "../../steps/context.js";
-import { writeMetadata } from "../../steps/write-metadata.js";
+import { writeFromInspect } from "./write-from-inspect.js";
 
 const INSPECT_TIMEOUT_MS = 60_000;
 
@@ -34,34 +34,32 @@ export async function runDockerEnrich(ctx: Context, id: string, bundle: string):
   const view = viewFromSpec(spec, id, "docker");
   const hostDir = ownMetadataDir(view, config);
   if (!hostDir) return;
-  const facts = dockerFactsFromInspect(await dockerGet(config.dockerSocket, `/containers/${encodeURIComponent(id)}/json`, INSPECT_TIMEOUT_MS));
+  const facts = dockerFactsFromInspect(await inspectWithRetry(config.dockerSocket, id));
   // A short-lived container may be gone (and cleaned up) by the time dockerd answers.
   if (facts.running === false) return void (await log("debug", "container no longer running; nothing to write"));
-  // Labels count as annotations, as at create (runtime-create.ts): the spec does not carry them.
-  const annotations = { ...facts.labels, ...view.annotations };
-  const named = identityFromAnnotations(annotations);
-  await writeMetadata(ctx, {
-    slot: store.slotOf(hostDir),
-    view: {
-      ...view,
-      annotations,
-      cluster: view.cluster ?? named.cluster,
-      taskDefinitionFamily: view.taskDefinitionFamily ?? named.taskDefinitionFamily,
-      taskDefinitionRevision: view.taskDefinitionRevision ?? named.taskDefinitionRevision,
-      availabilityZone: view.availabilityZone ?? named.availabilityZone,
-      dockerName: facts.dockerName,
-      image: view.image ?? facts.image,
-      imageId: view.imageId ?? facts.imageId,
-      ports: facts.ports,
-      networkMode: facts.networkMode,
-    },
-    ...taskAndName(view),
-    status: "running",
-    pid: facts.pid,
-    engineNetworks: facts.networks,
-  }).catch(async (err: unknown) => {
-    if ((err as { cause?: { code?: string } }).cause?.code !== "ENOENT") throw err;
-    await log("debug", "the container's dir is already gone (removed after it exited)");
-  });
+  await writeFromInspect(ctx, { slot: store.slotOf(hostDir), base: view, ...taskAndName(view), facts });
   await log("debug", "docker facts written", { ports: facts.ports?.length ?? 0, networks: facts.networks?.length ?? 0 });
+}
+
+// dockerd may be unreachable for a moment (restarting, socket not there yet): retry a bounded
+// number of times; beyond that, docker-watch's sweep on (re)connect writes the file.
+const RETRY_DELAYS_MS = [200, 500, 1000, 2000, 4000, 8000];
+
+async function inspectWithRetry(socket: string, id: string): Promise<unknown> {
+  const path = `/containers/${encodeURIComponent(id)}/json`;
+  for (const delay of RETRY_DELAYS_MS) {
+    try {
+      return await dockerGet(socket, path, INSPECT_TIMEOUT_MS);
+    } catch (err) {
+      if (!isUnreachable(err)) throw err;
+      await log("debug", `docker API unreachable, retrying in ${delay} ms`, { socket });
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+  return dockerGet(socket, path, INSPECT_TIMEOUT_MS);
+}
+
+function isUnreachable(err: unknown): boolean {
+  const code = (err as { cause?: { code?: string } }).cause?.code;
+  return code === "ENOENT" || code === "ECONNREFUSED" || code === "ECONNRESET";
 }

@@ -31,6 +31,8 @@ export interface Docker {
   subnetPrefix: string;
   image: string;
   docker(args: readonly string[]): Promise<Result>;
+  /** Stops dockerd (its containers stop too) and starts it again on the same roots. */
+  restart(): Promise<void>;
   destroy(): Promise<void>;
 }
 
@@ -55,6 +57,10 @@ export async function createDocker(
     subnetPrefix: `10.91.${n}.`,
     image: "localhost/ocimd-bb:latest",
     docker: (args) => run("/usr/bin/docker", ["-H", `unix://${socket}`, ...args], { timeoutMs: 120_000 }),
+    restart: async () => {
+      await stopDockerd(d);
+      await startDockerd(d, dockerd);
+    },
     destroy: () => destroyDocker(d, bridge),
   };
   writeFileSync(d.configPath, JSON.stringify({ hostRoot: d.hostRoot, dockerSocket: socket, log: { file: join(dir, "oci-metadata.log"), level: "debug" } }));
@@ -76,32 +82,42 @@ export async function createDocker(
   if (version === "20.10") daemon["oom-score-adjust"] = 0;
   else Object.assign(daemon, { ip6tables: false, "userland-proxy-path": join(SID, "usr/sbin/docker-proxy") });
   writeFileSync(join(dir, "daemon.json"), JSON.stringify(daemon));
-  const path = version === "20.10" ? process.env.PATH : `${join(SID, "usr/sbin")}:/usr/sbin:/usr/bin:/sbin:/bin`;
-  // dockerd's own output goes to <dir>/dockerd.log, so a failed start says why.
-  const log = openSync(join(dir, "dockerd.log"), "a");
-  const child = spawn(dockerd, ["--config-file", join(dir, "daemon.json")], { detached: true, stdio: ["ignore", log, log], env: { ...process.env, PATH: path } });
-  closeSync(log);
-  child.unref();
-  for (let i = 0; i < 400 && (await d.docker(["version"])).code !== 0; i++) await new Promise((r) => setTimeout(r, 100));
-  if ((await d.docker(["version"])).code !== 0) {
-    const tail = readFileSync(join(dir, "dockerd.log"), "utf8").trim().split("\n").slice(-5).join(" | ");
-    throw new Error(`dockerd ${version} did not answer on ${socket} within 40 s: ${tail}`);
-  }
+  await startDockerd(d, dockerd);
   makeRootfs(dir);
   await runOk("tar", ["-C", join(dir, "rootfs"), "-cf", join(dir, "rootfs.tar"), "."]);
   await runOk("/usr/bin/docker", ["-H", `unix://${socket}`, "import", "--change", 'CMD ["/bin/sh"]', join(dir, "rootfs.tar"), d.image]);
   return d;
 }
 
-async function destroyDocker(d: Docker, bridge: string): Promise<void> {
-  const ids = (await d.docker(["ps", "-aq"])).stdout.split("\n").filter(Boolean);
-  if (ids.length) await d.docker(["rm", "-f", ...ids]);
+// Starts dockerd on d's daemon.json and waits until its API answers; its own output goes to
+// <dir>/dockerd.log, so a failed start says why.
+async function startDockerd(d: Docker, dockerd: string): Promise<void> {
+  const path = d.version === "20.10" ? process.env.PATH : `${join(SID, "usr/sbin")}:/usr/sbin:/usr/bin:/sbin:/bin`;
+  const log = openSync(join(d.dir, "dockerd.log"), "a");
+  const child = spawn(dockerd, ["--config-file", join(d.dir, "daemon.json")], { detached: true, stdio: ["ignore", log, log], env: { ...process.env, PATH: path } });
+  closeSync(log);
+  child.unref();
+  for (let i = 0; i < 400 && (await d.docker(["version"])).code !== 0; i++) await new Promise((r) => setTimeout(r, 100));
+  if ((await d.docker(["version"])).code !== 0) {
+    const tail = readFileSync(join(d.dir, "dockerd.log"), "utf8").trim().split("\n").slice(-5).join(" | ");
+    throw new Error(`dockerd ${d.version} did not answer on ${d.socket} within 40 s: ${tail}`);
+  }
+}
+
+// Stops dockerd by its pid (it stops its managed containerd too) and waits until it is gone.
+async function stopDockerd(d: Docker): Promise<void> {
   const pidFile = join(d.dir, "dockerd.pid");
   const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8")) : 0;
   if (pid > 0 && alive(pid)) {
     process.kill(pid, "SIGTERM");
     for (let i = 0; i < 150 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+async function destroyDocker(d: Docker, bridge: string): Promise<void> {
+  const ids = (await d.docker(["ps", "-aq"])).stdout.split("\n").filter(Boolean);
+  if (ids.length) await d.docker(["rm", "-f", ...ids]);
+  await stopDockerd(d);
   const mounts = readFileSync("/proc/self/mountinfo", "utf8").split("\n").map((l) => l.split(" ")[4] ?? "").filter((m) => m.startsWith(d.dir));
   for (const m of mounts.sort((a, b) => b.length - a.length)) await run("umount", ["-l", m]);
   await run("ip", ["link", "del", bridge]);
