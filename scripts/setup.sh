@@ -4,9 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
-# runc tests: runc busybox-static iproute2; store race tests: gcc libc6-dev (a static racer); podman tests: podman conmon catatonit + CNI plugins;
-# Docker 20.10 tests: docker.io (with tini as docker-init).
-PACKAGES=(runc busybox-static iproute2 jq util-linux gcc libc6-dev podman conmon catatonit containernetworking-plugins iptables docker.io tini)
+# runc tests: runc busybox-static iproute2; store race tests and change-signal tests: gcc libc6-dev
+# (a static racer, a static inotify watcher); podman tests: podman conmon catatonit + CNI plugins,
+# netavark aardvark-dns; Docker 20.10 tests: docker.io (with tini as docker-init).
+PACKAGES=(runc busybox-static iproute2 jq util-linux gcc libc6-dev podman conmon catatonit containernetworking-plugins netavark aardvark-dns iptables docker.io tini)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

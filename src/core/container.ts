@@ -36,6 +36,8 @@ export interface ContainerView {
   imageId?: string;
   cluster?: string;
   networkMode?: string;
+  /** Interface → the engine's name of its network (podman: CNI or netavark network). */
+  networkNames?: Record<string, string>;
   ports?: PortMapping[];
   annotations: Record<string, string>;
   /** Engine labels (Kubernetes pod labels), for the allow-listed `Labels` key. */
@@ -84,11 +86,12 @@ export const PINNED = {
   dockerName: "oci-metadata.io/docker-name",
   networkMode: "oci-metadata.io/network-mode",
   ports: "oci-metadata.io/ports",
+  networkNames: "oci-metadata.io/network-names",
 } as const;
 
 type AnnotatedFacts = Pick<
   ContainerView,
-  | "name" | "task" | "image" | "imageId" | "dockerName" | "networkMode" | "ports" | "cluster"
+  | "name" | "task" | "image" | "imageId" | "dockerName" | "networkMode" | "ports" | "cluster" | "networkNames"
   | "taskDefinitionFamily" | "taskDefinitionRevision" | "availabilityZone"
 >;
 
@@ -102,6 +105,7 @@ export function identityFromAnnotations(a: Record<string, string>): AnnotatedFac
     dockerName: firstAnnotation(a, [PINNED.dockerName]),
     networkMode: firstAnnotation(a, [PINNED.networkMode]),
     ports: parsePorts(a[PINNED.ports]),
+    networkNames: parseNames(a[PINNED.networkNames]),
     cluster: firstAnnotation(a, CLUSTER_KEYS),
     taskDefinitionFamily: firstAnnotation(a, FAMILY_KEYS),
     taskDefinitionRevision: firstAnnotation(a, REVISION_KEYS),
@@ -123,6 +127,19 @@ export function parsePorts(text: string | undefined): PortMapping[] | undefined 
     (p) => isRecord(p) && Number.isInteger(p.ContainerPort) && Number.isInteger(p.HostPort) && typeof p.BindIp === "string" && p.BindIp !== "" && (p.Protocol === "tcp" || p.Protocol === "udp" || p.Protocol === "sctp"),
   );
   return ok ? (raw as PortMapping[]) : undefined;
+}
+
+/** Interface → network name pinned as a JSON object; anything else is dropped. */
+export function parseNames(text: string | undefined): Record<string, string> | undefined {
+  if (!text) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const names = stringRecord(raw);
+  return Object.keys(names).length > 0 ? names : undefined;
 }
 
 /** Builds a view from a raw OCI runtime spec (config.json) as parsed JSON. */

@@ -41,7 +41,7 @@ export function buildDocument(input: DocumentInput): MetadataDocument {
   // other engines' bridges and veths, which no consumer can use).
   const hostMode = view.networkMode === "host";
   const net = input.network && hostMode ? defaultRouteOnly(input.network) : input.network;
-  const fromProc = net ? networkEntries(net, view.networkMode) : undefined;
+  const fromProc = net ? networkEntries(net, view.networkMode, view.networkNames) : undefined;
   // An engine that names no network (e.g. Docker's --network container:x) leaves the netns's
   // view, and so does Docker's "host" network, which carries no addresses (issue 10, finding 1).
   const engine = input.engineNetworks;
@@ -89,12 +89,14 @@ function opt(value: string | undefined): string | undefined {
   return value === "" ? undefined : value;
 }
 
-/** One ECS-style entry per non-loopback interface; link-local IPv6 is left out (not routable). */
-export function networkEntries(net: NetworkFacts, mode: string | undefined): NetworkEntry[] {
+/** One ECS-style entry per non-loopback interface; link-local IPv6 is left out (not routable).
+ * An entry's NetworkMode is its network's name when the engine named it (by interface or by
+ * address), else the mode. */
+export function networkEntries(net: NetworkFacts, mode: string | undefined, names?: Record<string, string>): NetworkEntry[] {
   return net.interfaces.map((i: InterfaceFacts) => {
     const v6 = i.ipv6.filter((a) => a.scope === "global" || a.scope === "site");
     return {
-      NetworkMode: opt(mode),
+      NetworkMode: opt(names?.[i.name] ?? names?.[i.ipv4[0]?.address ?? ""] ?? names?.[i.ipv6[0]?.address ?? ""]) ?? opt(mode),
       Interface: i.name,
       MACAddress: i.mac,
       IPv4Addresses: i.ipv4.map((a) => a.address),

@@ -105,6 +105,7 @@ export function pinFacts(view: ContainerView, plan: Pick<Inject, "name" | "task"
     [PINNED.dockerName, view.dockerName],
     [PINNED.networkMode, view.networkMode],
     [PINNED.ports, view.ports ? JSON.stringify(view.ports) : undefined],
+    [PINNED.networkNames, view.networkNames ? JSON.stringify(view.networkNames) : undefined],
   ];
   return facts.filter((f): f is [string, string] => f[1] !== undefined).map(([k, v]) => addAnnotationIfAbsent(k, v));
 }

@@ -2,13 +2,15 @@
 //  - name, image name and image id from containers/storage's `containers.json` in the graph
 //    root (found from the container's own userdata mounts, so private roots work);
 //  - published ports from the CNI result cache (`/var/lib/cni/results/<net>-<id>-<if>`),
-//    written when podman set up the network, before precreate (CNI backend only).
+//    written when podman set up the network, before precreate (CNI backend only);
+//  - with netavark: ports and network names from the libpod database (pure/libpod-db.ts).
 // Every read is best effort: a missing or malformed source leaves the fact out.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { PortMapping } from "../../core/container.js";
 import { isRecord } from "../../core/container.js";
 import { nonEmpty, parseJson, parseJsonObject } from "../../core/json.js";
+import { aardvarkNames, networkModeFromLibpodDb, networkNamesFromLibpodDb, portsFromLibpodDb } from "./pure/libpod-db.js";
 
 /** What containers/storage knows about one container. */
 export interface StorageFacts {
@@ -61,23 +63,62 @@ export async function readStorageFacts(roots: readonly string[], id: string): Pr
 export interface CniFacts {
   networks: string[];
   ports: PortMapping[];
+  /** Interface → network name (the cache's ifName and networkName). */
+  names: Record<string, string>;
 }
 
 /** Reads the CNI result cache; undefined when the owner has no CNI network (none, host, netavark). */
 export async function readCniFacts(netnsOwnerId: string, cacheDir = "/var/lib/cni/results"): Promise<CniFacts | undefined> {
   if (!ID.test(netnsOwnerId)) return undefined;
   const files = listOr(cacheDir).filter((f) => f.includes(`-${netnsOwnerId}-`));
-  const facts: CniFacts = { networks: [], ports: [] };
+  const facts: CniFacts = { networks: [], ports: [], names: {} };
   for (const file of files) {
     const cached = objectOf(readOr(join(cacheDir, file)));
     if (cached.containerId !== netnsOwnerId) continue;
     if (typeof cached.networkName === "string") facts.networks.push(cached.networkName);
+    if (typeof cached.networkName === "string" && typeof cached.ifName === "string") facts.names[cached.ifName] = cached.networkName;
     const caps = isRecord(cached.capabilityArgs) ? cached.capabilityArgs : {};
     if (Array.isArray(caps.portMappings)) facts.ports.push(...caps.portMappings.filter(isRecord).flatMap(toPort));
   }
   // Stable order, whatever order the CNI cache kept them in.
   facts.ports.sort((a, b) => a.ContainerPort - b.ContainerPort || a.Protocol.localeCompare(b.Protocol) || a.HostPort - b.HostPort);
   return facts.networks.length > 0 ? facts : undefined;
+}
+
+/** What the libpod database says (netavark): ports and interface → network name. */
+export interface LibpodDbFacts {
+  ports?: PortMapping[];
+  /** Interface or address → network name. */
+  names?: Record<string, string>;
+  mode?: string;
+}
+
+const MAX_DB_BYTES = 64 << 20;
+
+/** Reads `<graphroot>/libpod/bolt_state.db` of the first root that has one (see pure/libpod-db.ts). */
+export function readLibpodDbFacts(roots: readonly string[], id: string): LibpodDbFacts {
+  if (!ID.test(id)) return {};
+  for (const root of roots) {
+    const path = join(root, "libpod", "bolt_state.db");
+    const size = sizeOr(path);
+    if (size < 0 || size > MAX_DB_BYTES) continue;
+    const text = readOr(path, "latin1");
+    const names = { ...readAardvarkNames(id), ...networkNamesFromLibpodDb(text, id) };
+    return { ports: portsFromLibpodDb(text, id), names: Object.keys(names).length > 0 ? names : undefined, mode: networkModeFromLibpodDb(text, id) };
+  }
+  return {};
+}
+
+// netavark's DNS config names the networks (with DNS on) the container's addresses are on;
+// written when the network is set up, before precreate. The built-in "podman" network has
+// DNS off, so it is not there.
+function readAardvarkNames(id: string, dir = "/run/containers/networks/aardvark-dns"): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const network of listOr(dir)) {
+    if (network.startsWith("aardvark") || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(network)) continue;
+    Object.assign(out, aardvarkNames(readOr(join(dir, network)), network, id));
+  }
+  return out;
 }
 
 function toPort(p: Record<string, unknown>): PortMapping[] {
@@ -102,9 +143,17 @@ function listOf(text: string): unknown[] {
 
 // Blocking reads (a hook does one thing at a time; no thread-pool round trip): "" / [] when
 // the file or dir cannot be read.
-function readOr(path: string): string {
+function sizeOr(path: string): number {
   try {
-    return readFileSync(path, "utf8");
+    return statSync(path).size;
+  } catch {
+    return -1;
+  }
+}
+
+function readOr(path: string, encoding: BufferEncoding = "utf8"): string {
+  try {
+    return readFileSync(path, encoding);
   } catch {
     return "";
   }

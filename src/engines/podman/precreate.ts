@@ -9,7 +9,7 @@ import { renderJsonDoc } from "../../core/json-lossless/index.js";
 import type { HookCommand, JsonObject } from "../../core/spec.js";
 import { bindLog } from "../../host/log.js";
 import { parseSpecDoc, specRootfs } from "../../host/oci.js";
-import { podmanLayout, readCniFacts, readStorageFacts } from "./podman-storage.js";
+import { podmanLayout, readCniFacts, readLibpodDbFacts, readStorageFacts } from "./podman-storage.js";
 import type { Context } from "../../steps/context.js";
 import { prepareContainer } from "../../steps/prepare.js";
 import { planContainer } from "../../core/plan.js";
@@ -40,6 +40,8 @@ async function podmanView(spec: JsonObject): Promise<ContainerView> {
   // userdata provides /etc/hosts (taken from the mounts: an annotation could name any container).
   const owner = layout.hostsOwner ?? layout.id;
   const cni = await readCniFacts(owner);
+  // netavark (no CNI cache): the libpod database has the ports and the networks' names.
+  const db = cni ? undefined : readLibpodDbFacts(layout.roots, owner);
   const infra = owner !== layout.id ? await readStorageFacts(layout.roots, owner) : undefined;
   const podId = infra ? (infra.name?.replace(/-infra$/, "") ?? owner.slice(0, 12)) : undefined;
   return {
@@ -48,8 +50,18 @@ async function podmanView(spec: JsonObject): Promise<ContainerView> {
     image: view.image ?? stored.image,
     imageId: view.imageId ?? stored.imageId,
     task: view.task ?? (podId ? `pod/${podId}` : undefined),
-    ports: view.ports ?? (cni && cni.ports.length > 0 ? cni.ports : undefined),
-    // Podman's rootful CNI networks are bridge networks.
-    networkMode: view.networkMode ?? (cni ? "bridge" : undefined),
+    ports: view.ports ?? nonEmptyList(cni?.ports ?? db?.ports),
+    networkNames: view.networkNames ?? (cni ? cni.names : db?.names),
+    // Podman's rootful CNI and netavark networks are bridge networks.
+    networkMode: view.networkMode ?? (cni ? "bridge" : bridgeOrUndefined(db?.mode)),
   };
+}
+
+function nonEmptyList<T>(list: T[] | undefined): T[] | undefined {
+  return list && list.length > 0 ? list : undefined;
+}
+
+// netavark: the config's mode when it is a bridge; host and none are derived from the netns.
+function bridgeOrUndefined(mode: string | undefined): string | undefined {
+  return mode === "bridge" ? "bridge" : undefined;
 }

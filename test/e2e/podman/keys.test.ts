@@ -34,13 +34,14 @@ describe("podman keys", { skip }, () => {
     assert.equal(doc.IPAddress, host.ipv4);
   });
 
-  it("podman run --annotation [task definition family and revision (strings), host address from its default route]", async () => {
+  it("podman run --annotation [task definition family and revision (strings), host address, the CNI network's name]", async () => {
     const ann = ["com.amazonaws.ecs.task-definition-family=shop", "com.amazonaws.ecs.task-definition-version=3"].flatMap((a) => ["--annotation", a]);
     const r = await p.podman(["run", "--rm", "--name", name(), ...OPT_IN, ...ann, p.image, "sh", "-c", 'cat "$ECS_CONTAINER_METADATA_FILE"']);
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.TaskDefinitionFamily, "shop");
     assert.equal(doc.TaskDefinitionRevision, "3");
+    assert.equal(doc.Networks[0].NetworkMode, p.network, "each entry names its CNI network");
     assert.equal(doc.HostPrivateIPv4Address, (await hostDefaultRoute()).ipv4);
   });
 });

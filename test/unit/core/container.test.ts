@@ -7,8 +7,8 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { identityFromAnnotations, PINNED, parsePorts, stringRecord, viewFromSpec } from "../../../src/core/container.js";
 
-// The ECS task-definition and zone facts no annotation in these cases carries.
-const NO_ECS_DEFINITION = { taskDefinitionFamily: undefined, taskDefinitionRevision: undefined, availabilityZone: undefined };
+// The facts (ECS task definition, zone, network names) no annotation in these cases carries.
+const NO_NEWER_FACTS = { taskDefinitionFamily: undefined, taskDefinitionRevision: undefined, availabilityZone: undefined, networkNames: undefined };
 
 const ID = "ef3dabed9bef4f9e8d8f4d2c1b0a9988";
 
@@ -138,7 +138,7 @@ describe("identityFromAnnotations", () => {
       [PINNED.networkMode]: "bridge",
       [PINNED.ports]: JSON.stringify(ports),
     });
-    assert.deepEqual(facts, { name: "web", task: "pod/web", image: "httpd:2.4", imageId: "sha256:04bbc221", dockerName: "/web", networkMode: "bridge", ports, cluster: undefined, ...NO_ECS_DEFINITION });
+    assert.deepEqual(facts, { name: "web", task: "pod/web", image: "httpd:2.4", imageId: "sha256:04bbc221", dockerName: "/web", networkMode: "bridge", ports, cluster: undefined, ...NO_NEWER_FACTS });
   });
 
   it("reads a real containerd CRI container's annotations", () => {
@@ -164,7 +164,7 @@ describe("identityFromAnnotations", () => {
       networkMode: undefined,
       ports: undefined,
       cluster: undefined,
-      ...NO_ECS_DEFINITION,
+      ...NO_NEWER_FACTS,
     });
   });
 });
@@ -247,7 +247,7 @@ describe("viewFromSpec", () => {
       networkMode: undefined,
       ports: undefined,
       cluster: undefined,
-      ...NO_ECS_DEFINITION,
+      ...NO_NEWER_FACTS,
       annotations: { "io.kubernetes.cri.container-name": "iis", "io.kubernetes.cri.sandbox-namespace": "win", "io.kubernetes.cri.sandbox-name": "iis-0" },
       mounts: [{ destination: "C:\\data", source: "C:\\ProgramData\\docker\\volumes\\data\\_data", type: undefined, options: ["rbind", "rw"] }],
       env: ["PATH=C:\\Windows\\system32;C:\\Windows"],

@@ -251,6 +251,7 @@ describe("readCniFacts", () => {
         { ContainerPort: 53, HostPort: 5353, BindIp: "127.0.0.1", Protocol: "udp" },
         { ContainerPort: 80, HostPort: 8080, BindIp: "0.0.0.0", Protocol: "tcp" },
       ],
+      names: { eth0: "podman" },
     });
   });
 
@@ -276,7 +277,7 @@ describe("readCniFacts", () => {
       [`podman-${OTHER}-eth0`]: cniCache(OTHER, "podman", [{ hostPort: 8080, containerPort: 80, protocol: "tcp" }]),
       [`podman-${OWN}-eth0`]: cniCache(OWN, "podman"),
     });
-    assert.deepEqual(await readCniFacts(OWN, dir), { networks: ["podman"], ports: [] });
+    assert.deepEqual(await readCniFacts(OWN, dir), { networks: ["podman"], ports: [], names: { eth0: "podman" } });
   });
 
   const badFiles: Array<[string, string]> = [
@@ -289,13 +290,13 @@ describe("readCniFacts", () => {
   for (const [name, text] of badFiles) {
     it(`ignores a malformed cache file and keeps the good ones [${name}]`, async () => {
       const dir = await fixture({ [`bad-${OWN}-eth1`]: text, [`podman-${OWN}-eth0`]: cniCache(OWN, "podman") });
-      assert.deepEqual(await readCniFacts(OWN, dir), { networks: ["podman"], ports: [] });
+      assert.deepEqual(await readCniFacts(OWN, dir), { networks: ["podman"], ports: [], names: { eth0: "podman" } });
     });
   }
 
   it("ignores a directory named like a cache file", async () => {
     const dir = await fixture({ [`dir-${OWN}-eth1/x`]: "", [`podman-${OWN}-eth0`]: cniCache(OWN, "podman") });
-    assert.deepEqual(await readCniFacts(OWN, dir), { networks: ["podman"], ports: [] });
+    assert.deepEqual(await readCniFacts(OWN, dir), { networks: ["podman"], ports: [], names: { eth0: "podman" } });
   });
 
   it("knows no CNI network when the only files are malformed or lack a network name", async () => {
@@ -325,7 +326,7 @@ describe("readCniFacts", () => {
 
   it("ignores portMappings that are not a list", async () => {
     const dir = await fixture({ [`podman-${OWN}-eth0`]: cniCache(OWN, "podman", { hostPort: 8080, containerPort: 80 }) });
-    assert.deepEqual(await readCniFacts(OWN, dir), { networks: ["podman"], ports: [] });
+    assert.deepEqual(await readCniFacts(OWN, dir), { networks: ["podman"], ports: [], names: { eth0: "podman" } });
   });
 
   const badIds: Array<[string, string]> = [
