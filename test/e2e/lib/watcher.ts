@@ -18,3 +18,25 @@ export async function buildWatcher(): Promise<string> {
   built = dir;
   return dir;
 }
+
+/** The shell line a container runs: the watcher on its own metadata dir and file (exec'd, so
+ * it arms within a millisecond of the container's start); it exits 3 at once when the file
+ * already says "running" (the after-start write came before the watch). */
+export const WATCH_OWN_FILE = 'F=$ECS_CONTAINER_METADATA_FILE; exec /w/inotify-watch "${F%/*}" 1 60 "$F" \'"Status": "running"\'';
+
+/** What the watcher printed: its event lines and the file before (after arming) and after. */
+export interface WatchReport {
+  events: string[];
+  before?: Record<string, any>;
+  after?: Record<string, any>;
+}
+
+/** Parses inotify-watch's output (see watcher/inotify-watch.c). */
+export function parseWatchReport(text: string): WatchReport {
+  const section = (label: string) => {
+    const m = new RegExp(`=== ${label}\\n([\\s\\S]*?)\\n=== end ${label}`).exec(text);
+    return m ? (JSON.parse(m[1]!) as Record<string, any>) : undefined;
+  };
+  const events = text.split("\n").filter((l) => /^IN_[A-Z_]+ /.test(l));
+  return { events, before: section("before"), after: section("after") };
+}
