@@ -1,6 +1,8 @@
 // Issue 10 on real podman 4.3: host networking lists only the host's default-route interfaces
 // (finding 4), and the ECS identity keys from --annotation.
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { requireBinary } from "../lib/binary.js";
 import { requireTools } from "../lib/guard.js";
@@ -43,5 +45,27 @@ describe("podman keys", { skip }, () => {
     assert.equal(doc.TaskDefinitionRevision, "3");
     assert.equal(doc.Networks[0].NetworkMode, p.network, "each entry names its CNI network");
     assert.equal(doc.HostPrivateIPv4Address, (await hostDefaultRoute()).ipv4);
+  });
+
+  it("podman stop [the dir goes at stop, not at rm; podman start writes it again; exec sees the file but not the env var]", async () => {
+    const n = name();
+    const r = await p.podman(["run", "-d", "--name", n, ...OPT_IN, p.image, "sleep", "300"]);
+    assert.equal(r.code, 0, r.stderr);
+    const dir = join(p.hostRoot, "default", n);
+    try {
+      assert.ok(existsSync(join(dir, "ecs-container-metadata.json")));
+      const env = await p.podman(["exec", n, "sh", "-c", 'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"; cat /ecs/metadata/*/ecs-container-metadata.json']);
+      assert.equal(env.code, 0, env.stderr);
+      assert.match(env.stdout, /^ENV=unset$/m, "podman exec sessions do not get the env var");
+      assert.match(env.stdout, /"MetadataFileStatus": "READY"/, "but they read the file at its path");
+      assert.equal((await p.podman(["stop", "-t", "0", n])).code, 0);
+      assert.equal(existsSync(dir), false, "poststop removed the dir at stop");
+      assert.match((await p.podman(["ps", "-a", "--format", "{{.Names}}"])).stdout, new RegExp(`^${n}$`, "m"), "the container still exists");
+      assert.equal((await p.podman(["start", n])).code, 0);
+      assert.ok(existsSync(join(dir, "ecs-container-metadata.json")), "start wrote it again");
+    } finally {
+      await p.podman(["rm", "-f", "-t", "0", n]);
+    }
+    assert.equal(existsSync(dir), false);
   });
 });
