@@ -1,5 +1,6 @@
 // Issue 10, the change signal, on real containerd 1.7 and 2.1 with the NRI plugin: the file is
-// READY before the container starts and rewritten with Status "running" after PostStart. A
+// READY before the container starts and, with the poststart stage configured, rewritten with
+// Status "running" after PostStart. A
 // consumer inside the container (the static inotify watcher, test/e2e/lib/watcher) arms a watch
 // on its metadata dir, reads the file, and is woken by IN_MOVED_TO with LastUpdatedAt changed.
 // The plugin's write can land before the watcher is armed (it then reads "running" already);
@@ -34,7 +35,9 @@ for (const { version, n } of VERSIONS) {
       cd = await createContainerd(version, n);
       const logFile = join(cd.dir, "oci-metadata.log");
       const config = join(cd.dir, "oci-metadata.json");
-      writeFileSync(config, JSON.stringify({ hostRoot: join(cd.dir, "meta", "root"), log: { file: logFile, level: "debug" } }));
+      // Status running after start is opt-in (stages includes poststart), as on every engine.
+      const stages = ["createRuntime", "poststart", "poststop"];
+      writeFileSync(config, JSON.stringify({ hostRoot: join(cd.dir, "meta", "root"), stages, log: { file: logFile, level: "debug" } }));
       plugin = spawn(requireBinary(), ["nri", "--config", config, "--socket", cd.nriSocket], { stdio: "ignore" });
       for (let i = 0; i < 200 && !(existsSync(logFile) && readFileSync(logFile, "utf8").includes("reconciled with the runtime")); i++) await sleep(50);
     });
