@@ -19,7 +19,7 @@ import {
   type EngineReport,
 } from "./engine-checks.js";
 import type { Finding } from "./finding.js";
-import { hostRootState, logDestinations } from "./host-root.js";
+import { hostRootState, logDestinations, orphansByGc } from "./host-root.js";
 
 /** The whole report. */
 export interface DoctorReport {
@@ -92,9 +92,30 @@ export async function runDoctor(values: Record<string, unknown>, stdout: (s: str
     logs: logDestinations(config),
     problems: findings,
   };
+  if (valid && report.hostRoot.exists) await addOrphans(report, config, configArg);
   report.ok = findings.every((f) => f.warnOnly);
   stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : render(report));
   return report.ok ? 0 : 1;
+}
+
+// What gc's dry run would remove: reported (a warning: nothing is broken), fixed by `gc`.
+async function addOrphans(report: DoctorReport, config: Config, configArg: string | undefined): Promise<void> {
+  try {
+    const orphans = await orphansByGc(config, configArg);
+    report.hostRoot.orphans = orphans.map((o) => o.dir);
+    if (orphans.length > 0) {
+      const first = `${orphans[0]!.dir}: ${orphans[0]!.why}`;
+      const problem = `${orphans.length} container dir(s) under ${config.hostRoot} belong to containers that are gone (e.g. ${first})`;
+      report.problems.push({ scope: "hostRoot", problem, fix: "oci-metadata gc", warnOnly: true });
+    }
+  } catch (err) {
+    report.problems.push({
+      scope: "hostRoot",
+      problem: `gc's dry run failed: ${(err as Error).message}`,
+      fix: "oci-metadata gc --dry-run --verbose",
+      warnOnly: true,
+    });
+  }
 }
 
 // The plugin's /healthz from the config's nri.httpAddress (host:port; "" or absent: none).
@@ -125,7 +146,7 @@ function render(r: DoctorReport): string {
   lines.push(`config: ${r.config.valid ? "valid" : "INVALID"} (${r.config.source})`);
   lines.push(
     h.exists
-      ? `hostRoot: ${h.path} owner uid ${h.owner}, mode ${h.mode}, ${h.containers} container dir(s), ${h.orphans.length} without a file`
+      ? `hostRoot: ${h.path} owner uid ${h.owner}, mode ${h.mode}, ${h.containers} container dir(s), ${h.orphans.length} orphaned (gc would remove them)`
       : `hostRoot: ${h.path} (not created yet)`,
   );
   lines.push(

@@ -12,11 +12,11 @@ export interface HostRootState {
   owner?: number;
   mode?: string;
   containers: number;
-  /** Container dirs without a metadata file: left behind (gc removes them). */
+  /** Dirs `oci-metadata gc` would remove (its dry run: the containers are gone). */
   orphans: string[];
 }
 
-/** Inspects hostRoot; problems go to `findings`. */
+/** Inspects hostRoot (orphans come from gc's dry run: orphansByGc); problems go to `findings`. */
 export function hostRootState(config: Config, findings: Finding[]): HostRootState {
   const path = config.hostRoot;
   const state: HostRootState = { path, exists: false, containers: 0, orphans: [] };
@@ -49,20 +49,7 @@ export function hostRootState(config: Config, findings: Finding[]): HostRootStat
       problem: `${path} is writable by group or others (mode ${state.mode})`,
       fix: `chmod go-w ${path}`,
     });
-  for (const task of list(path)) {
-    for (const ctr of list(join(path, task))) {
-      state.containers++;
-      if (!list(join(path, task, ctr)).includes(config.fileName)) state.orphans.push(join(path, task, ctr));
-    }
-  }
-  if (state.orphans.length > 0) {
-    findings.push({
-      scope: "hostRoot",
-      problem: `${state.orphans.length} container dir(s) without a metadata file under ${path} (e.g. ${state.orphans[0]})`,
-      fix: "oci-metadata gc",
-      warnOnly: true,
-    });
-  }
+  for (const task of list(path)) state.containers += list(join(path, task)).length;
   return state;
 }
 
@@ -75,6 +62,16 @@ export function logDestinations(config: Config): Record<string, string> {
     nriPlugin: file ?? "stderr: journald under the systemd unit (journalctl -u oci-metadata-nri)",
     level: config.log.level,
   };
+}
+
+/** The dirs gc would remove now, each with gc's reason (one source: gc's own decision). */
+export async function orphansByGc(
+  config: Config,
+  configPath: string | undefined,
+): Promise<{ dir: string; why: string }[]> {
+  const [{ runGc }, { contextFor }] = await Promise.all([import("../gc.js"), import("../../steps/context.js")]);
+  const report = await runGc(contextFor(config, configPath), { dryRun: true, now: new Date() });
+  return report.entries.filter((e) => e.action === "would-remove").map((e) => ({ dir: e.dir, why: e.why }));
 }
 
 function list(dir: string): string[] {
