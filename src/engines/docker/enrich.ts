@@ -30,7 +30,14 @@ export async function startEnricher(ctx: Context, self: string, id: string, bund
 export async function runDockerEnrich(ctx: Context, id: string, bundle: string): Promise<void> {
   const { config, store } = ctx;
   bindLog({ container: id });
-  const spec = await readSpec(bundle);
+  const spec = await readSpec(bundle).catch(async (err: unknown) => {
+    // `docker run --rm` of a short command: the container exited and its bundle is gone
+    // before we ran. Nothing to describe; not an error.
+    if ((err as { cause?: { code?: string } }).cause?.code !== "ENOENT") throw err;
+    await log("debug", "the bundle is already gone (the container exited); nothing to write");
+    return undefined;
+  });
+  if (!spec) return;
   const view = viewFromSpec(spec, id, "docker");
   const hostDir = ownMetadataDir(view, config);
   if (!hostDir) return;
