@@ -22,12 +22,15 @@ if ! dpkg-query -W -f='${Version}' containerd 2>/dev/null | grep -q '^1\.7\.'; t
   echo "setup: installing $(basename "$deb")"
   dpkg -i --force-confdef --force-confold "$deb" >/dev/null
 fi
-# Docker 28.5 and containerd 2.1.9 (CRI + NRI 0.8) come from Debian sid, unpacked privately under
+# Docker 28.5, containerd 2.1.9 (CRI + NRI 0.8) and kubectl (renders deploy/kubernetes with
+# `kubectl kustomize`) come from Debian sid, unpacked privately under
 # /var/cache/oci-metadata-engines/sid/root (not installed: the system's engines stay).
-bash scripts/engines/debian-suite.sh sid docker.io containerd
+bash scripts/engines/debian-suite.sh sid docker.io containerd kubectl
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
   echo "setup: npm ci"
   npm ci --no-audit --no-fund >/dev/null
 fi
 npm run --silent build >/dev/null
 echo "setup: built $(./dist/oci-metadata --version)"
+# The plugin's container image (dist/oci-metadata-image.tar) for the image and DaemonSet tests.
+npx tsx scripts/image/build.ts
