@@ -41,7 +41,7 @@ export interface Config {
   windows: { hostRoot: string; containerRoot: string };
   log: { level: (typeof LOG_LEVELS)[number]; file?: string };
   dockerSocket: string;
-  nri: { socket: string; pluginName: string; pluginIdx: string };
+  nri: { socket: string; pluginName: string; pluginIdx: string; httpAddress: string; lockFile?: string };
 }
 
 /** The words and patterns of the config's rules, stated once (the schema in config.ts uses them). */
@@ -50,6 +50,8 @@ export const FAILURE_POLICIES = ["ignore", "fail"] as const;
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
 export const ABSOLUTE_POSIX = /^\/.*/;
 export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** nri.httpAddress: host:port (IPv6 in brackets), or "" for no listener. */
+export const HTTP_ADDRESS = /^$|^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}$/;
 
 /** The defaults, stated once (the schema in config.ts uses them too). */
 export const DEFAULTS = {
@@ -68,6 +70,7 @@ export const DEFAULTS = {
   nriSocket: "/var/run/nri/nri.sock",
   nriPluginName: "oci-metadata",
   nriPluginIdx: "50",
+  nriHttpAddress: "127.0.0.1:9477",
 } as const satisfies Record<string, string | readonly Stage[]>;
 
 /** Default location of the config file. */
@@ -98,6 +101,8 @@ const ENV_KEYS: Record<string, { path: string[]; kind: "string" | "list" }> = {
   OCI_METADATA_NRI_SOCKET: { path: ["nri", "socket"], kind: "string" },
   OCI_METADATA_NRI_PLUGIN_NAME: { path: ["nri", "pluginName"], kind: "string" },
   OCI_METADATA_NRI_PLUGIN_IDX: { path: ["nri", "pluginIdx"], kind: "string" },
+  OCI_METADATA_NRI_HTTP_ADDRESS: { path: ["nri", "httpAddress"], kind: "string" },
+  OCI_METADATA_NRI_LOCK_FILE: { path: ["nri", "lockFile"], kind: "string" },
 };
 
 /** The env var names that override config keys. */
@@ -161,7 +166,7 @@ export function checkConfig(raw: Record<string, unknown>): Config | undefined {
   const identity = group(raw.identity, IDENTITY_KEYS);
   const windows = group(raw.windows, ["hostRoot", "containerRoot"]);
   const log = group(raw.log, ["level", "file"]);
-  const nri = group(raw.nri, ["socket", "pluginName", "pluginIdx"]);
+  const nri = group(raw.nri, ["socket", "pluginName", "pluginIdx", "httpAddress", "lockFile"]);
   if (identity === FAIL || windows === FAIL || log === FAIL || nri === FAIL) return undefined;
   const out = {
     enabled: oneOf(raw.enabled, ENABLED_VALUES, DEFAULTS.enabled),
@@ -180,11 +185,7 @@ export function checkConfig(raw: Record<string, unknown>): Config | undefined {
     }),
     log: logOf(log),
     dockerSocket: str(raw.dockerSocket, DEFAULTS.dockerSocket, (s) => ABSOLUTE_POSIX.test(s)),
-    nri: both({
-      socket: str(nri.socket, DEFAULTS.nriSocket, (s) => ABSOLUTE_POSIX.test(s)),
-      pluginName: str(nri.pluginName, DEFAULTS.nriPluginName, (s) => NRI_PLUGIN_NAME_PATTERN.test(s)),
-      pluginIdx: str(nri.pluginIdx, DEFAULTS.nriPluginIdx, (s) => NRI_PLUGIN_IDX_PATTERN.test(s)),
-    }),
+    nri: nriOf(nri),
   };
   return Object.values(out).includes(FAIL) ? undefined : (out as Config);
 }
@@ -247,6 +248,19 @@ function identitySource(x: unknown): Read<IdentitySource> {
   if (keys[0] === "file") return { file: value };
   if (keys[0] === "env") return { env: value };
   return FAIL;
+}
+
+function nriOf(g: Record<string, unknown>): Read<Config["nri"]> {
+  const out = both({
+    socket: str(g.socket, DEFAULTS.nriSocket, (s) => ABSOLUTE_POSIX.test(s)),
+    pluginName: str(g.pluginName, DEFAULTS.nriPluginName, (s) => NRI_PLUGIN_NAME_PATTERN.test(s)),
+    pluginIdx: str(g.pluginIdx, DEFAULTS.nriPluginIdx, (s) => NRI_PLUGIN_IDX_PATTERN.test(s)),
+    httpAddress: str(g.httpAddress, DEFAULTS.nriHttpAddress, (s) => HTTP_ADDRESS.test(s)),
+  });
+  if (out === FAIL) return FAIL;
+  const nri = out as Config["nri"];
+  if (g.lockFile === undefined) return nri;
+  return typeof g.lockFile === "string" && ABSOLUTE_POSIX.test(g.lockFile) ? { ...nri, lockFile: g.lockFile } : FAIL;
 }
 
 function logOf(g: Record<string, unknown>): Read<Config["log"]> {

@@ -12,6 +12,7 @@ import {
   ENABLED_VALUES,
   ENV_NAME_PATTERN,
   FAILURE_POLICIES,
+  HTTP_ADDRESS,
   LOG_LEVELS,
   STAGES,
 } from "./config-fast.js";
@@ -80,6 +81,10 @@ export const configSchema = z.strictObject({
       socket: z._default(absolutePosix, D.nriSocket),
       pluginName: z._default(z.string().check(z.regex(NRI_PLUGIN_NAME_PATTERN, "must be a plain name")), D.nriPluginName),
       pluginIdx: z._default(z.string().check(z.regex(NRI_PLUGIN_IDX_PATTERN, "must be exactly two digits")), D.nriPluginIdx),
+      /** host:port serving /healthz, /livez and /metrics; "" turns the listener off. */
+      httpAddress: z._default(z.string().check(z.regex(HTTP_ADDRESS, "must be host:port (IPv6 in brackets) or empty")), D.nriHttpAddress),
+      /** The one-instance-per-node lock; default <dir of socket>/oci-metadata.lock. */
+      lockFile: z.optional(absolutePosix),
     }),
     {},
   ),
