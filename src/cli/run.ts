@@ -31,6 +31,9 @@ export async function main(argv: readonly string[], stdout: (s: string | Uint8Ar
     if (argv.length === 2 && (argv[1] === "--help" || argv[1] === "-h")) return print(stdout, commandHelp("runtime")!);
     return (await import("../engines/docker/runtime.js")).runRuntime(argv.slice(1));
   }
+  // Started by the runtime from its NRI plugin dir (e.g. as /opt/nri/plugins/50-oci-metadata):
+  // no argv, only NRI_PLUGIN_SOCKET/_NAME/_IDX in the environment.
+  if (argv.length === 0 && process.env.NRI_PLUGIN_SOCKET) argv = ["nri"];
   let line: ReturnType<typeof splitCommandLine>;
   try {
     line = splitCommandLine(argv);

@@ -8,9 +8,16 @@
 //    handled, in either order (both were seen live, protocol notes §12.3). Any failure closes
 //    the connection and rejects.
 //  - run() restarts after every loss with exponential backoff (min..max, back to min after a
-//    successful start); it resolves once stop() is called. Call start() or run(), not both.
+//    successful start), and wakes early when the socket file appears in its dir (a restarted
+//    runtime is joined at once, not a backoff later); it resolves once stop() is called.
+//    Call start() or run(), not both. A failure to connect is logged at warn when it differs
+//    from the previous one (with options.hint's advice), else at debug.
+//  - With options.fd (a socket the runtime passed, NRI_PLUGIN_SOCKET) start() uses it and
+//    run() does not reconnect: a runtime-launched plugin ends with its connection.
 //  - stop() is final: it closes the live connection and wakes run() from its backoff.
-import { connect as netConnect, type Socket } from "node:net";
+import { type FSWatcher, watch } from "node:fs";
+import { connect as netConnect, Socket } from "node:net";
+import { basename, dirname } from "node:path";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { OciMetadataError, describeValue, wrap } from "../core/errors.js";
 import { NRI_PLUGIN_IDX_PATTERN, NRI_PLUGIN_NAME_PATTERN } from "../core/nri-plugin-name.js";
@@ -28,6 +35,12 @@ export interface StubOptions {
   /** Structured log sink (the caller passes pino-like functions); no console output. */
   log?: (level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
   reconnect?: { minMs: number; maxMs: number }; // backoff for run()
+  /** A connected socket's fd from the runtime (NRI_PLUGIN_SOCKET): no dialling, no reconnect. */
+  fd?: number;
+  /** Told when the plugin starts connecting, is registered and configured, or loses the connection. */
+  onState?: (state: "connecting" | "registered" | "lost") => void;
+  /** Advice for a failed connect, by errno (ENOENT, ECONNREFUSED, EACCES, ...). */
+  hint?: (errno: string) => string | undefined;
 }
 
 /** A plugin's connection life cycle. */
@@ -41,7 +54,7 @@ export interface NriStub {
 
 /** Budget for RegisterPlugin and for Configure to arrive (the runtime's own default is 5 s). */
 export const REGISTRATION_TIMEOUT_MS = 5000;
-const DEFAULT_RECONNECT = { minMs: 1000, maxMs: 30_000 };
+const DEFAULT_RECONNECT = { minMs: 100, maxMs: 1000 };
 
 /** Builds a stub for `handlers`; throws for bad options or a plugin that handles no event. */
 export function createStub(handlers: NriHandlers, options: StubOptions): NriStub {
@@ -71,7 +84,8 @@ class Stub {
   async start(): Promise<void> {
     const stopped = () => new OciMetadataError("usage", `${this.#where}: the stub was stopped`);
     if (this.#stopped) throw stopped();
-    const socket = await connectTo(this.options.socketPath); // (1)
+    this.options.onState?.("connecting");
+    const socket = this.options.fd === undefined ? await connectTo(this.options.socketPath) : adopt(this.options.fd); // (1)
     if (this.#stopped) {
       socket.destroy();
       throw stopped();
@@ -97,27 +111,64 @@ class Stub {
     } finally {
       clearTimeout(timer);
     }
+    this.options.onState?.("registered");
     this.#log("info", "NRI: plugin registered and configured", { socket: this.options.socketPath, plugin: `${this.options.pluginIdx}-${this.options.pluginName}`, events: this.mask });
   }
 
   async run(): Promise<void> {
+    if (this.options.fd !== undefined) return this.#runOnce();
     let delay = this.backoff.minMs;
-    while (!this.#stopped) {
-      try {
-        await this.start();
-        delay = this.backoff.minMs;
-        const lost = await this.#current!.closed;
-        if (this.#stopped) break;
-        this.#log("warn", "NRI: connection lost, reconnecting", { error: lost.message, retryInMs: delay });
-      } catch (err) {
-        if (this.#stopped) break;
-        this.#log("warn", "NRI: connecting failed, retrying", { error: OciMetadataError.from(err).message, retryInMs: delay });
+    let lastError = "";
+    const watcher = this.#watchSocketDir();
+    try {
+      while (!this.#stopped) {
+        try {
+          await this.start();
+          delay = this.backoff.minMs;
+          lastError = "";
+          const lost = await this.#current!.closed;
+          this.options.onState?.("lost");
+          if (this.#stopped) break;
+          this.#log("warn", "NRI: connection lost, reconnecting", { error: lost.message, retryInMs: delay });
+        } catch (err) {
+          if (this.#stopped) break;
+          const e = OciMetadataError.from(err);
+          const errno = (e.cause as { code?: unknown } | undefined)?.code;
+          const hint = typeof errno === "string" ? this.options.hint?.(errno) : undefined;
+          const repeated = e.message === lastError;
+          lastError = e.message;
+          this.#log(repeated ? "debug" : "warn", "NRI: connecting failed, retrying", { error: e.message, ...(hint ? { hint } : {}), retryInMs: delay });
+        }
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, delay);
+          this.#wake = () => (clearTimeout(t), resolve());
+        });
+        delay = Math.min(delay * 2, this.backoff.maxMs);
       }
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, delay);
-        this.#wake = () => (clearTimeout(t), resolve());
+    } finally {
+      watcher?.close();
+    }
+  }
+
+  // One connection on the runtime's fd; errors end run() (the runtime never restarts us).
+  async #runOnce(): Promise<void> {
+    await this.start();
+    const lost = await this.#current!.closed;
+    this.options.onState?.("lost");
+    if (!this.#stopped) this.#log("info", "NRI: the runtime closed the connection", { error: lost.message });
+  }
+
+  // Wakes the backoff when the socket file (re)appears; undefined when the dir cannot be watched.
+  #watchSocketDir(): FSWatcher | undefined {
+    const name = basename(this.options.socketPath);
+    try {
+      const w = watch(dirname(this.options.socketPath), { persistent: false }, (_event, file) => {
+        if (file === null || String(file) === name) this.#wake();
       });
-      delay = Math.min(delay * 2, this.backoff.maxMs);
+      w.on("error", () => w.close());
+      return w;
+    } catch {
+      return undefined; // no dir yet: the capped backoff still retries
     }
   }
 
@@ -144,6 +195,15 @@ function validate(options: StubOptions): { minMs: number; maxMs: number } {
     throw new OciMetadataError("config-invalid", `NRI reconnect: expected 0 < minMs <= maxMs, got ${describeValue(options.reconnect)}`);
   }
   return { minMs, maxMs };
+}
+
+// Takes over the runtime's end of a socketpair.
+function adopt(fd: number): Socket {
+  try {
+    return new Socket({ fd, readable: true, writable: true });
+  } catch (err) {
+    throw new OciMetadataError("io", `using the NRI socket on fd ${fd} (NRI_PLUGIN_SOCKET): ${(err as Error).message}`, { cause: err });
+  }
 }
 
 // Connects to a unix socket; rejects with what went wrong.

@@ -25,6 +25,7 @@ import type { ContainerAdjustment, NriHandlers } from "../../nri-stub/index.js";
 import { log } from "../../host/log.js";
 import { MetadataStore, type Slot } from "../../host/store.js";
 import { adjustmentFor, podNetwork } from "./adjust.js";
+import { NriMetrics } from "./pure/metrics.js";
 import { reconcile } from "./reconcile.js";
 import { claimSlot, slotOf } from "../../steps/prepare.js";
 import type { Context } from "../../steps/context.js";
@@ -53,6 +54,8 @@ interface PluginState {
   createdSinceSync: Set<string>;
   /** The tail of each container's queue of after-the-answer steps. */
   queues: Map<string, Promise<void>>;
+  /** What /metrics reports. */
+  metrics: NriMetrics;
 }
 
 /** The runtime's containers as the plugin sees them, for gc (ids undefined: not synced yet). */
@@ -63,9 +66,9 @@ export interface TrackedView {
 
 /** The handlers of the plugin, over one command context (config, store, log); `view` is kept
  * up to date: the containers of the last Synchronize, plus those created, minus those removed. */
-export function nriHandlers(context: Context, view: TrackedView = { engine: "containerd" }): NriHandlers {
+export function nriHandlers(context: Context, view: TrackedView = { engine: "containerd" }, metrics = new NriMetrics()): NriHandlers {
   const { config, store } = context;
-  const s: PluginState = { ctx: context, config, store, engine: "containerd", podSlots: new Map(), createdSinceSync: new Set(), queues: new Map() };
+  const s: PluginState = { ctx: context, config, store, engine: "containerd", podSlots: new Map(), createdSinceSync: new Set(), queues: new Map(), metrics };
   return {
     configure(info) {
       s.engine = safeSegment(info.runtimeName || "containerd");
@@ -77,14 +80,25 @@ export function nriHandlers(context: Context, view: TrackedView = { engine: "con
       // Reply first (one deadline covers every chunk); reconcile right after.
       s.createdSinceSync.clear();
       const ctx = { ...context, engine: s.engine, spare: s.createdSinceSync };
-      setImmediate(() => void reconcile(pods, containers, ctx).catch((err) => log("error", `reconciling after Synchronize failed: ${OciMetadataError.from(err).message}`)));
+      metrics.state = "synchronized";
+      const t0 = performance.now();
+      const done = () => metrics.synchronize.observe((performance.now() - t0) / 1000);
+      setImmediate(() =>
+        void reconcile(pods, containers, ctx)
+          .then(done)
+          .catch((err) => {
+            const e = OciMetadataError.from(err);
+            metrics.error(e.code);
+            return log("error", `reconciling after Synchronize failed: ${e.message}`);
+          }),
+      );
     },
     async createContainer(pod, ctr, ctx) {
       s.createdSinceSync.add(ctr.id);
       view.ids?.add(ctr.id);
       const late = { passed: false, at: ctx.deadline - REPLY_MARGIN_MS };
       const work = createOne(pod, ctr, s, late);
-      return guarded(work, late, config, `CreateContainer ${ctr.id}`, ctr.id);
+      return guarded(work, late, s, `CreateContainer ${ctr.id}`, ctr.id);
     },
     // Status running is opt-in, as on every engine (`stages` includes poststart): each event
     // we subscribe to is a round trip the runtime waits for on its start path.
@@ -117,10 +131,15 @@ export function nriHandlers(context: Context, view: TrackedView = { engine: "con
 async function createOne(pod: CriPod, ctr: CriContainer, s: PluginState, late: Late): Promise<ContainerAdjustment | undefined> {
   const view = viewFromCri(pod, ctr, s.engine);
   const plan = await claimSlot(view, s.ctx);
-  if (plan.kind === "skip") return undefined;
+  if (plan.kind === "skip") {
+    s.metrics.skip(plan.code);
+    return undefined;
+  }
   const slot = slotOf(plan);
   const net = await podNetwork(pod, undefined);
+  const t0 = performance.now();
   await writeMetadata(s.ctx, { slot, view, task: plan.task, name: plan.name, status: "created", pid: net.pid, engineNetworks: net.engineNetworks });
+  s.metrics.fileWrite.observe((performance.now() - t0) / 1000);
   // Past the deadline (checked here too: work whose I/O is all synchronous ends before any
   // timer fires) the runtime gets, or already got, "no adjustment": no mount, so no dir.
   if (late.passed || Date.now() >= late.at) {
@@ -130,6 +149,7 @@ async function createOne(pod: CriPod, ctr: CriContainer, s: PluginState, late: L
   }
   const slots = s.podSlots.get(pod.id) ?? new Map<string, Slot>();
   s.podSlots.set(pod.id, slots.set(ctr.id, slot));
+  s.metrics.injected++;
   return adjustmentFor(plan);
 }
 
@@ -167,7 +187,7 @@ async function removePod(pod: CriPod, s: PluginState): Promise<void> {
 }
 
 // failurePolicy for CreateContainer: ignore answers "no adjustment" on error or near the deadline.
-async function guarded<T>(work: Promise<T | undefined>, late: Late, config: Config, doing: string, container: string): Promise<T | undefined> {
+async function guarded<T>(work: Promise<T | undefined>, late: Late, s: PluginState, doing: string, container: string): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -179,8 +199,9 @@ async function guarded<T>(work: Promise<T | undefined>, late: Late, config: Conf
     return await Promise.race([work, timeout]);
   } catch (err) {
     const e = OciMetadataError.from(err);
-    await log("error", `${doing} failed: ${e.message}`, { container, code: e.code, policy: config.failurePolicy });
-    if (config.failurePolicy === "fail") throw e;
+    s.metrics.error(e.code);
+    await log("error", `${doing} failed: ${e.message}`, { container, code: e.code, policy: s.config.failurePolicy });
+    if (s.config.failurePolicy === "fail") throw e;
     return undefined;
   } finally {
     clearTimeout(timer);
@@ -195,6 +216,7 @@ function later(s: PluginState, key: string, doing: string, step: () => Promise<v
       await step();
     } catch (err) {
       const e = OciMetadataError.from(err);
+      s.metrics.error(e.code);
       const who = key.startsWith("pod:") ? { pod: key.slice(4) } : { container: key };
       await log("warn", `${doing}: ${e.message}`, { ...who, code: e.code });
     }

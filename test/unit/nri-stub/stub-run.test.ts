@@ -30,9 +30,13 @@ test("run() reconnects with backoff when the runtime listens again, and stop() e
 
     // (2) While nothing listens, attempts back off: 20 (after the loss), 40, 80, 80 … ms.
     await sleep(400);
-    const retries = lines.filter((l) => l.level === "warn").map((l) => l.fields?.retryInMs);
+    const retries = lines.filter((l) => l.fields?.retryInMs !== undefined).map((l) => l.fields?.retryInMs);
     assert.deepEqual(retries.slice(0, 4), [20, 40, 80, 80]);
     assert.ok(retries.length < 12, `${retries.length} attempts in 400 ms is not backing off`);
+    // The same failure again is not worth a warning each time.
+    const failures = lines.filter((l) => l.msg === "NRI: connecting failed, retrying");
+    assert.ok(failures.length >= 2);
+    assert.deepEqual(failures.map((l) => l.level), ["warn", ...failures.slice(1).map(() => "debug")]);
     assert.match(lines.find((l) => l.msg.startsWith("NRI: connection lost"))?.fields?.error as string, /EOF/);
 
     // (3) The runtime comes back on a recreated socket: the stub registers again.
@@ -48,7 +52,7 @@ test("run() reconnects with backoff when the runtime listens again, and stop() e
     await second.closed;
     const third = await rt.accept();
     await handshake(third);
-    assert.equal(lines.slice(before).find((l) => l.level === "warn")?.fields?.retryInMs, 20);
+    assert.equal(lines.slice(before).find((l) => l.fields?.retryInMs !== undefined)?.fields?.retryInMs, 20);
     assert.equal(ended, false);
 
     // (5) stop() closes the connection and ends run().
@@ -73,6 +77,25 @@ test("stop() during the backoff wait ends run() at once", async () => {
     await running;
     assert.ok(Date.now() - t0 < 1000);
   } finally {
+    tmp.cleanup();
+  }
+});
+
+test("run() reconnects as soon as the socket file appears, not a backoff later", { timeout: 20_000 }, async () => {
+  const tmp = tempSocket();
+  const rt = new FakeRuntime(tmp.path);
+  const stub = createStub({ stopContainer: async () => {} }, { socketPath: tmp.path, pluginName: "probe", pluginIdx: "10", reconnect: { minMs: 60_000, maxMs: 60_000 } });
+  try {
+    const running = stub.run();
+    await sleep(50); // the first connect has failed (no socket); run() now waits 60 s
+    await rt.listen(); // creates the socket file in the watched dir
+    const session = await rt.accept(); // only the watch can bring the stub here within the test's timeout
+    await handshake(session);
+    await stub.stop();
+    await running;
+  } finally {
+    await stub.stop();
+    rt.close();
     tmp.cleanup();
   }
 });
