@@ -223,7 +223,8 @@ function configToml(version: ContainerdVersion, dir: string, nriDisable: NriSwit
     `  path = ${toml(join(dir, "opt"))}`,
     '[plugins."io.containerd.nri.v1.nri"]',
     ...(nriDisable === "unset" ? [] : [`  disable = ${nriDisable}`]),
-    `  socket_path = ${toml(join(dir, "nri.sock"))}`,
+    // In a dir of its own, as /var/run/nri on a node: a plugin pod mounts the dir.
+    `  socket_path = ${toml(join(dir, "nri", "nri.sock"))}`,
     `  plugin_path = ${toml(join(dir, "nri-plugins"))}`,
     `  plugin_config_path = ${toml(join(dir, "nri-conf.d"))}`,
     '  plugin_registration_timeout = "5s"',
@@ -360,7 +361,7 @@ export async function createContainerd(version: ContainerdVersion, n: number, op
     runtimeVersion: "",
     dir,
     socket,
-    nriSocket: join(dir, "nri.sock"),
+    nriSocket: join(dir, "nri", "nri.sock"),
     nriPluginDir: join(dir, "nri-plugins"),
     nriConfDir: join(dir, "nri-conf.d"),
     configPath,
