@@ -131,8 +131,8 @@ export interface Containerd {
   stopAndRemove(containerId: string, timeoutSeconds?: number): Promise<void>;
   /** StopPodSandbox + RemovePodSandbox (removes its containers too). */
   removePod(podId: string): Promise<void>;
-  /** Stop containerd by pid and start it again with the same config; pods survive. */
-  restart(): Promise<void>;
+  /** Stop containerd by pid and start it again with the same config (after `outageMs`); pods survive. */
+  restart(outageMs?: number): Promise<void>;
   destroy(): Promise<void>;
 }
 
@@ -455,8 +455,9 @@ export async function createContainerd(version: ContainerdVersion, n: number, op
       pods.delete(podId);
     },
 
-    async restart() {
+    async restart(outageMs = 0) {
       await stop();
+      if (outageMs > 0) await sleep(outageMs);
       await start();
     },
 
