@@ -121,9 +121,12 @@ this text (\`runtime --version\` is runc's).`,
 over the NRI socket (default /var/run/nri/nri.sock). On CreateContainer it adds the read-only
 mount and the env var to enabled containers and writes their complete file at once (READY before
 the container starts); PostStartContainer marks it running; StopContainer, RemoveContainer and
-RemovePodSandbox clean up; Synchronize reconciles. Reconnects when the runtime restarts; SIGTERM
-stops it cleanly. --socket, --name and --idx override the config's nri section. Every
---gc-interval seconds (default 300; 0: never) it runs gc with the runtime's container list.`,
+RemovePodSandbox clean up; Synchronize reconciles. Reconnects within a second when the runtime
+restarts; SIGTERM stops it cleanly. One instance per node: a second one waits on nri.lockFile.
+/healthz, /livez and /metrics (Prometheus) on nri.httpAddress (default 127.0.0.1:9477). Started
+by the runtime from its plugin dir (NRI_PLUGIN_SOCKET set, no arguments) it uses the runtime's
+socket. --socket, --name and --idx override the config's nri section. Every --gc-interval
+seconds (default 300; 0: never) it runs gc with the runtime's container list.`,
     options: { socket: { type: "string" }, name: { type: "string" }, idx: { type: "string" }, "gc-interval": { type: "string" } },
     positionals: { min: 0, max: 0 },
     config: "required",
