@@ -70,6 +70,8 @@ class Stub {
   #stopped = false;
   #current: NriConnection | undefined;
   #wake = () => {};
+  /** The socket's dir changed since the last attempt began: retry without waiting. */
+  #dirChanged = false;
 
   constructor(
     private readonly handlers: NriHandlers,
@@ -122,6 +124,7 @@ class Stub {
     const watcher = this.#watchSocketDir();
     try {
       while (!this.#stopped) {
+        this.#dirChanged = false;
         try {
           await this.start();
           delay = this.backoff.minMs;
@@ -139,10 +142,13 @@ class Stub {
           lastError = e.message;
           this.#log(repeated ? "debug" : "warn", "NRI: connecting failed, retrying", { error: e.message, ...(hint ? { hint } : {}), retryInMs: delay });
         }
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, delay);
-          this.#wake = () => (clearTimeout(t), resolve());
-        });
+        // A socket that appeared while we were connecting counts too (no wake is lost).
+        if (!this.#dirChanged) {
+          await new Promise<void>((resolve) => {
+            const t = setTimeout(resolve, delay);
+            this.#wake = () => (clearTimeout(t), resolve());
+          });
+        }
         delay = Math.min(delay * 2, this.backoff.maxMs);
       }
     } finally {
@@ -163,7 +169,10 @@ class Stub {
     const name = basename(this.options.socketPath);
     try {
       const w = watch(dirname(this.options.socketPath), { persistent: false }, (_event, file) => {
-        if (file === null || String(file) === name) this.#wake();
+        if (file === null || String(file) === name) {
+          this.#dirChanged = true;
+          this.#wake();
+        }
       });
       w.on("error", () => w.close());
       return w;
@@ -197,9 +206,11 @@ function validate(options: StubOptions): { minMs: number; maxMs: number } {
   return { minMs, maxMs };
 }
 
-// Takes over the runtime's end of a socketpair.
+// Takes over the runtime's end of a socketpair. Bun (1.4) leaves `new Socket({ fd })` closed but
+// opens the fd through connect({ fd }); Node takes only the former.
 function adopt(fd: number): Socket {
   try {
+    if (typeof (globalThis as { Bun?: unknown }).Bun !== "undefined") return netConnect({ fd } as unknown as { path: string });
     return new Socket({ fd, readable: true, writable: true });
   } catch (err) {
     throw new OciMetadataError("io", `using the NRI socket on fd ${fd} (NRI_PLUGIN_SOCKET): ${(err as Error).message}`, { cause: err });
