@@ -15,7 +15,7 @@
 //  - With options.fd (a socket the runtime passed, NRI_PLUGIN_SOCKET) start() uses it and
 //    run() does not reconnect: a runtime-launched plugin ends with its connection.
 //  - stop() is final: it closes the live connection and wakes run() from its backoff.
-import { type FSWatcher, watch } from "node:fs";
+import { existsSync, type FSWatcher, watch } from "node:fs";
 import { connect as netConnect, Socket } from "node:net";
 import { basename, dirname } from "node:path";
 import { create, toBinary } from "@bufbuild/protobuf";
@@ -124,6 +124,9 @@ class Stub {
     const watcher = this.#watchSocketDir();
     try {
       while (!this.#stopped) {
+        // The socket was just (re)created: a runtime between bind and listen refuses, so retry
+        // from the shortest delay, not from where the backoff had grown to.
+        if (this.#dirChanged) delay = this.backoff.minMs;
         this.#dirChanged = false;
         try {
           await this.start();
@@ -169,7 +172,8 @@ class Stub {
     const name = basename(this.options.socketPath);
     try {
       const w = watch(dirname(this.options.socketPath), { persistent: false }, (_event, file) => {
-        if (file === null || String(file) === name) {
+        // Only an appearing socket counts (its removal when the runtime stops does not).
+        if ((file === null || String(file) === name) && existsSync(this.options.socketPath)) {
           this.#dirChanged = true;
           this.#wake();
         }

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, afterEach, before, describe, it } from "node:test";
 import { requireBinary } from "../lib/binary.js";
 import { containerdBinaries, createContainerd, type Containerd, type ContainerdVersion } from "../lib/containerd.js";
 import { requireTools } from "../lib/guard.js";
@@ -65,8 +65,11 @@ for (const [version, n] of [["1.7", 81], ["2.1", 82]] as [ContainerdVersion, num
       cd = await createContainerd(version, n);
       hostRoot = join(cd.dir, "meta");
     });
+    // A test that failed half-way leaves no instance behind to hold the lock for the next one.
+    afterEach(async () => {
+      for (const p of children.splice(0)) await stop(p);
+    });
     after(async () => {
-      for (const p of children) if (p.exitCode === null) p.kill("SIGKILL");
       await cd?.destroy();
     });
 
@@ -93,14 +96,19 @@ for (const [version, n] of [["1.7", 81], ["2.1", 82]] as [ContainerdVersion, num
     it(`containerd ${version} roll-out [after a 4 s outage (beyond the backoff cap) the plugin is back before the first pod]`, async () => {
       const one = instance("outage");
       const p = start(one.config);
-      await synced(one.log);
-      await cd.restart(4000);
-      // No waiting for the plugin here: the very first pod after CRI answers must get its file.
-      assert.match(await runApp("right-after"), /"MetadataFileStatus": ?"READY"/);
-      const retries = lines(one.log).filter((l) => l.msg === "NRI: connecting failed, retrying");
-      assert.ok(retries.every((l) => l.retryInMs <= 1000), "the backoff is capped at 1 s");
-      assert.ok(retries.filter((l) => l.level === "warn").length <= 2, "repeated failures are not warned about each time");
-      assert.equal(await stop(p), 0);
+      try {
+        await synced(one.log);
+        await cd.restart(4000);
+        // No waiting for the plugin here: the very first pod after CRI answers must get its file.
+        const out = await runApp("right-after");
+        const tail = lines(one.log).slice(-6).map((l) => `${l.time} ${l.msg} ${l.error ?? ""}`).join("\n");
+        assert.match(out, /"MetadataFileStatus": ?"READY"/, `plugin log:\n${tail}`);
+        const retries = lines(one.log).filter((l) => l.msg === "NRI: connecting failed, retrying");
+        assert.ok(retries.every((l) => l.retryInMs <= 1000), "the backoff is capped at 1 s");
+        assert.ok(retries.filter((l) => l.level === "warn").length <= 2, "repeated failures are not warned about each time");
+      } finally {
+        assert.equal(await stop(p), 0);
+      }
     });
 
     it(`containerd ${version} roll-out [runtime-launched: containerd starts it with NRI_PLUGIN_SOCKET; an external instance waits; with the lock held elsewhere it steps aside]`, async () => {
