@@ -174,6 +174,7 @@ class Stub {
       const w = watch(dirname(this.options.socketPath), { persistent: false }, (_event, file) => {
         // Only an appearing socket counts (its removal when the runtime stops does not).
         if ((file === null || String(file) === name) && existsSync(this.options.socketPath)) {
+          this.#log("debug", "NRI: the socket appeared, connecting now", { socket: this.options.socketPath });
           this.#dirChanged = true;
           this.#wake();
         }
