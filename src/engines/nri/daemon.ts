@@ -59,50 +59,72 @@ export async function runNriDaemon(ctx: Context, flags: NriFlags, gc?: PeriodicG
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
   const server = config.nri.httpAddress ? await serveHttp(config.nri.httpAddress, metrics) : undefined; // (1)
-  await log("info", "NRI plugin starting", { socket: launched === undefined ? socketPath : `fd ${launched}`, lock: lockPath, http: config.nri.httpAddress });
-
-  let lock = await tryLock(lockPath); // (2)
-  if (!("release" in lock) && launched !== undefined) return stepAside(createStub, { fd: launched, pluginName, pluginIdx, socketPath }, lock.heldBy, lockPath, server);
-  if (!("release" in lock)) {
-    metrics.state = "waiting-for-lock";
-    await log("warn", `another oci-metadata NRI plugin (${lock.heldBy}) holds ${lockPath}: waiting for it to exit`);
-    while (!stopped && !("release" in lock)) {
-      await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
-      lock = await tryLock(lockPath);
-    }
-    if (!("release" in lock)) return finish(server, undefined, metrics);
-    await log("info", `took over ${lockPath}`);
-  }
-
-  const every = flags.gcIntervalMs ?? GC_INTERVAL_MS;
-  const timer = gc && every > 0 ? setInterval(() => void collect(gc, view), every).unref() : undefined;
-  let registrations = 0;
-  const stub = createStub(nriHandlers(ctx, view, metrics), { // (3)
-    socketPath,
-    pluginName,
-    pluginIdx,
-    ...(launched === undefined ? {} : { fd: launched }),
-    log: (level, msg, fields) => void log(level, msg, fields),
-    hint: (errno) => connectHint(errno, socketPath),
-    onState: (state) => {
-      if (state === "registered" && registrations++ > 0) metrics.reconnects++;
-      // NRI 0.6 never synchronizes a launched plugin: registered is all it will get.
-      metrics.state = state === "lost" ? "connecting" : state === "registered" && launched !== undefined ? "synchronized" : state;
-    },
-  });
-  stopStub = () => stub.stop();
-  if (stopped) await stub.stop();
   try {
-    await stub.run();
-    clearInterval(timer);
+    return await serve();
   } catch (err) {
-    clearInterval(timer);
-    // Only a launched plugin's single connection can fail here.
-    await log("error", OciMetadataError.from(err).message, { code: OciMetadataError.from(err).code });
-    await finish(server, lock, metrics);
-    return 1;
+    server?.close(); // an open listener would keep the process alive after the error
+    throw err;
   }
-  return finish(server, lock, metrics);
+
+  async function serve(): Promise<number> {
+    await log("info", "NRI plugin starting", { socket: launched === undefined ? socketPath : `fd ${launched}`, lock: lockPath, http: config.nri.httpAddress });
+
+    let lock = await tryLockOrWarn(lockPath); // (2)
+    if (!("release" in lock) && launched !== undefined) return stepAside(createStub, { fd: launched, pluginName, pluginIdx, socketPath }, lock.heldBy, lockPath, server);
+    if (!("release" in lock)) {
+      metrics.state = "waiting-for-lock";
+      await log("warn", `another oci-metadata NRI plugin (${lock.heldBy}) holds ${lockPath}: waiting for it to exit`);
+      while (!stopped && !("release" in lock)) {
+        await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
+        lock = await tryLockOrWarn(lockPath);
+      }
+      if (!("release" in lock)) return finish(server, undefined, metrics);
+      await log("info", `took over ${lockPath}`);
+    }
+
+    const every = flags.gcIntervalMs ?? GC_INTERVAL_MS;
+    const timer = gc && every > 0 ? setInterval(() => void collect(gc, view), every).unref() : undefined;
+    let registrations = 0;
+    const stub = createStub(nriHandlers(ctx, view, metrics), { // (3)
+      socketPath,
+      pluginName,
+      pluginIdx,
+      ...(launched === undefined ? {} : { fd: launched }),
+      log: (level, msg, fields) => void log(level, msg, fields),
+      hint: (errno) => connectHint(errno, socketPath),
+      onState: (state) => {
+        if (state === "registered" && registrations++ > 0) metrics.reconnects++;
+        // NRI 0.6 never synchronizes a launched plugin: registered is all it will get.
+        metrics.state = state === "lost" ? "connecting" : state === "registered" && launched !== undefined ? "synchronized" : state;
+      },
+    });
+    stopStub = () => stub.stop();
+    if (stopped) await stub.stop();
+    try {
+      await stub.run();
+      clearInterval(timer);
+    } catch (err) {
+      clearInterval(timer);
+      // Only a launched plugin's single connection can fail here.
+      await log("error", OciMetadataError.from(err).message, { code: OciMetadataError.from(err).code });
+      await finish(server, lock, metrics);
+      return 1;
+    }
+    return finish(server, lock, metrics);
+  }
+}
+
+// The lock, or — when its file cannot be made (a read-only dir, e.g. a sandbox that does not
+// list the socket dir as writable) — a warning and no lock: refusing to run would cost more
+// than the guard gives.
+async function tryLockOrWarn(path: string): Promise<HeldLock | { heldBy: string }> {
+  try {
+    return await tryLock(path);
+  } catch (err) {
+    const e = OciMetadataError.from(err);
+    await log("warn", `running without the one-instance lock: ${e.message} (set nri.lockFile to a writable path)`, { code: e.code });
+    return { path, release() {} };
+  }
 }
 
 // NRI_PLUGIN_SOCKET: a file descriptor number, as the runtime sets it (always 3 today).
