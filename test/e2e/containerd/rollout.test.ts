@@ -105,10 +105,8 @@ for (const [version, n] of [["1.7", 81], ["2.1", 82]] as [ContainerdVersion, num
         const retries = after.filter((l) => l.msg === "NRI: connecting failed, retrying");
         assert.ok(retries.length > 0, "the outage was seen");
         assert.ok(retries.every((l) => l.retryInMs <= 1000), "the backoff is capped at 1 s");
-        // The runtime's new socket woke the wait: no backoff stood between it and the plugin.
-        const woke = after.findIndex((l) => l.msg === "NRI: the socket appeared, connecting now");
-        const registered = after.findIndex((l) => l.msg === "NRI: plugin registered and configured");
-        assert.ok(woke >= 0 && woke < registered, "reconnected on the socket's appearance");
+        // (That the socket's appearance wakes the wait is shown deterministically by
+        // test/unit/nri-stub/stub-run.test.ts; here a plain retry may win the race.)
         assert.ok(retries.filter((l) => l.level === "warn").length <= 2, "repeated failures are not warned about each time");
         assert.match(await runApp("right-after"), /"MetadataFileStatus": ?"READY"/);
       } finally {
