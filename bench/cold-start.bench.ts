@@ -57,7 +57,10 @@ try {
     [
       `### Cold start (${rounds} rounds after ${WARMUP_ROUNDS} warm-up, variants alternating; spawned from node, so every row includes the same spawn cost)`,
       "",
-      markdownTable(["command (OCI state on stdin)", "median ms", "p10–p90 ms", "× /bin/true", "× no-op Bun", "× node"], rows),
+      markdownTable(
+        ["command (OCI state on stdin)", "median ms", "p10–p90 ms", "× /bin/true", "× no-op Bun", "× node"],
+        rows,
+      ),
       "",
       "Every command runs with a clean env (PATH and our settings; see bench/lib/env.ts). The `hook poststop` row is",
       "checked to take the do-nothing path (its debug log says so) before timing.",
@@ -70,7 +73,10 @@ try {
 // Runs the hook once at debug level: a timing of some other path (an error, a real removal)
 // would be meaningless, so refuse to go on unless the hook says it had nothing to do.
 async function checkDoNothingPath(state: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const r = await timeRun(bin, ["hook", "poststop"], { input: state, env: { ...env, OCI_METADATA_LOG_LEVEL: "debug" } });
+  const r = await timeRun(bin, ["hook", "poststop"], {
+    input: state,
+    env: { ...env, OCI_METADATA_LOG_LEVEL: "debug" },
+  });
   if (r.code !== 0 || !r.stderr.includes("nothing to do")) {
     throw new Error(`hook poststop did not take the do-nothing path (exit ${r.code}): ${r.stderr.trim()}`);
   }

@@ -19,11 +19,20 @@ import { requireBinary } from "../test/e2e/lib/binary.js";
 import { type DockerVersion, dockerdPath } from "../test/e2e/lib/docker.js";
 import { requireTools } from "../test/e2e/lib/guard.js";
 import { intFlag } from "./lib/args.js";
-import { alternate, type DockerBench, leftoverDirs, logMark, startDocker, stopDocker, troubleBetween, waitEnrichers } from "./lib/docker-fixture.js";
+import {
+  alternate,
+  type DockerBench,
+  leftoverDirs,
+  logMark,
+  startDocker,
+  stopDocker,
+  troubleBetween,
+  waitEnrichers,
+} from "./lib/docker-fixture.js";
 import { measureReady, type ReadySample } from "./lib/docker-ready.js";
+import { holdEngineLock } from "./lib/lock.js";
 import { buildNoopBinary } from "./lib/noop-binary.js";
 import { markdownTable, median, ms, pairwiseDiffs, pairwiseRatios, quantile, summarize, times } from "./lib/stats.js";
-import { holdEngineLock } from "./lib/lock.js";
 
 holdEngineLock(); // engines run below: one engine user at a time
 const VERSIONS: DockerVersion[] = ["20.10", "28.5"];
@@ -38,13 +47,20 @@ const RUN_VARIANTS: Record<string, string[]> = {
   "oci-metadata, not opted in": ["--runtime", "oci-metadata"],
   "oci-metadata, opted in": ["--runtime", "oci-metadata", ...ON],
 };
-const EXEC_VARIANTS: Record<string, string[]> = { runc: ["--runtime", "runc"], [FLOOR]: ["--runtime", "noop-wrapper"], "oci-metadata": ["--runtime", "oci-metadata", ...ON] };
+const EXEC_VARIANTS: Record<string, string[]> = {
+  runc: ["--runtime", "runc"],
+  [FLOOR]: ["--runtime", "noop-wrapper"],
+  "oci-metadata": ["--runtime", "oci-metadata", ...ON],
+};
 
 const argv = process.argv.slice(2);
 const rounds = intFlag(argv, "--rounds", 12, 10);
 const execRounds = intFlag(argv, "--exec-rounds", 30, 20);
 const readyRuns = intFlag(argv, "--ready-runs", 12, 10);
-const skip = requireTools(["runc", "ip", "busybox", "/usr/bin/docker"], VERSIONS.filter((v) => !dockerdPath(v)).map((v) => `dockerd ${v}`));
+const skip = requireTools(
+  ["runc", "ip", "busybox", "/usr/bin/docker"],
+  VERSIONS.filter((v) => !dockerdPath(v)).map((v) => `dockerd ${v}`),
+);
 if (skip) {
   console.log(`docker benchmark skipped: ${skip}`);
   process.exit(0);
@@ -78,8 +94,22 @@ async function benchVersion(b: DockerBench): Promise<string> {
   const loadBefore = loadavg()[0]!; // other work on a 2-core box shows in every number: say so
   const marks = [logMark(b)]; // the log's length before each part: its warn/errors go with it
   // Checked before timing: opted in gets the env var, not opted in does not.
-  await b.cli([...base, ...RUN_VARIANTS["oci-metadata, opted in"]!, b.d.image, "sh", "-c", 'test -n "$ECS_CONTAINER_METADATA_FILE"']);
-  await b.cli([...base, ...RUN_VARIANTS["oci-metadata, not opted in"]!, b.d.image, "sh", "-c", 'test -z "$ECS_CONTAINER_METADATA_FILE"']);
+  await b.cli([
+    ...base,
+    ...RUN_VARIANTS["oci-metadata, opted in"]!,
+    b.d.image,
+    "sh",
+    "-c",
+    'test -n "$ECS_CONTAINER_METADATA_FILE"',
+  ]);
+  await b.cli([
+    ...base,
+    ...RUN_VARIANTS["oci-metadata, not opted in"]!,
+    b.d.image,
+    "sh",
+    "-c",
+    'test -z "$ECS_CONTAINER_METADATA_FILE"',
+  ]);
   const runs = await alternate(Object.keys(RUN_VARIANTS), rounds, WARMUP, `docker ${b.d.version} run`, async (v) => {
     const took = (await b.timed([...base, ...RUN_VARIANTS[v]!, b.d.image, "true"])).ms;
     // Untimed: the detached enricher (spawned on every wrapper `start`) must not run into
@@ -95,9 +125,27 @@ async function benchVersion(b: DockerBench): Promise<string> {
   const names = Object.keys(EXEC_VARIANTS).map(nameOf);
   let execs: Map<string, number[]>;
   try {
-    for (const [k, v] of Object.keys(EXEC_VARIANTS).entries()) await b.cli(["run", "-d", "--network", "none", ...EXEC_VARIANTS[v]!, "--name", names[k]!, b.d.image, "sleep", "300"]);
+    for (const [k, v] of Object.keys(EXEC_VARIANTS).entries())
+      await b.cli([
+        "run",
+        "-d",
+        "--network",
+        "none",
+        ...EXEC_VARIANTS[v]!,
+        "--name",
+        names[k]!,
+        b.d.image,
+        "sleep",
+        "300",
+      ]);
     await waitEnrichers(b);
-    execs = await alternate(Object.keys(EXEC_VARIANTS), execRounds, WARMUP, `docker ${b.d.version} exec`, async (v) => (await b.timed(["exec", nameOf(v), "true"])).ms);
+    execs = await alternate(
+      Object.keys(EXEC_VARIANTS),
+      execRounds,
+      WARMUP,
+      `docker ${b.d.version} exec`,
+      async (v) => (await b.timed(["exec", nameOf(v), "true"])).ms,
+    );
   } finally {
     await b.rm(names);
   }
@@ -138,7 +186,13 @@ function logNote(groups: string[]): string {
 function compare(samples: Map<string, number[]>, baseName: string): string[] {
   const rows = [...samples].map(([name, xs]) => {
     const s = summarize(xs);
-    return [name, ms(s.median), `${ms(s.p10)}–${ms(s.p90)}`, ms(median(pairwiseDiffs(xs, samples.get(baseName)!))), times(median(pairwiseRatios(xs, samples.get(baseName)!)))];
+    return [
+      name,
+      ms(s.median),
+      `${ms(s.p10)}–${ms(s.p90)}`,
+      ms(median(pairwiseDiffs(xs, samples.get(baseName)!))),
+      times(median(pairwiseRatios(xs, samples.get(baseName)!))),
+    ];
   });
   return [markdownTable(["variant", "median ms", "p10–p90 ms", `+ms vs ${baseName}`, `× ${baseName}`], rows)];
 }
@@ -156,17 +210,28 @@ function cost(samples: Map<string, number[]>, name: string, baseName: string): s
 }
 
 function readySection(b: DockerBench, xs: ReadySample[]): string[] {
-  const row = (what: string, v: number[]) => [what, ms(median(v)), ms(quantile(v, 0.9)), `${ms(Math.min(...v))}–${ms(Math.max(...v))}`];
+  const row = (what: string, v: number[]) => [
+    what,
+    ms(median(v)),
+    ms(quantile(v, 0.9)),
+    `${ms(Math.min(...v))}–${ms(Math.max(...v))}`,
+  ];
   const after = xs.map((x) => x.afterReturnMs);
   const fromStart = xs.map((x) => x.fromStartMs);
   return [
     `### Docker ${b.d.version}: READY after \`docker run -d --runtime oci-metadata\` (bridge, \`-p 127.0.0.1::80\`; ${xs.length} runs after ${WARMUP} warm-up; host file polled every 5 ms)`,
     "",
-    markdownTable(["interval", "median ms", "p90 ms", "min–max ms"], [
-      row("`docker run -d` itself (spawn → exit)", xs.map((x) => x.runMs)),
-      row("`docker run -d` returns → READY", after),
-      row("`docker run -d` starts → READY", fromStart),
-    ]),
+    markdownTable(
+      ["interval", "median ms", "p90 ms", "min–max ms"],
+      [
+        row(
+          "`docker run -d` itself (spawn → exit)",
+          xs.map((x) => x.runMs),
+        ),
+        row("`docker run -d` returns → READY", after),
+        row("`docker run -d` starts → READY", fromStart),
+      ],
+    ),
     "",
     `**Summary (${b.d.version}, READY):** the file is READY a median ${ms(median(after))} ms after \`docker run -d\` returns (p90 ${ms(quantile(after, 0.9))} ms), ` +
       `${ms(median(fromStart))} ms after it starts (p90 ${ms(quantile(fromStart, 0.9))} ms); at return it existed in ${xs.filter((x) => x.presentAtReturn).length}/${xs.length} runs and was READY in ${after.filter((a) => a <= 0).length}/${xs.length}.`,

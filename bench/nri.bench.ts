@@ -26,15 +26,15 @@
 // Usage: npm run bench:nri -- [--rounds N (≥10 pairs, default 16)] [--containers N (≥200,
 // default 200)]. Markdown on stdout, progress on stderr.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { loadavg } from "node:os";
+import { join } from "node:path";
 import { requireBinary } from "../test/e2e/lib/binary.js";
-import { containerdBinaries, type ContainerdVersion } from "../test/e2e/lib/containerd.js";
+import { type ContainerdVersion, containerdBinaries } from "../test/e2e/lib/containerd.js";
 import { requireTools } from "../test/e2e/lib/guard.js";
 import { intFlag } from "./lib/args.js";
+import { holdEngineLock } from "./lib/lock.js";
 import { type LogMark, memoryOf, type NriBench, startNriBench, stopNriBench } from "./lib/nri-fixture.js";
 import { markdownTable, median, ms, pairwiseDiffs, pairwiseRatios, quantile, summarize, times } from "./lib/stats.js";
-import { holdEngineLock } from "./lib/lock.js";
 
 // Bridges ocimd-cd61/62 (10.92.61-62.0/24): clear of the e2e suites' 17, 21, 41, 42.
 const VERSIONS: { version: ContainerdVersion; n: number }[] = [
@@ -90,11 +90,16 @@ async function benchVersion(b: NriBench): Promise<string> {
   await b.startPlugin();
   await check(b, pod, next("check"), true);
   let connected = true;
-  const samples = new Map<string, number[]>([[CONNECTED, []], [STOPPED, []]]);
+  const samples = new Map<string, number[]>([
+    [CONNECTED, []],
+    [STOPPED, []],
+  ]);
   let toggles = 0;
   let stops = 0; // those followed by a check container
   for (let pair = 0; pair < WARMUP + rounds; pair++) {
-    process.stderr.write(`\rcontainerd ${b.cd.version} create+start+stop+remove: pair ${pair + 1}/${WARMUP + rounds}${pair < WARMUP ? " (warm-up)" : ""}     `);
+    process.stderr.write(
+      `\rcontainerd ${b.cd.version} create+start+stop+remove: pair ${pair + 1}/${WARMUP + rounds}${pair < WARMUP ? " (warm-up)" : ""}     `,
+    );
     for (let k = 0; k < 2; k++) {
       if (k === 1) {
         // The one toggle of the pair, then its untimed check (and first-container) run.
@@ -119,13 +124,16 @@ async function benchVersion(b: NriBench): Promise<string> {
 
   // Part 2: a fresh plugin process, N containers over RSS_PODS opted-in pods.
   const pid = await b.startPlugin();
-  const readings: { when: string; rssBytes: number; hwmBytes: number }[] = [{ when: "right after it connected (and reconciled)", ...memoryOf(pid) }];
+  const readings: { when: string; rssBytes: number; hwmBytes: number }[] = [
+    { when: "right after it connected (and reconciled)", ...memoryOf(pid) },
+  ];
   const pods: string[] = [];
   for (let p = 0; p < RSS_PODS; p++) pods.push(await b.cd.runPod(`rss-${p}`, { annotations: ON, namespace: "bench" }));
   const cycles: number[] = [];
   const quarter = Math.ceil(containers / 4);
   for (let i = 1; i <= containers; i++) {
-    if (i % 10 === 0 || i === containers) process.stderr.write(`\rcontainerd ${b.cd.version} plugin memory: container ${i}/${containers}     `);
+    if (i % 10 === 0 || i === containers)
+      process.stderr.write(`\rcontainerd ${b.cd.version} plugin memory: container ${i}/${containers}     `);
     cycles.push(await cycle(b, pods[i % RSS_PODS]!, next("rss")));
     if (b.pluginPid() !== pid) throw new Error(`the plugin (pid ${pid}) exited during container ${i}`);
     if (i % quarter === 0 || i === containers) readings.push({ when: `after ${i} containers`, ...memoryOf(pid) });
@@ -154,10 +162,19 @@ async function benchVersion(b: NriBench): Promise<string> {
   return [
     `### ${head}: CRI create + start + stop + remove of busybox \`sleep 3600\`, plugin connected vs stopped (${rounds} pairs after ${WARMUP} warm-up, ABBA order)`,
     "",
-    markdownTable(["variant", "median ms", "p10–p90 ms", `+ms vs stopped`, "× stopped"], [
-      [CONNECTED, ms(summarize(on).median), `${ms(quantile(on, 0.1))}–${ms(quantile(on, 0.9))}`, ms(median(pairwiseDiffs(on, off))), times(ratio)],
-      [STOPPED, ms(summarize(off).median), `${ms(quantile(off, 0.1))}–${ms(quantile(off, 0.9))}`, ms(0), times(1)],
-    ]),
+    markdownTable(
+      ["variant", "median ms", "p10–p90 ms", `+ms vs stopped`, "× stopped"],
+      [
+        [
+          CONNECTED,
+          ms(summarize(on).median),
+          `${ms(quantile(on, 0.1))}–${ms(quantile(on, 0.9))}`,
+          ms(median(pairwiseDiffs(on, off))),
+          times(ratio),
+        ],
+        [STOPPED, ms(summarize(off).median), `${ms(quantile(off, 0.1))}–${ms(quantile(off, 0.9))}`, ms(0), times(1)],
+      ],
+    ),
     "",
     `**Verdict (${b.cd.version}, create→remove):** ${ratio <= RATIO_GOAL ? "meets" : "misses"} the goal (≤ ${times(RATIO_GOAL)}): with the plugin connected the four CRI calls take ${times(ratio)} the time without it ` +
       `(median of per-pair ratios; p10–p90 of the ratios ${times(quantile(ratios, 0.1))}–${times(quantile(ratios, 0.9))}; ${ms(median(pairwiseDiffs(on, off)))} ms more, median of per-pair differences). ` +
@@ -166,7 +183,10 @@ async function benchVersion(b: NriBench): Promise<string> {
     "",
     `### ${head}: plugin memory over ${containers} containers (create + start + stop + remove, one at a time, ${RSS_PODS} opted-in pods; a fresh plugin process)`,
     "",
-    markdownTable(["when", "VmRSS MB", "VmHWM MB (peak so far)"], readings.map((r) => [r.when, mb(r.rssBytes), mb(r.hwmBytes)])),
+    markdownTable(
+      ["when", "VmRSS MB", "VmHWM MB (peak so far)"],
+      readings.map((r) => [r.when, mb(r.rssBytes), mb(r.hwmBytes)]),
+    ),
     "",
     `**Verdict (${b.cd.version}, memory):** ${atEnd.rssBytes <= RSS_GOAL_BYTES ? "meets" : "misses"} the goal (≤ 80 MB): VmRSS ${mb(atEnd.rssBytes)} MB after ${containers} containers ` +
       `(${mb(readings[0]!.rssBytes)} MB right after it connected; ${mb(idle.rssBytes)} MB 5 s later), peak VmHWM ${mb(idle.hwmBytes)} MB. ` +
@@ -195,9 +215,16 @@ async function check(b: NriBench, pod: string, name: string, connected: boolean)
     const dirs = b.leftoverDirs().filter((d) => d.endsWith(`/${name}`));
     if (!connected && dirs.length) throw new Error(`plugin stopped, yet ${name} got ${dirs.join(", ")}`);
     if (connected) {
-      if (dirs.length !== 1) throw new Error(`plugin connected, yet ${name} got ${dirs.length ? dirs.join(", ") : "no dir"} under ${b.hostRoot}`);
-      const doc = JSON.parse(readFileSync(join(b.hostRoot, dirs[0]!, "ecs-container-metadata.json"), "utf8")) as Record<string, unknown>;
-      if (doc.MetadataFileStatus !== "READY" || doc.ContainerID !== id) throw new Error(`${name}: file not READY for ${id}: ${JSON.stringify(doc).slice(0, 300)}`);
+      if (dirs.length !== 1)
+        throw new Error(
+          `plugin connected, yet ${name} got ${dirs.length ? dirs.join(", ") : "no dir"} under ${b.hostRoot}`,
+        );
+      const doc = JSON.parse(readFileSync(join(b.hostRoot, dirs[0]!, "ecs-container-metadata.json"), "utf8")) as Record<
+        string,
+        unknown
+      >;
+      if (doc.MetadataFileStatus !== "READY" || doc.ContainerID !== id)
+        throw new Error(`${name}: file not READY for ${id}: ${JSON.stringify(doc).slice(0, 300)}`);
     }
   } finally {
     await b.cd.stopAndRemove(id, 0);

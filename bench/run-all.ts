@@ -6,19 +6,39 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { run } from "../test/e2e/lib/exec.js";
 import { BINARY } from "../test/e2e/lib/binary.js";
+import { run } from "../test/e2e/lib/exec.js";
 import { holdEngineLock } from "./lib/lock.js";
 
 const at = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
 
 /** The scenarios, in the order they run; each is also an npm script. */
 const SCENARIOS = [
-  { script: "bench:runc", file: at("./runc-hooks.bench.ts"), what: "runc run with no hooks, no-op Bun hooks and oci-metadata; inject next to a no-op run; where the milliseconds go" },
-  { script: "bench:startup", file: at("./cold-start.bench.ts"), what: "cold start of the binary next to /bin/true, a no-op Bun binary and node" },
-  { script: "bench:podman", file: at("./podman-run.bench.ts"), what: "podman run --rm with and without the precreate hook" },
-  { script: "bench:docker", file: at("./docker-run.bench.ts"), what: "docker run, docker exec and time to READY through the runtime wrapper (Docker 20.10 and 28.5)" },
-  { script: "bench:nri", file: at("./nri.bench.ts"), what: "CRI create→remove with the NRI plugin connected vs stopped, and its memory after 200 containers (containerd 1.7 and 2.1)" },
+  {
+    script: "bench:runc",
+    file: at("./runc-hooks.bench.ts"),
+    what: "runc run with no hooks, no-op Bun hooks and oci-metadata; inject next to a no-op run; where the milliseconds go",
+  },
+  {
+    script: "bench:startup",
+    file: at("./cold-start.bench.ts"),
+    what: "cold start of the binary next to /bin/true, a no-op Bun binary and node",
+  },
+  {
+    script: "bench:podman",
+    file: at("./podman-run.bench.ts"),
+    what: "podman run --rm with and without the precreate hook",
+  },
+  {
+    script: "bench:docker",
+    file: at("./docker-run.bench.ts"),
+    what: "docker run, docker exec and time to READY through the runtime wrapper (Docker 20.10 and 28.5)",
+  },
+  {
+    script: "bench:nri",
+    file: at("./nri.bench.ts"),
+    what: "CRI create→remove with the NRI plugin connected vs stopped, and its memory after 200 containers (containerd 1.7 and 2.1)",
+  },
 ];
 const OUT = at("../docs/benchmarks.md");
 

@@ -15,11 +15,11 @@ import { requireBinary } from "../test/e2e/lib/binary.js";
 import { requireTools } from "../test/e2e/lib/guard.js";
 import { intFlag } from "./lib/args.js";
 import { type LadderRow, measureHooksAlone } from "./lib/hook-alone.js";
+import { holdEngineLock } from "./lib/lock.js";
 import { buildNoopBinary } from "./lib/noop-binary.js";
 import { createRuncFixture, type RuncFixture } from "./lib/runc-fixture.js";
 import { markdownTable, median, ms, pairwiseDiffs, pairwiseRatios, summarize, times } from "./lib/stats.js";
 import { timeOk } from "./lib/timer.js";
-import { holdEngineLock } from "./lib/lock.js";
 
 /** Goals of issue 11 for this machine kind. */
 const GOAL = { extraOverNoopMs: 5, ratio: 1.25, ratioWhenFloorAtMost: 1.15, injectOverNoop: 2 };
@@ -35,13 +35,14 @@ interface Variant {
 }
 
 // Registers `path hook <stage>` at each stage, the shape of our own hook entries.
-const hooksOf = (path: string, argv0: string, stages: string[]) => async (_fx: RuncFixture, _id: string, bundle: string) => {
-  const file = join(bundle, "config.json");
-  const spec = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-  const args = (stage: string) => (argv0 === "sh" ? [argv0, "-c", "cat >/dev/null"] : [argv0, "hook", stage]);
-  spec.hooks = Object.fromEntries(stages.map((s) => [s, [{ path, args: args(s), timeout: 10 }]]));
-  writeFileSync(file, JSON.stringify(spec));
-};
+const hooksOf =
+  (path: string, argv0: string, stages: string[]) => async (_fx: RuncFixture, _id: string, bundle: string) => {
+    const file = join(bundle, "config.json");
+    const spec = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    const args = (stage: string) => (argv0 === "sh" ? [argv0, "-c", "cat >/dev/null"] : [argv0, "hook", stage]);
+    spec.hooks = Object.fromEntries(stages.map((s) => [s, [{ path, args: args(s), timeout: 10 }]]));
+    writeFileSync(file, JSON.stringify(spec));
+  };
 
 holdEngineLock(); // engines run below: one engine user at a time
 const rounds = intFlag(process.argv.slice(2), "--rounds", 25, 10);
@@ -87,7 +88,9 @@ try {
   ];
   const runMs = new Map(variants.map((v) => [v.name, [] as number[]]));
   for (let round = 0; round < WARMUP_ROUNDS + rounds; round++) {
-    process.stderr.write(`\rrunc run: round ${round + 1}/${WARMUP_ROUNDS + rounds}${round < WARMUP_ROUNDS ? " (warm-up)" : ""}   `);
+    process.stderr.write(
+      `\rrunc run: round ${round + 1}/${WARMUP_ROUNDS + rounds}${round < WARMUP_ROUNDS ? " (warm-up)" : ""}   `,
+    );
     for (let k = 0; k < variants.length; k++) {
       const v = variants[(round + k) % variants.length]!;
       const id = fx.newId();
@@ -109,7 +112,13 @@ try {
   await fx.cleanup();
 }
 
-function report(variants: Variant[], runMs: Map<string, number[]>, ladder: LadderRow[], createdStatus: string, hookLog: string): string {
+function report(
+  variants: Variant[],
+  runMs: Map<string, number[]>,
+  ladder: LadderRow[],
+  createdStatus: string,
+  hookLog: string,
+): string {
   const plain = runMs.get("plain")!;
   const ratioOf = (name: string) => median(pairwiseRatios(runMs.get(name)!, plain));
   const extraOf = (name: string) => median(pairwiseDiffs(runMs.get(name)!, plain));
@@ -129,13 +138,33 @@ function report(variants: Variant[], runMs: Map<string, number[]>, ladder: Ladde
       : `so the goal of ≤ ${times(GOAL.ratio)} does not apply to this run (the no-op floor is ${times(floorRatio)}, > ${times(GOAL.ratioWhenFloorAtMost)})`;
   const injectRatio = median(pairwiseRatios(injectMs, noopRunMs));
   const injectRows = [
-    ["no-op Bun binary, same argv", ms(median(noopRunMs)), `${summarize(noopRunMs).p10.toFixed(1)}–${summarize(noopRunMs).p90.toFixed(1)}`, "1.00×"],
-    ["oci-metadata inject", ms(median(injectMs)), `${summarize(injectMs).p10.toFixed(1)}–${summarize(injectMs).p90.toFixed(1)}`, times(injectRatio)],
+    [
+      "no-op Bun binary, same argv",
+      ms(median(noopRunMs)),
+      `${summarize(noopRunMs).p10.toFixed(1)}–${summarize(noopRunMs).p90.toFixed(1)}`,
+      "1.00×",
+    ],
+    [
+      "oci-metadata inject",
+      ms(median(injectMs)),
+      `${summarize(injectMs).p10.toFixed(1)}–${summarize(injectMs).p90.toFixed(1)}`,
+      times(injectRatio),
+    ],
   ];
   const ladderRows = ladder.map((r) => {
     const s = summarize(r.samples);
     const c = r.syscalls;
-    return [r.name, ms(s.median), `${ms(s.p10)}–${ms(s.p90)}`, ms(median(r.overNoop)), c ? String(c.total) : "—", c ? String(c.threads) : "—", c ? String(c.opens) : "—", c ? String(c.fsyncs) : "—", r.adds];
+    return [
+      r.name,
+      ms(s.median),
+      `${ms(s.p10)}–${ms(s.p90)}`,
+      ms(median(r.overNoop)),
+      c ? String(c.total) : "—",
+      c ? String(c.threads) : "—",
+      c ? String(c.opens) : "—",
+      c ? String(c.fsyncs) : "—",
+      r.adds,
+    ];
   });
   const med = (name: string) => median(ladder.find((r) => r.name === name)!.overNoop);
   return [
@@ -157,7 +186,21 @@ function report(variants: Variant[], runMs: Map<string, number[]>, ladder: Ladde
     "",
     `### Where the milliseconds go: each command alone on a live \`runc create\`d container (${hookRuns} runs per case, rotating; spawned from node)`,
     "",
-    markdownTable(["command (OCI state on stdin)", "median ms", "p10–p90 ms", "+ms vs no-op", "syscalls", "threads", "opens", "fsyncs", "what this rung adds"], ladderRows, [8]),
+    markdownTable(
+      [
+        "command (OCI state on stdin)",
+        "median ms",
+        "p10–p90 ms",
+        "+ms vs no-op",
+        "syscalls",
+        "threads",
+        "opens",
+        "fsyncs",
+        "what this rung adds",
+      ],
+      ladderRows,
+      [8],
+    ),
     "",
     `Over the no-op binary, per process: our code loaded ${ms(med("oci-metadata --version"))} ms; the do-nothing hook ${ms(med("hook poststop, not ours"))} ms; ` +
       `createRuntime ${ms(med("hook createRuntime"))} ms; poststop ${ms(med("hook poststop"))} ms. Syscall columns: one untimed \`strace -f -c\` run per row ` +

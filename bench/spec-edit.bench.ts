@@ -9,10 +9,17 @@ const text = new TextDecoder().decode(bytes);
 const encoder = new TextEncoder();
 
 function edit(spec: Record<string, any>): void {
-  spec.mounts.push({ destination: "/ecs/metadata/x", source: "/var/lib/ecs/data/metadata/t/x", type: "bind", options: ["rbind", "ro"] });
+  spec.mounts.push({
+    destination: "/ecs/metadata/x",
+    source: "/var/lib/ecs/data/metadata/t/x",
+    type: "bind",
+    options: ["rbind", "ro"],
+  });
   spec.process.env.push("ECS_CONTAINER_METADATA_FILE=/ecs/metadata/x/ecs-container-metadata.json");
   spec.hooks ??= {};
-  spec.hooks.poststop = [{ path: "/usr/local/bin/oci-metadata", args: ["oci-metadata", "hook", "poststop"], timeout: 10 }];
+  spec.hooks.poststop = [
+    { path: "/usr/local/bin/oci-metadata", args: ["oci-metadata", "hook", "poststop"], timeout: 10 },
+  ];
 }
 const plain = () => {
   const spec = JSON.parse(new TextDecoder().decode(bytes));
@@ -31,7 +38,7 @@ function time(fn: () => unknown, n: number): number {
   for (let i = 0; i < n; i++) fn();
   return ((performance.now() - t0) * 1000) / n;
 }
-for (let i = 0; i < 200; i++) (plain(), lossless()); // warm-up
+for (let i = 0; i < 200; i++) plain(), lossless(); // warm-up
 const a: number[] = [];
 const b: number[] = [];
 for (let r = 0; r < 30; r++) {
@@ -42,4 +49,6 @@ const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length /
 const cold = performance.now();
 parseJsonDoc(encoder.encode(text.replace("ociVersion", "ociVersio2")));
 const coldUs = (performance.now() - cold) * 1000;
-console.log(`config ${bytes.length} bytes; JSON.parse+stringify ${median(a).toFixed(1)} µs, lossless ${median(b).toFixed(1)} µs, ratio ${(median(b) / median(a)).toFixed(2)}; one cold lossless parse ${coldUs.toFixed(0)} µs`);
+console.log(
+  `config ${bytes.length} bytes; JSON.parse+stringify ${median(a).toFixed(1)} µs, lossless ${median(b).toFixed(1)} µs, ratio ${(median(b) / median(a)).toFixed(2)}; one cold lossless parse ${coldUs.toFixed(0)} µs`,
+);

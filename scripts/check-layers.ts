@@ -39,7 +39,8 @@ export function violation(from: string, to: string): string | undefined {
     steps: (t) => ["core", "host", "steps"].includes(t),
     ops: (t) => t !== "cli",
   };
-  if (lf.endsWith("/pure")) return lt === "core" || lt === lf ? undefined : `${lf} may import only core and itself, not ${to}`;
+  if (lf.endsWith("/pure"))
+    return lt === "core" || lt === lf ? undefined : `${lf} may import only core and itself, not ${to}`;
   if (lf.startsWith("engines/")) {
     const own = lt === lf || lt === `${lf}/pure`;
     const shared = ["core", "host", "steps"].includes(lt!) || (lt === "nri-stub" && lf === "engines/nri");
@@ -99,7 +100,10 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()
   for (const file of walk(ROOT)) {
     const from = relative(ROOT, file);
     const deps = importsOf(file);
-    graph.set(from, deps.filter((d) => d.endsWith(".ts")));
+    graph.set(
+      from,
+      deps.filter((d) => d.endsWith(".ts")),
+    );
     for (const to of deps) {
       const why = violation(from, to);
       if (why) problems.push(`${from}: ${why}`);

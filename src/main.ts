@@ -10,10 +10,9 @@ const argv = /(^|\/)oci-metadata-runtime$/.test(process.argv0) ? ["runtime", ...
 // it loads nothing of the CLI (docker exec, state, kill, delete pay only Bun's start).
 // `runtime --help` is the CLI's (it never reaches runc).
 const wrapped = argv[0] === "runtime" && !(argv.length === 2 && (argv[1] === "--help" || argv[1] === "-h"));
-const run =
-  wrapped
-    ? import("./engines/docker/runtime.js").then((m) => m.runRuntime(argv.slice(1)))
-    : import("./cli/run.js").then((m) => m.main(argv, writeStdout));
+const run = wrapped
+  ? import("./engines/docker/runtime.js").then((m) => m.runRuntime(argv.slice(1)))
+  : import("./cli/run.js").then((m) => m.main(argv, writeStdout));
 void run.then((code) => {
   process.exitCode = code;
 });

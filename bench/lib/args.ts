@@ -9,6 +9,7 @@ export function intFlag(argv: readonly string[], name: string, fallback: number,
   });
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name}: expected an integer ≥ ${min}, got ${JSON.stringify(raw)} (${typeof raw})`);
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`${name}: expected an integer ≥ ${min}, got ${JSON.stringify(raw)} (${typeof raw})`);
   return value;
 }

@@ -5,9 +5,9 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createDocker, type Docker, type DockerVersion } from "../../test/e2e/lib/docker.js";
-import { run, runOk, type Result } from "../../test/e2e/lib/exec.js";
+import { type Result, run, runOk } from "../../test/e2e/lib/exec.js";
 import { benchEnv } from "./env.js";
-import { timeOk, type TimedRun } from "./timer.js";
+import { type TimedRun, timeOk } from "./timer.js";
 
 export interface DockerBench {
   d: Docker;
@@ -30,11 +30,24 @@ let stopping: Promise<void> = Promise.resolve();
 /** Starts dockerd `version`; the runtime logs at info (debug lines would be timed, and no
  * real install runs at debug) and fails loudly (failurePolicy fail), so a broken create
  * cannot pass as a fast one. */
-export async function startDocker(bin: string, version: DockerVersion, n: number, extraRuntimes: Record<string, string> = {}): Promise<DockerBench> {
+export async function startDocker(
+  bin: string,
+  version: DockerVersion,
+  n: number,
+  extraRuntimes: Record<string, string> = {},
+): Promise<DockerBench> {
   current = createDocker(bin, version, n, extraRuntimes);
   const d = await current;
   const logFile = join(d.dir, "oci-metadata.log");
-  writeFileSync(d.configPath, JSON.stringify({ hostRoot: d.hostRoot, dockerSocket: d.socket, failurePolicy: "fail", log: { file: logFile, level: "info" } }));
+  writeFileSync(
+    d.configPath,
+    JSON.stringify({
+      hostRoot: d.hostRoot,
+      dockerSocket: d.socket,
+      failurePolicy: "fail",
+      log: { file: logFile, level: "info" },
+    }),
+  );
   // DOCKER_CONFIG: an empty CLI config dir, so no ~/.docker (contexts, plugins) skews a run.
   const env = benchEnv({ DOCKER_CONFIG: join(d.dir, "cli") });
   const argv = (args: readonly string[]) => ["-H", `unix://${d.socket}`, ...args];
@@ -60,7 +73,13 @@ export function stopDocker(): Promise<void> {
 
 /** Runs every variant once per round, in an order that rotates per round, so no variant is
  * always first after a slow one; warm-up rounds are discarded. Returns ms per variant. */
-export async function alternate(names: readonly string[], rounds: number, warmup: number, label: string, once: (name: string) => Promise<number>): Promise<Map<string, number[]>> {
+export async function alternate(
+  names: readonly string[],
+  rounds: number,
+  warmup: number,
+  label: string,
+  once: (name: string) => Promise<number>,
+): Promise<Map<string, number[]>> {
   const samples = new Map(names.map((n) => [n, [] as number[]]));
   for (let round = 0; round < warmup + rounds; round++) {
     process.stderr.write(`\r${label}: round ${round + 1}/${warmup + rounds}${round < warmup ? " (warm-up)" : ""}     `);
@@ -84,14 +103,17 @@ export function leftoverDirs(b: DockerBench): string[] {
  * end; returns the pids still running then. They are ours, so the caller may report them. */
 export async function waitEnrichers(b: DockerBench): Promise<number[]> {
   const ours = () =>
-    readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((p) => {
-      try {
-        const argv = readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0");
-        return argv.includes("docker-enrich") && argv.includes(b.d.configPath);
-      } catch {
-        return false; // gone between readdir and read
-      }
-    }).map(Number);
+    readdirSync("/proc")
+      .filter((p) => /^\d+$/.test(p))
+      .filter((p) => {
+        try {
+          const argv = readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0");
+          return argv.includes("docker-enrich") && argv.includes(b.d.configPath);
+        } catch {
+          return false; // gone between readdir and read
+        }
+      })
+      .map(Number);
   for (let i = 0; i < 250 && ours().length; i++) await new Promise((r) => setTimeout(r, 20));
   return ours();
 }

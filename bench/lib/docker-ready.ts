@@ -66,17 +66,39 @@ function watch(path: string): { seen: () => bigint | undefined; ready: Promise<b
 export async function measureReady(b: DockerBench, runs: number, warmup: number): Promise<ReadySample[]> {
   const samples: ReadySample[] = [];
   for (let i = 0; i < warmup + runs; i++) {
-    process.stderr.write(`\rREADY after docker run -d: run ${i + 1}/${warmup + runs}${i < warmup ? " (warm-up)" : ""}     `);
+    process.stderr.write(
+      `\rREADY after docker run -d: run ${i + 1}/${warmup + runs}${i < warmup ? " (warm-up)" : ""}     `,
+    );
     const name = `ocimd-bench-ready-${i}`;
     const w = watch(join(b.d.hostRoot, "default", name, "ecs-container-metadata.json"));
     try {
       const start = now();
-      const r = await b.timed(["run", "-d", "--runtime", "oci-metadata", "--label", "oci-metadata.io/enabled=true", "--name", name, "-p", "127.0.0.1::80", b.d.image, "sleep", "300"]);
+      const r = await b.timed([
+        "run",
+        "-d",
+        "--runtime",
+        "oci-metadata",
+        "--label",
+        "oci-metadata.io/enabled=true",
+        "--name",
+        name,
+        "-p",
+        "127.0.0.1::80",
+        b.d.image,
+        "sleep",
+        "300",
+      ]);
       const returned = now();
       const presentAtReturn = w.seen() !== undefined;
       const ready = await w.ready;
       await waitEnrichers(b); // untimed: its exit must not overlap the next run
-      if (i >= warmup) samples.push({ runMs: r.ms, afterReturnMs: msBetween(returned, ready), fromStartMs: msBetween(start, ready), presentAtReturn });
+      if (i >= warmup)
+        samples.push({
+          runMs: r.ms,
+          afterReturnMs: msBetween(returned, ready),
+          fromStartMs: msBetween(start, ready),
+          presentAtReturn,
+        });
     } finally {
       w.stop();
       await b.rm([name]);

@@ -43,18 +43,35 @@ export interface HookAlone {
 const NOOP = "no-op Bun binary";
 
 /** Measures every case `runs` times after `warmup` discarded repetitions. */
-export async function measureHooksAlone(fx: RuncFixture, bin: string, noop: string, runs: number, warmup = 3): Promise<HookAlone> {
+export async function measureHooksAlone(
+  fx: RuncFixture,
+  bin: string,
+  noop: string,
+  runs: number,
+  warmup = 3,
+): Promise<HookAlone> {
   const id = fx.newId();
   const bundle = await fx.bundle(id, ["true"], { "oci-metadata.io/enabled": "true" });
   await runOk(bin, ["inject", "--bundle", bundle, "--id", id], { env: fx.env() });
   // runc create's container inherits runc's stdio: a file, not our pipes (see exec.ts).
-  await runOk("runc", fx.runc(["create", "--bundle", bundle, id]), { env: fx.env(), outputFile: join(fx.work, `${id}.out`) });
+  await runOk("runc", fx.runc(["create", "--bundle", bundle, id]), {
+    env: fx.env(),
+    outputFile: join(fx.work, `${id}.out`),
+  });
   try {
-    const live = JSON.parse((await runOk("runc", fx.runc(["state", id]), { env: fx.env() })).stdout) as Record<string, unknown>;
-    const state = (status: string, pid?: unknown, b = live.bundle) => JSON.stringify({ ociVersion: "1.0.2", id, status, pid, bundle: b, annotations: live.annotations ?? {} });
-    const mount = (readBundleSpec(bundle).mounts as { destination: string; source: string }[]).find((m) => m.destination.startsWith("/ecs/metadata/"));
+    const live = JSON.parse((await runOk("runc", fx.runc(["state", id]), { env: fx.env() })).stdout) as Record<
+      string,
+      unknown
+    >;
+    const state = (status: string, pid?: unknown, b = live.bundle) =>
+      JSON.stringify({ ociVersion: "1.0.2", id, status, pid, bundle: b, annotations: live.annotations ?? {} });
+    const mount = (readBundleSpec(bundle).mounts as { destination: string; source: string }[]).find((m) =>
+      m.destination.startsWith("/ecs/metadata/"),
+    );
     if (!mount) throw new Error(`inject added no /ecs/metadata mount to ${bundle}`);
-    const file = JSON.parse(readFileSync(join(mount.source, "ecs-container-metadata.json"), "utf8")) as { MetadataFileStatus?: string };
+    const file = JSON.parse(readFileSync(join(mount.source, "ecs-container-metadata.json"), "utf8")) as {
+      MetadataFileStatus?: string;
+    };
     // A bundle never injected: our hook finds no mount of ours in it and has nothing to do.
     const foreign = await fx.bundle(fx.newId(), ["true"]);
     await checkDoNothingPath(fx, bin, state("stopped", undefined, foreign));
@@ -67,9 +84,27 @@ export async function measureHooksAlone(fx: RuncFixture, bin: string, noop: stri
       after,
     });
     const cases: Case[] = [
-      { name: "sh -c 'cat >/dev/null'", adds: "a process at all (fork + exec from node)", cmd: "/bin/sh", args: ["-c", "cat >/dev/null"], input: state("creating", live.pid) },
-      { name: NOOP, adds: "Bun's own start (built like the product)", cmd: noop, args: ["hook", "createRuntime"], input: state("creating", live.pid) },
-      { name: "oci-metadata --version", adds: "our code loaded, one line printed", cmd: bin, args: ["--version"], input: "" },
+      {
+        name: "sh -c 'cat >/dev/null'",
+        adds: "a process at all (fork + exec from node)",
+        cmd: "/bin/sh",
+        args: ["-c", "cat >/dev/null"],
+        input: state("creating", live.pid),
+      },
+      {
+        name: NOOP,
+        adds: "Bun's own start (built like the product)",
+        cmd: noop,
+        args: ["hook", "createRuntime"],
+        input: state("creating", live.pid),
+      },
+      {
+        name: "oci-metadata --version",
+        adds: "our code loaded, one line printed",
+        cmd: bin,
+        args: ["--version"],
+        input: "",
+      },
       {
         name: "hook poststop, not ours",
         adds: "config, OCI state, config.json read; no mount of ours: nothing to do",
@@ -79,7 +114,9 @@ export async function measureHooksAlone(fx: RuncFixture, bin: string, noop: stri
       },
       hook("createRuntime", state("creating", live.pid), "netns read, document built, file written (the READY write)"),
       hook("poststart", state("running", live.pid), "the same, status running (opt-in stage)"),
-      hook("poststop", state("stopped"), "the container's dir removed", () => mkdirSync(mount.source, { recursive: true, mode: 0o755 })),
+      hook("poststop", state("stopped"), "the container's dir removed", () =>
+        mkdirSync(mount.source, { recursive: true, mode: 0o755 }),
+      ),
     ];
     const samples = new Map(cases.map((c) => [c.name, [] as number[]]));
     for (let rep = 0; rep < warmup + runs; rep++) {
@@ -111,6 +148,8 @@ async function checkDoNothingPath(fx: RuncFixture, bin: string, input: string): 
   const { OCI_METADATA_LOG_FILE: _toStderr, ...env } = fx.env({ OCI_METADATA_LOG_LEVEL: "debug" });
   const r = await run(bin, ["hook", "poststop", "--engine", "runc"], { input, env });
   if (r.code !== 0 || !r.stderr.includes("nothing to do")) {
-    throw new Error(`hook poststop on a foreign bundle did not take the do-nothing path (exit ${r.code}): ${r.stderr.trim()}`);
+    throw new Error(
+      `hook poststop on a foreign bundle did not take the do-nothing path (exit ${r.code}): ${r.stderr.trim()}`,
+    );
   }
 }

@@ -6,10 +6,10 @@
 // failurePolicy fail (a broken CreateContainer fails the run instead of passing as a fast one),
 // a clean env. One containerd at a time: the benchmark's signal handler stops whichever is
 // current, plugin first.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createContainerd, type Containerd, type ContainerdVersion } from "../../test/e2e/lib/containerd.js";
+import { type Containerd, type ContainerdVersion, createContainerd } from "../../test/e2e/lib/containerd.js";
 import { benchEnv } from "./env.js";
 
 /** Passed explicitly so the names containerd logs are the ones we wait for. */
@@ -69,8 +69,14 @@ export async function startNriBench(bin: string, version: ContainerdVersion, n: 
   // Polls until ok(), failing early (with the logs' tails) when the plugin died.
   async function waitUntil(ok: () => boolean, what: string, child?: ChildProcess): Promise<void> {
     for (const end = Date.now() + WAIT_MS; !ok(); await sleep(5)) {
-      if (child && exited(child)) throw new Error(`the plugin exited (${child.exitCode ?? child.signalCode}) before ${what}: ${since(pluginStderr, 0).trim().slice(-500)} ${since(pluginLog, 0).trim().slice(-500)}`);
-      if (Date.now() > end) throw new Error(`no ${what} within ${WAIT_MS} ms; containerd log: ${since(cd.logFile, 0).trim().split("\n").slice(-5).join(" | ")}`);
+      if (child && exited(child))
+        throw new Error(
+          `the plugin exited (${child.exitCode ?? child.signalCode}) before ${what}: ${since(pluginStderr, 0).trim().slice(-500)} ${since(pluginLog, 0).trim().slice(-500)}`,
+        );
+      if (Date.now() > end)
+        throw new Error(
+          `no ${what} within ${WAIT_MS} ms; containerd log: ${since(cd.logFile, 0).trim().split("\n").slice(-5).join(" | ")}`,
+        );
     }
   }
 
@@ -86,14 +92,29 @@ export async function startNriBench(bin: string, version: ContainerdVersion, n: 
       if (plugin && !exited(plugin)) throw new Error("the plugin is already running");
       const from = mark();
       const fd = openSync(pluginStderr, "a");
-      const child = spawn(bin, ["nri", "--config", config, "--socket", cd.nriSocket, "--idx", PLUGIN_IDX, "--name", PLUGIN_NAME], { stdio: ["ignore", "ignore", fd], env: benchEnv() });
+      const child = spawn(
+        bin,
+        ["nri", "--config", config, "--socket", cd.nriSocket, "--idx", PLUGIN_IDX, "--name", PLUGIN_NAME],
+        { stdio: ["ignore", "ignore", fd], env: benchEnv() },
+      );
       closeSync(fd);
       child.on("error", () => undefined);
       plugin = child;
       const pid = child.pid!;
       // 1.7: `plugin "50-oci-metadata" connected`; 2.1: `… connected and synchronized`.
-      await waitUntil(() => since(cd.logFile, from.containerd).includes(`msg="plugin \\"${PLUGIN}\\" connected`), "containerd log line: plugin connected", child);
-      await waitUntil(() => pluginLines(since(pluginLog, from.plugin)).some((l) => l.pid === pid && l.msg === "reconciled with the runtime"), "plugin log line: reconciled", child);
+      await waitUntil(
+        () => since(cd.logFile, from.containerd).includes(`msg="plugin \\"${PLUGIN}\\" connected`),
+        "containerd log line: plugin connected",
+        child,
+      );
+      await waitUntil(
+        () =>
+          pluginLines(since(pluginLog, from.plugin)).some(
+            (l) => l.pid === pid && l.msg === "reconciled with the runtime",
+          ),
+        "plugin log line: reconciled",
+        child,
+      );
       return pid;
     },
 
@@ -103,20 +124,26 @@ export async function startNriBench(bin: string, version: ContainerdVersion, n: 
       const from = mark();
       child.kill("SIGTERM");
       await waitUntil(() => exited(child), "plugin exit after SIGTERM");
-      await waitUntil(() => since(cd.logFile, from.containerd).includes(`msg="connection to plugin \\"${PLUGIN}\\" closed"`), "containerd log line: connection to plugin closed");
+      await waitUntil(
+        () => since(cd.logFile, from.containerd).includes(`msg="connection to plugin \\"${PLUGIN}\\" closed"`),
+        "containerd log line: connection to plugin closed",
+      );
     },
 
     leftoverDirs() {
       if (!existsSync(hostRoot)) return [];
       // Dot names are the root's own bookkeeping (gc's .gc-stamp), never a task dir.
-      return readdirSync(hostRoot).filter((task) => !task.startsWith(".")).flatMap((task) => {
-        const names = readdirSync(join(hostRoot, task));
-        return names.length ? names.map((name) => `${task}/${name}`) : [`${task}/ (empty task dir)`];
-      });
+      return readdirSync(hostRoot)
+        .filter((task) => !task.startsWith("."))
+        .flatMap((task) => {
+          const names = readdirSync(join(hostRoot, task));
+          return names.length ? names.map((name) => `${task}/${name}`) : [`${task}/ (empty task dir)`];
+        });
     },
 
     trouble(from, to) {
-      const slice = (f: string, a: number, b: number) => (existsSync(f) ? readFileSync(f).subarray(a, b).toString("utf8") : "");
+      const slice = (f: string, a: number, b: number) =>
+        existsSync(f) ? readFileSync(f).subarray(a, b).toString("utf8") : "";
       const groups = (keys: string[]) => {
         const counts = new Map<string, number>();
         for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
@@ -124,13 +151,24 @@ export async function startNriBench(bin: string, version: ContainerdVersion, n: 
       };
       const pluginKeys = pluginLines(slice(pluginLog, from.plugin, to.plugin))
         .filter((l) => l.level !== "info" && l.level !== "debug")
-        .map((l) => `${String(l.level)} ${String(l.code ?? "-")}: ${String(l.msg ?? "").split(/ \/|: \[/)[0]!.slice(0, 80)}`);
+        .map(
+          (l) =>
+            `${String(l.level)} ${String(l.code ?? "-")}: ${String(l.msg ?? "")
+              .split(/ \/|: \[/)[0]!
+              .slice(0, 80)}`,
+        );
       const containerdKeys = slice(cd.logFile, from.containerd, to.containerd)
         .split("\n")
         .map((line) => /level=(warning|error|fatal) msg="((?:[^"\\]|\\.)*)"/.exec(line))
         .filter((m): m is RegExpExecArray => m !== null)
         // Ids and paths vary per container; the head of the message names the trouble.
-        .map((m) => `${m[1]}: ${m[2]!.replace(/[0-9a-f]{64}/g, "<id>").replace(/\/tmp\/\S+/g, "<path>").slice(0, 120)}`);
+        .map(
+          (m) =>
+            `${m[1]}: ${m[2]!
+              .replace(/[0-9a-f]{64}/g, "<id>")
+              .replace(/\/tmp\/\S+/g, "<path>")
+              .slice(0, 120)}`,
+        );
       return { plugin: groups(pluginKeys), containerd: groups(containerdKeys) };
     },
   };

@@ -44,7 +44,12 @@ export function createRuncFixture(tag: string): RuncFixture {
   let seq = 0;
   let cleaned: Promise<void> | undefined;
   const env = (extra: Record<string, string> = {}) =>
-    benchEnv({ OCI_METADATA_HOST_ROOT: metaRoot, OCI_METADATA_FAILURE_POLICY: "fail", OCI_METADATA_LOG_FILE: logFile, ...extra });
+    benchEnv({
+      OCI_METADATA_HOST_ROOT: metaRoot,
+      OCI_METADATA_FAILURE_POLICY: "fail",
+      OCI_METADATA_LOG_FILE: logFile,
+      ...extra,
+    });
   const cleanup = () => (cleaned ??= removeAll(runcRoot, work, env()));
   const onSignal = (sig: NodeJS.Signals) => void cleanup().finally(() => process.exit(sig === "SIGINT" ? 130 : 143));
   // `on`, not `once`: under tsx, Ctrl-C arrives twice (from the terminal and relayed by tsx's
@@ -68,6 +73,7 @@ export function createRuncFixture(tag: string): RuncFixture {
 // env matters: `delete` runs our poststop hook, which must look under our metadata root.
 async function removeAll(runcRoot: string, work: string, env: NodeJS.ProcessEnv): Promise<void> {
   const list = await run("runc", ["--root", runcRoot, "list", "-q"], { env }).catch(() => ({ stdout: "" }));
-  for (const id of list.stdout.split("\n").filter(Boolean)) await run("runc", ["--root", runcRoot, "delete", "-f", id], { env });
+  for (const id of list.stdout.split("\n").filter(Boolean))
+    await run("runc", ["--root", runcRoot, "delete", "-f", id], { env });
   rmSync(work, { recursive: true, force: true });
 }

@@ -49,7 +49,11 @@ export const ms = (x: number): string => x.toFixed(1);
 export const times = (x: number): string => `${x.toFixed(2)}×`;
 
 /** A GitHub markdown table; the first column (and any in `left`) left-aligned, the others right-aligned. */
-export function markdownTable(head: readonly string[], rows: readonly (readonly string[])[], left: readonly number[] = []): string {
+export function markdownTable(
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+  left: readonly number[] = [],
+): string {
   const isLeft = (c: number) => c === 0 || left.includes(c);
   const widths = head.map((h, c) => Math.max(h.length, 3, ...rows.map((r) => (r[c] ?? "").length)));
   const line = (cells: readonly string[]) =>

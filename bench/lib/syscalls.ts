@@ -3,8 +3,8 @@
 // times over, so these runs are never timed; they explain the timed ones.
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { run } from "../../test/e2e/lib/exec.js";
 import { which } from "../../src/host/which.js";
+import { run } from "../../test/e2e/lib/exec.js";
 
 export interface SyscallCounts {
   total: number;
@@ -17,7 +17,13 @@ export interface SyscallCounts {
 export const haveStrace = (): boolean => which("strace") !== undefined;
 
 /** One strace'd run of cmd with input on stdin; throws unless it exits 0. */
-export async function countSyscalls(workDir: string, cmd: string, args: readonly string[], input: string, env: NodeJS.ProcessEnv): Promise<SyscallCounts> {
+export async function countSyscalls(
+  workDir: string,
+  cmd: string,
+  args: readonly string[],
+  input: string,
+  env: NodeJS.ProcessEnv,
+): Promise<SyscallCounts> {
   const out = join(workDir, `strace-${process.pid}-${Date.now()}.txt`);
   try {
     const r = await run("strace", ["-f", "-c", "-o", out, cmd, ...args], { input, env });
@@ -39,5 +45,10 @@ export function parseStraceSummary(text: string): SyscallCounts {
   const n = (...names: string[]) => names.reduce((sum, name) => sum + (calls.get(name) ?? 0), 0);
   const total = calls.get("total");
   if (total === undefined) throw new Error(`strace -c wrote no total line:\n${text}`);
-  return { total, threads: n("clone", "clone3"), opens: n("open", "openat", "openat2"), fsyncs: n("fsync", "fdatasync") };
+  return {
+    total,
+    threads: n("clone", "clone3"),
+    opens: n("open", "openat", "openat2"),
+    fsyncs: n("fsync", "fdatasync"),
+  };
 }

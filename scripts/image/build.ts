@@ -47,7 +47,8 @@ function libraries(binary: string): { path: string; source: string }[] {
     const path = linked?.[1] ?? interp?.[1];
     if (path) libs.push({ path, source: realpathSync(path) });
   }
-  if (!libs.some((l) => l.path.includes("ld-linux"))) throw new Error(`image: ldd named no dynamic loader for ${binary}:\n${out}`);
+  if (!libs.some((l) => l.path.includes("ld-linux")))
+    throw new Error(`image: ldd named no dynamic loader for ${binary}:\n${out}`);
   return libs;
 }
 
@@ -69,10 +70,15 @@ function layerEntries(): { entries: TarEntry[]; libc: string } {
   const copyright = "/usr/share/doc/libc6/copyright";
   if (existsSync(copyright)) files.push({ path: copyright.slice(1), mode: 0o644, data: readFileSync(copyright) });
   const license = join(ROOT, "LICENSE");
-  if (existsSync(license)) files.push({ path: "usr/share/doc/oci-metadata/LICENSE", mode: 0o644, data: readFileSync(license) });
+  if (existsSync(license))
+    files.push({ path: "usr/share/doc/oci-metadata/LICENSE", mode: 0o644, data: readFileSync(license) });
   files.sort((a, b) => a.path.localeCompare(b.path));
   const dirs = parentDirs(files.map((f) => f.path)).map((path): TarEntry => ({ type: "dir", path, mode: 0o755 }));
-  const entries: TarEntry[] = [...dirs, { type: "dir", path: "tmp", mode: 0o1777 }, ...files.map((f): TarEntry => ({ type: "file", ...f }))];
+  const entries: TarEntry[] = [
+    ...dirs,
+    { type: "dir", path: "tmp", mode: 0o1777 },
+    ...files.map((f): TarEntry => ({ type: "file", ...f })),
+  ];
   let libc = "";
   try {
     libc = execFileSync("dpkg-query", ["-W", "-f=${Version}", "libc6"], { encoding: "utf8" });
@@ -83,7 +89,13 @@ function layerEntries(): { entries: TarEntry[]; libc: string } {
 }
 
 /** Builds the image archive; returns its path, size and digests. */
-export function buildImage(): { path: string; bytes: number; layerBytes: number; diffId: string; manifestDigest: string } {
+export function buildImage(): {
+  path: string;
+  bytes: number;
+  layerBytes: number;
+  diffId: string;
+  manifestDigest: string;
+} {
   if (!existsSync(BINARY)) throw new Error(`image: ${BINARY} is missing: run npm run build first`);
   const mtime = Number(git("log", "-1", "--format=%ct")) || 0;
   const created = new Date(mtime * 1000).toISOString().replace(".000Z", "Z");
@@ -112,7 +124,12 @@ export function buildImage(): { path: string; bytes: number; layerBytes: number;
         created,
         architecture: "amd64",
         os: "linux",
-        config: { Entrypoint: ["/usr/bin/oci-metadata", "nri"], Env: ["PATH=/usr/bin"], WorkingDir: "/", Labels: labels }, // (3)
+        config: {
+          Entrypoint: ["/usr/bin/oci-metadata", "nri"],
+          Env: ["PATH=/usr/bin"],
+          WorkingDir: "/",
+          Labels: labels,
+        }, // (3)
         rootfs: { type: "layers", diff_ids: [diffId] },
         history: [{ created, created_by: "oci-metadata scripts/image/build.ts" }],
       }),
@@ -144,8 +161,14 @@ export function buildImage(): { path: string; bytes: number; layerBytes: number;
     ],
   };
   const dockerManifest = [{ Config: blobPath(config.digest), RepoTags: [IMAGE_REF], Layers: [blobPath(layer.digest)] }];
-  const outer: TarEntry[] = [ // (5) + (6)
-    { type: "file", path: "oci-layout", mode: 0o644, data: Buffer.from(JSON.stringify({ imageLayoutVersion: "1.0.0" })) },
+  const outer: TarEntry[] = [
+    // (5) + (6)
+    {
+      type: "file",
+      path: "oci-layout",
+      mode: 0o644,
+      data: Buffer.from(JSON.stringify({ imageLayoutVersion: "1.0.0" })),
+    },
     { type: "file", path: "index.json", mode: 0o644, data: Buffer.from(JSON.stringify(index)) },
     { type: "file", path: "manifest.json", mode: 0o644, data: Buffer.from(JSON.stringify(dockerManifest)) },
     { type: "dir", path: "blobs", mode: 0o755 },
@@ -159,5 +182,7 @@ export function buildImage(): { path: string; bytes: number; layerBytes: number;
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const r = buildImage();
   const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
-  console.log(`image: ${IMAGE_REF} → ${r.path}: ${mb(r.bytes)} (uncompressed layer ${mb(r.layerBytes)}), manifest ${r.manifestDigest}`);
+  console.log(
+    `image: ${IMAGE_REF} → ${r.path}: ${mb(r.bytes)} (uncompressed layer ${mb(r.layerBytes)}), manifest ${r.manifestDigest}`,
+  );
 }

@@ -58,12 +58,14 @@ function header(e: TarEntry, size: number, mtime: number): Uint8Array {
 
 // Splits a path into ustar's prefix and name fields.
 function splitName(path: string): [string, string] {
-  if (path.startsWith("/") || path.split("/").includes("..")) throw new Error(`tar: path must be relative without "..": ${path}`);
+  if (path.startsWith("/") || path.split("/").includes(".."))
+    throw new Error(`tar: path must be relative without "..": ${path}`);
   if (Buffer.byteLength(path) <= 100) return ["", path];
   const cut = path.lastIndexOf("/", path.length - 2);
   const prefix = path.slice(0, cut);
   const name = path.slice(cut + 1);
-  if (cut < 0 || Buffer.byteLength(prefix) > 155 || Buffer.byteLength(name) > 100) throw new Error(`tar: path too long: ${path}`);
+  if (cut < 0 || Buffer.byteLength(prefix) > 155 || Buffer.byteLength(name) > 100)
+    throw new Error(`tar: path too long: ${path}`);
   return [prefix, name];
 }
 

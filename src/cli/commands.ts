@@ -69,7 +69,11 @@ file, and the configured stage hooks. A skipped container's config.json is left 
       if (!existsSync(join(bundle, "config.json"))) {
         throw new OciMetadataError("usage", `inject: ${JSON.stringify(bundle)} is not a bundle (no config.json in it)`);
       }
-      await runInject(ctx, { bundle: resolve(bundle), id: str(values.id) }, hookCommand(ctx.configPath, ["--engine", "runc"]));
+      await runInject(
+        ctx,
+        { bundle: resolve(bundle), id: str(values.id) },
+        hookCommand(ctx.configPath, ["--engine", "runc"]),
+      );
       return 0;
     },
   },
@@ -127,7 +131,12 @@ restarts; SIGTERM stops it cleanly. One instance per node: a second one waits on
 by the runtime from its plugin dir (NRI_PLUGIN_SOCKET set, no arguments) it uses the runtime's
 socket. --socket, --name and --idx override the config's nri section. Every --gc-interval
 seconds (default 300; 0: never) it runs gc with the runtime's container list.`,
-    options: { socket: { type: "string" }, name: { type: "string" }, idx: { type: "string" }, "gc-interval": { type: "string" } },
+    options: {
+      socket: { type: "string" },
+      name: { type: "string" },
+      idx: { type: "string" },
+      "gc-interval": { type: "string" },
+    },
     positionals: { min: 0, max: 0 },
     config: "required",
     interactive: false,
@@ -138,8 +147,14 @@ seconds (default 300; 0: never) it runs gc with the runtime's container list.`,
         await runGc(ctx, { dryRun: false, now: new Date(), logRemovals: true, runtimeView });
       };
       const every = str(values["gc-interval"]) ?? "300";
-      if (!/^\d{1,7}$/.test(every)) throw new OciMetadataError("usage", `--gc-interval: expected whole seconds, got ${JSON.stringify(every)}`);
-      const flags = { socket: str(values.socket), name: str(values.name), idx: str(values.idx), gcIntervalMs: Number(every) * 1000 };
+      if (!/^\d{1,7}$/.test(every))
+        throw new OciMetadataError("usage", `--gc-interval: expected whole seconds, got ${JSON.stringify(every)}`);
+      const flags = {
+        socket: str(values.socket),
+        name: str(values.name),
+        idx: str(values.idx),
+        gcIntervalMs: Number(every) * 1000,
+      };
       return runNriDaemon(ctx, flags, gc);
     },
   },
@@ -235,7 +250,11 @@ when the config does not validate); --config is passed on to the hook.`,
         import("node:path"),
       ]);
       const config = values.always === true ? { ...ctx.config, enabled: "always" as const } : ctx.config;
-      const file = hooksDFile(config, str(values.bin) ?? selfPath(), ctx.configPath ? resolve(ctx.configPath) : undefined);
+      const file = hooksDFile(
+        config,
+        str(values.bin) ?? selfPath(),
+        ctx.configPath ? resolve(ctx.configPath) : undefined,
+      );
       stdout(`${JSON.stringify(file, null, 2)}\n`);
       return 0;
     },

@@ -31,8 +31,8 @@ export function splitCommandLine(argv: readonly string[]): CommandLine {
     const arg = argv[i]!;
     if (arg === "-h" || arg === "--help") out.help = true;
     else if (arg === "-v" || arg === "--version") out.version = true;
-    else if (arg === "--config") out.configPath = valueOf(arg, argv[++i]);
-    else if (arg.startsWith("--config=")) out.configPath = valueOf("--config", arg.slice("--config=".length));
+    else if (arg === "--config") out.configPath = flagValue(arg, argv[++i]);
+    else if (arg.startsWith("--config=")) out.configPath = flagValue("--config", arg.slice("--config=".length));
     else throw new OciMetadataError("usage", `unknown option ${JSON.stringify(arg)}`);
   }
   out.command = argv[i];
@@ -57,13 +57,21 @@ export function parseCommandArgs(name: string, spec: CommandSpec, args: readonly
   const positionals = parsed.positionals;
   const { min, max } = spec.positionals;
   if (help !== true && (positionals.length < min || positionals.length > max)) {
-    const want = max === 0 ? "no arguments" : min === max ? `${min} argument${min === 1 ? "" : "s"}` : `${min} to ${max} arguments`;
-    throw new OciMetadataError("usage", `${name} takes ${want}, got ${positionals.length}: usage: oci-metadata ${spec.usage}`);
+    const want =
+      max === 0
+        ? "no arguments"
+        : min === max
+          ? `${min} argument${min === 1 ? "" : "s"}`
+          : `${min} to ${max} arguments`;
+    throw new OciMetadataError(
+      "usage",
+      `${name} takes ${want}, got ${positionals.length}: usage: oci-metadata ${spec.usage}`,
+    );
   }
   return { values, positionals, help: help === true, configPath: typeof config === "string" ? config : undefined };
 }
 
-function valueOf(flag: string, value: string | undefined): string {
+function flagValue(flag: string, value: string | undefined): string {
   if (value === undefined || value === "") throw new OciMetadataError("usage", `${flag} needs a value`);
   return value;
 }

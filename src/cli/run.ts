@@ -51,7 +51,13 @@ export async function main(argv: readonly string[], stdout: (s: string | Uint8Ar
   return runCommand(command, spec, line.rest, line.configPath, stdout);
 }
 
-async function runCommand(name: string, spec: CommandSpec, rest: string[], globalConfig: string | undefined, stdout: (s: string | Uint8Array) => void): Promise<number> {
+async function runCommand(
+  name: string,
+  spec: CommandSpec,
+  rest: string[],
+  globalConfig: string | undefined,
+  stdout: (s: string | Uint8Array) => void,
+): Promise<number> {
   const { fallbackPolicy, handleFailure } = await import("../steps/failure-policy.js");
   let policy = spec.interactive ? "fail" : fallbackPolicy();
   // precreate must print a config whatever happens: under ignore any failure (usage errors
@@ -105,7 +111,8 @@ async function logLikeARuntimeStep(name: string, values: Record<string, unknown>
     const id = str(values.id) ?? bundle?.slice(bundle.lastIndexOf("/") + 1);
     if (id) bindLog({ container: id });
   } else if (name === "docker-enrich" && str(values.id)) bindLog({ container: str(values.id) });
-  else if (name === "hook" || name === "precreate") bindLogLazily(() => containerOf(name, Buffer.from(stdin).toString("utf8")));
+  else if (name === "hook" || name === "precreate")
+    bindLogLazily(() => containerOf(name, Buffer.from(stdin).toString("utf8")));
 }
 
 // The container id in a hook's state (`id`) or in podman's proposed config (its cgroup path).
@@ -131,7 +138,9 @@ async function contextOf(spec: CommandSpec, configPath: string | undefined): Pro
   try {
     return await buildContext(configPath);
   } catch (err) {
-    process.stderr.write(`oci-metadata: warning: ${OciMetadataError.from(err).rawMessage}; using the embedded defaults\n`);
+    process.stderr.write(
+      `oci-metadata: warning: ${OciMetadataError.from(err).rawMessage}; using the embedded defaults\n`,
+    );
     return contextFor(defaultConfig());
   }
 }
@@ -147,7 +156,9 @@ function startWatchdog(command: string, fail: (err: unknown) => Promise<number>)
   const ms = WATCHDOG_MS[command];
   if (ms === undefined) return undefined;
   const timer = setTimeout(() => {
-    void fail(new OciMetadataError("internal", `${command}: gave up after ${ms} ms`)).then((code) => process.exit(code));
+    void fail(new OciMetadataError("internal", `${command}: gave up after ${ms} ms`)).then((code) =>
+      process.exit(code),
+    );
   }, ms);
   timer.unref();
   return timer;

@@ -120,12 +120,21 @@ export function envSourceOf(path: readonly PropertyKey[], env: Record<string, st
 }
 
 /** Returns a copy of raw with every set OCI_METADATA_* override applied (lists are comma-separated). */
-export function applyEnvOverrides(raw: Record<string, unknown>, env: Record<string, string | undefined>): Record<string, unknown> {
+export function applyEnvOverrides(
+  raw: Record<string, unknown>,
+  env: Record<string, string | undefined>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = structuredClone(raw);
   for (const [name, { path, kind }] of Object.entries(ENV_KEYS)) {
     const value = env[name];
     if (value === undefined) continue;
-    const parsed = kind === "list" ? value.split(",").map((s) => s.trim()).filter(Boolean) : value;
+    const parsed =
+      kind === "list"
+        ? value
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : value;
     let node = out;
     for (const key of path.slice(0, -1)) {
       const next = node[key];
@@ -157,8 +166,30 @@ export function fastConfig(text: string | undefined, env: Record<string, string 
 const FAIL = Symbol("fail");
 type Read<T> = T | typeof FAIL;
 
-const TOP_KEYS = new Set(["enabled", "optInAnnotation", "hostRoot", "containerRoot", "fileName", "envName", "stages", "failurePolicy", "identity", "annotationsToInclude", "windows", "log", "dockerSocket", "nri"]);
-const IDENTITY_KEYS = ["cluster", "containerInstance", "availabilityZone", "hostPrivateIPv4Address", "hostPublicIPv4Address", "hostIPv6Address"] as const;
+const TOP_KEYS = new Set([
+  "enabled",
+  "optInAnnotation",
+  "hostRoot",
+  "containerRoot",
+  "fileName",
+  "envName",
+  "stages",
+  "failurePolicy",
+  "identity",
+  "annotationsToInclude",
+  "windows",
+  "log",
+  "dockerSocket",
+  "nri",
+]);
+const IDENTITY_KEYS = [
+  "cluster",
+  "containerInstance",
+  "availabilityZone",
+  "hostPrivateIPv4Address",
+  "hostPublicIPv4Address",
+  "hostIPv6Address",
+] as const;
 
 /** Validates a raw config object by hand; undefined when anything is off. */
 export function checkConfig(raw: Record<string, unknown>): Config | undefined {

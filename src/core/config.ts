@@ -6,11 +6,11 @@ import * as z from "zod/mini";
 import {
   ABSOLUTE_POSIX,
   applyEnvOverrides,
-  envSourceOf,
   type Config,
   DEFAULTS as D,
   ENABLED_VALUES,
   ENV_NAME_PATTERN,
+  envSourceOf,
   FAILURE_POLICIES,
   HTTP_ADDRESS,
   LOG_LEVELS,
@@ -39,7 +39,10 @@ export const configSchema = z.strictObject({
   optInAnnotation: z._default(z.string().check(z.minLength(1)), D.optInAnnotation),
   hostRoot: z._default(absolutePosix, D.hostRoot),
   containerRoot: z._default(absolutePosix, D.containerRoot),
-  fileName: z._default(z.string().check(z.regex(SEGMENT_PATTERN, "must be a plain file name (not starting with a dot or a dash)")), D.fileName),
+  fileName: z._default(
+    z.string().check(z.regex(SEGMENT_PATTERN, "must be a plain file name (not starting with a dot or a dash)")),
+    D.fileName,
+  ),
   envName: z._default(z.string().check(z.regex(ENV_NAME_PATTERN, "must be an env var name")), D.envName),
   /** Hook stages registered in the spec; createRuntime (or prestart) writes the file. */
   stages: z._default(z.array(stage), [...D.stages]),
@@ -79,10 +82,19 @@ export const configSchema = z.strictObject({
   nri: z.prefault(
     z.strictObject({
       socket: z._default(absolutePosix, D.nriSocket),
-      pluginName: z._default(z.string().check(z.regex(NRI_PLUGIN_NAME_PATTERN, "must be a plain name")), D.nriPluginName),
-      pluginIdx: z._default(z.string().check(z.regex(NRI_PLUGIN_IDX_PATTERN, "must be exactly two digits")), D.nriPluginIdx),
+      pluginName: z._default(
+        z.string().check(z.regex(NRI_PLUGIN_NAME_PATTERN, "must be a plain name")),
+        D.nriPluginName,
+      ),
+      pluginIdx: z._default(
+        z.string().check(z.regex(NRI_PLUGIN_IDX_PATTERN, "must be exactly two digits")),
+        D.nriPluginIdx,
+      ),
       /** host:port serving /healthz, /livez and /metrics; "" turns the listener off. */
-      httpAddress: z._default(z.string().check(z.regex(HTTP_ADDRESS, "must be host:port (IPv6 in brackets) or empty")), D.nriHttpAddress),
+      httpAddress: z._default(
+        z.string().check(z.regex(HTTP_ADDRESS, "must be host:port (IPv6 in brackets) or empty")),
+        D.nriHttpAddress,
+      ),
       /** The one-instance-per-node lock; default <dir of socket>/oci-metadata.lock. */
       lockFile: z.optional(absolutePosix),
     }),
@@ -104,7 +116,11 @@ export function defaultConfig(): Config {
 }
 
 /** Parses config text (may be empty: defaults), applies env overrides, validates. */
-export function loadConfig(text: string | undefined, env: Record<string, string | undefined>, source = "config"): Config {
+export function loadConfig(
+  text: string | undefined,
+  env: Record<string, string | undefined>,
+  source = "config",
+): Config {
   let raw: unknown = {};
   if (text !== undefined && text.trim() !== "") {
     try {
@@ -114,7 +130,10 @@ export function loadConfig(text: string | undefined, env: Record<string, string 
     }
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw new OciMetadataError("config-invalid", `reading ${source}: expected a JSON object, got ${describeValue(raw)}`);
+    throw new OciMetadataError(
+      "config-invalid",
+      `reading ${source}: expected a JSON object, got ${describeValue(raw)}`,
+    );
   }
   const merged = applyEnvOverrides(raw as Record<string, unknown>, env);
   // A bad value that came from the environment is reported as the env var's, not the file's
@@ -124,9 +143,15 @@ export function loadConfig(text: string | undefined, env: Record<string, string 
 
 /** Validates a raw object; the error names the first bad key, what was expected and what came,
  * and where that key came from (`source`, or per key path). */
-export function validateConfig(raw: unknown, source: string | ((path: readonly PropertyKey[]) => string) = "config"): Config {
+export function validateConfig(
+  raw: unknown,
+  source: string | ((path: readonly PropertyKey[]) => string) = "config",
+): Config {
   const result = configSchema.safeParse(raw);
   if (result.success) return result.data;
   const where = typeof source === "string" ? source : source(result.error.issues[0]!.path);
-  throw new OciMetadataError("config-invalid", `reading ${where}: ${describeIssue(result.error.issues, raw, describeValue, configSchema)}`);
+  throw new OciMetadataError(
+    "config-invalid",
+    `reading ${where}: ${describeIssue(result.error.issues, raw, describeValue, configSchema)}`,
+  );
 }

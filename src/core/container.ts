@@ -50,7 +50,12 @@ export interface ContainerView {
 }
 
 // Annotation keys that name things, most specific first (DESIGN §5).
-const NAME_KEYS = ["oci-metadata.io/name", "com.amazonaws.ecs.container-name", "io.kubernetes.cri.container-name", "io.kubernetes.container.name"];
+const NAME_KEYS = [
+  "oci-metadata.io/name",
+  "com.amazonaws.ecs.container-name",
+  "io.kubernetes.cri.container-name",
+  "io.kubernetes.container.name",
+];
 const TASK_KEYS = ["oci-metadata.io/task", "com.amazonaws.ecs.task-arn"];
 const IMAGE_KEYS = ["oci-metadata.io/image", "io.kubernetes.cri.image-name", "org.opencontainers.image.ref.name"];
 const CLUSTER_KEYS = ["oci-metadata.io/cluster", "com.amazonaws.ecs.cluster"];
@@ -91,8 +96,18 @@ export const PINNED = {
 
 type AnnotatedFacts = Pick<
   ContainerView,
-  | "name" | "task" | "image" | "imageId" | "dockerName" | "networkMode" | "ports" | "cluster" | "networkNames"
-  | "taskDefinitionFamily" | "taskDefinitionRevision" | "availabilityZone"
+  | "name"
+  | "task"
+  | "image"
+  | "imageId"
+  | "dockerName"
+  | "networkMode"
+  | "ports"
+  | "cluster"
+  | "networkNames"
+  | "taskDefinitionFamily"
+  | "taskDefinitionRevision"
+  | "availabilityZone"
 >;
 
 /** Identity fields that annotations can carry, for any door. */
@@ -124,7 +139,13 @@ export function parsePorts(text: string | undefined): PortMapping[] | undefined 
   }
   if (!Array.isArray(raw)) return undefined;
   const ok = raw.every(
-    (p) => isRecord(p) && Number.isInteger(p.ContainerPort) && Number.isInteger(p.HostPort) && typeof p.BindIp === "string" && p.BindIp !== "" && (p.Protocol === "tcp" || p.Protocol === "udp" || p.Protocol === "sctp"),
+    (p) =>
+      isRecord(p) &&
+      Number.isInteger(p.ContainerPort) &&
+      Number.isInteger(p.HostPort) &&
+      typeof p.BindIp === "string" &&
+      p.BindIp !== "" &&
+      (p.Protocol === "tcp" || p.Protocol === "udp" || p.Protocol === "sctp"),
   );
   return ok ? (raw as PortMapping[]) : undefined;
 }
@@ -146,7 +167,12 @@ export function parseNames(text: string | undefined): Record<string, string> | u
 export function viewFromSpec(spec: Record<string, unknown>, id: string, engine: string): ContainerView {
   const annotations = stringRecord(spec.annotations);
   const process = isRecord(spec.process) ? spec.process : {};
-  const mounts = Array.isArray(spec.mounts) ? spec.mounts.filter(isRecord).map(toMountView).filter((m) => m !== undefined) : [];
+  const mounts = Array.isArray(spec.mounts)
+    ? spec.mounts
+        .filter(isRecord)
+        .map(toMountView)
+        .filter((m) => m !== undefined)
+    : [];
   return {
     id,
     ...identityFromAnnotations(annotations),

@@ -50,7 +50,10 @@ export function buildDocument(input: DocumentInput): MetadataDocument {
     : engine?.length
       ? mergeByMac(engine, fromProc ?? [])
       : fromProc;
-  const primary = networks?.find((n) => n.Interface !== undefined && n.Interface === net?.ipv4Gateway?.interface) ?? networks?.find((n) => n.IPv4Addresses.length > 0) ?? networks?.[0];
+  const primary =
+    networks?.find((n) => n.Interface !== undefined && n.Interface === net?.ipv4Gateway?.interface) ??
+    networks?.find((n) => n.IPv4Addresses.length > 0) ??
+    networks?.[0];
   const doc: MetadataDocument = {
     Version: "v1",
     Status: input.status,
@@ -92,11 +95,16 @@ function opt(value: string | undefined): string | undefined {
 /** One ECS-style entry per non-loopback interface; link-local IPv6 is left out (not routable).
  * An entry's NetworkMode is its network's name when the engine named it (by interface or by
  * address), else the mode. */
-export function networkEntries(net: NetworkFacts, mode: string | undefined, names?: Record<string, string>): NetworkEntry[] {
+export function networkEntries(
+  net: NetworkFacts,
+  mode: string | undefined,
+  names?: Record<string, string>,
+): NetworkEntry[] {
   return net.interfaces.map((i: InterfaceFacts) => {
     const v6 = i.ipv6.filter((a) => a.scope === "global" || a.scope === "site");
     return {
-      NetworkMode: opt(names?.[i.name] ?? names?.[i.ipv4[0]?.address ?? ""] ?? names?.[i.ipv6[0]?.address ?? ""]) ?? opt(mode),
+      NetworkMode:
+        opt(names?.[i.name] ?? names?.[i.ipv4[0]?.address ?? ""] ?? names?.[i.ipv6[0]?.address ?? ""]) ?? opt(mode),
       Interface: i.name,
       MACAddress: i.mac,
       IPv4Addresses: i.ipv4.map((a) => a.address),
@@ -115,12 +123,21 @@ export function mergeByMac(engine: readonly NetworkEntry[], proc: readonly Netwo
     const mac = e.MACAddress?.toLowerCase();
     const p = mac ? proc.find((x) => x.MACAddress?.toLowerCase() === mac) : undefined;
     if (!p) return e;
-    return { ...e, Interface: e.Interface ?? p.Interface, IPv4CIDRs: e.IPv4CIDRs ?? p.IPv4CIDRs, IPv6CIDRs: e.IPv6CIDRs ?? p.IPv6CIDRs, IPv6Addresses: e.IPv6Addresses.length ? e.IPv6Addresses : p.IPv6Addresses };
+    return {
+      ...e,
+      Interface: e.Interface ?? p.Interface,
+      IPv4CIDRs: e.IPv4CIDRs ?? p.IPv4CIDRs,
+      IPv6CIDRs: e.IPv6CIDRs ?? p.IPv6CIDRs,
+      IPv6Addresses: e.IPv6Addresses.length ? e.IPv6Addresses : p.IPv6Addresses,
+    };
   });
 }
 
 /** Annotations whose key is listed exactly, or matches a listed prefix ending in `*`. */
-export function pickAnnotations(all: Record<string, string>, allow: readonly string[]): Record<string, string> | undefined {
+export function pickAnnotations(
+  all: Record<string, string>,
+  allow: readonly string[],
+): Record<string, string> | undefined {
   if (allow.length === 0) return undefined;
   const matches = (key: string) => allow.some((a) => (a.endsWith("*") ? key.startsWith(a.slice(0, -1)) : key === a));
   const picked = Object.entries(all).filter(([k]) => matches(k));
@@ -161,7 +178,11 @@ export function serializeDocument(doc: MetadataDocument): string {
 }
 
 /** NetworkMode where it is knowable without the engine: host netns, or an empty own netns. */
-export function deriveNetworkMode(sharesHost: boolean, net: NetworkFacts | undefined, annotated: string | undefined): string | undefined {
+export function deriveNetworkMode(
+  sharesHost: boolean,
+  net: NetworkFacts | undefined,
+  annotated: string | undefined,
+): string | undefined {
   if (annotated) return annotated;
   if (sharesHost) return "host";
   if (net && net.interfaces.length === 0) return "none";

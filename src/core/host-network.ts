@@ -16,7 +16,9 @@ export interface HostAddresses {
 
 /** Reads the default-route interfaces' addresses from a namespace's facts. */
 export function hostAddresses(net: NetworkFacts): HostAddresses {
-  const interfaces = [net.ipv4Gateway?.interface, net.ipv6Gateway?.interface].filter((n): n is string => n !== undefined);
+  const interfaces = [net.ipv4Gateway?.interface, net.ipv6Gateway?.interface].filter(
+    (n): n is string => n !== undefined,
+  );
   const unique = [...new Set(interfaces)];
   const v4 = net.interfaces.find((i) => i.name === net.ipv4Gateway?.interface)?.ipv4[0]?.address;
   const v6Itf = net.interfaces.find((i) => i.name === net.ipv6Gateway?.interface);

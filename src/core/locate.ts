@@ -14,6 +14,8 @@ export function ownMetadataDir(view: ContainerView, config: Config): string | un
   if (!entry || view.platform !== "linux") return undefined;
   const dir = dirnamePosix(entry.slice(prefix.length));
   const roots = rootsFor(view.platform, config);
-  const mount = view.mounts.find((m) => normalizePosix(m.destination) === dir && isMetadataMount(m, roots, view.platform));
+  const mount = view.mounts.find(
+    (m) => normalizePosix(m.destination) === dir && isMetadataMount(m, roots, view.platform),
+  );
   return mount?.source;
 }

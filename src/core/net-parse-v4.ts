@@ -17,10 +17,21 @@ const RTF_GATEWAY = 0x0002;
 const RTF_REJECT = 0x0200;
 
 /** One decoded line of /proc/net/route. */
-interface Route { iface: string; dest: number; gateway: number; flags: number; metric: number; prefix: number }
+interface Route {
+  iface: string;
+  dest: number;
+  gateway: number;
+  flags: number;
+  metric: number;
+  prefix: number;
+}
 
 /** Own IPv4 addresses with the interface each belongs to (names are the non-lo interfaces). */
-export function ipv4Assignments(fibTrie: string, route: string, names: string[]): Array<{ iface: string; address: Ipv4Address }> {
+export function ipv4Assignments(
+  fibTrie: string,
+  route: string,
+  names: string[],
+): Array<{ iface: string; address: Ipv4Address }> {
   const links = parseRoutes(route).filter(
     // A prefix-0 link route ("default dev eth0") says nothing about an address's subnet.
     (r) => r.gateway === 0 && r.prefix > 0 && (r.flags & RTF_REJECT) === 0 && r.iface !== "*",

@@ -15,12 +15,16 @@
 import type { Gateway, Ipv6Address } from "./net-types.js";
 
 const IFA_F_DADFAILED = 0x08;
-const SCOPES: Record<number, Ipv6Address["scope"]> = { 0x00: "global", 0x10: "host", 0x20: "link", 0x40: "site" };
+const SCOPES: Record<number, Ipv6Address["scope"]> = { 0: "global", 16: "host", 32: "link", 64: "site" };
 const RANK: Record<Ipv6Address["scope"], number> = { global: 0, site: 1, link: 2, host: 3 };
 const ZERO = "0".repeat(32);
 
 /** One if_inet6 line: the interface, its index, and the address if we report it. */
-export interface IfInet6Entry { name: string; index: number; address?: Ipv6Address }
+export interface IfInet6Entry {
+  name: string;
+  index: number;
+  address?: Ipv6Address;
+}
 
 /** Parses if_inet6; entries without `address` still carry the interface index. */
 export function parseIfInet6(text: string): IfInet6Entry[] {

@@ -8,9 +8,9 @@
 //   I/O side may put them in a path.
 // IPv4 rules live in net-parse-v4.ts, IPv6 rules in net-parse-v6.ts.
 
-import type { Gateway, InterfaceFacts, Ipv4Address, Ipv6Address, NetworkFacts, ProcNetText } from "./net-types.js";
 import { ipv4Assignments, ipv4DefaultGateway } from "./net-parse-v4.js";
 import { ipv6DefaultGateway, parseIfInet6, scopeRank } from "./net-parse-v6.js";
+import type { Gateway, InterfaceFacts, Ipv4Address, Ipv6Address, NetworkFacts, ProcNetText } from "./net-types.js";
 
 export type { Gateway, InterfaceFacts, Ipv4Address, Ipv6Address, NetworkFacts, ProcNetText };
 
@@ -51,7 +51,10 @@ export function parseDevNames(dev: string): string[] {
     const colon = line.indexOf(":");
     if (colon < 0) continue;
     const name = line.slice(0, colon).trim();
-    const counters = line.slice(colon + 1).trim().split(/\s+/);
+    const counters = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/);
     if (!counters.every((c) => /^\d+$/.test(c))) continue;
     if (isValidIfName(name) && !names.includes(name)) names.push(name);
   }

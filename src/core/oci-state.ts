@@ -40,11 +40,18 @@ export function parseState(text: string): OciState {
   for (const key of ["bundle", "bundlePath"] as const) {
     if (raw[key] !== undefined && typeof raw[key] !== "string") throw invalid(key, "expected string", raw[key]);
   }
-  if (raw.annotations !== undefined && !isRecord(raw.annotations)) throw invalid("annotations", "expected record", raw.annotations);
+  if (raw.annotations !== undefined && !isRecord(raw.annotations))
+    throw invalid("annotations", "expected record", raw.annotations);
   const bundle = (raw.bundle ?? raw.bundlePath) as string | undefined;
   if (!bundle?.startsWith("/")) throw invalid("bundle", "expected an absolute path", bundle);
   const status = raw.status as string | undefined;
-  return { id, status, pid: (pid as number | undefined) || undefined, bundle, annotations: stringRecord(raw.annotations) };
+  return {
+    id,
+    status,
+    pid: (pid as number | undefined) || undefined,
+    bundle,
+    annotations: stringRecord(raw.annotations),
+  };
 }
 
 function invalid(key: string, expected: string, got: unknown): OciMetadataError {

@@ -87,12 +87,23 @@ export function planContainer(view: ContainerView, config: Config, opts: PlanOpt
   const containerDir = () => joinPath(view.platform, roots.container, nameSegment);
   // (1) another container's metadata mount may already sit at our destination (same name,
   // other task): move on to the next name that is free.
-  const taken = () => view.mounts.some((m) => isMetadataMount(m, roots, view.platform) && samePath(view.platform, m.destination, containerDir()) && !samePath(view.platform, m.source ?? "", hostDir()));
+  const taken = () =>
+    view.mounts.some(
+      (m) =>
+        isMetadataMount(m, roots, view.platform) &&
+        samePath(view.platform, m.destination, containerDir()) &&
+        !samePath(view.platform, m.source ?? "", hostDir()),
+    );
   while (taken() && attempt < NAME_ATTEMPTS) nameSegment = safeSegment(nameCandidate(name, view.id, ++attempt));
   // (2) the workload's own mounts on, above or below the container root are a conflict.
-  const conflict = view.mounts.find((m) => overlaps(view.platform, m.destination, roots.container) && !isMetadataMount(m, roots, view.platform));
+  const conflict = view.mounts.find(
+    (m) => overlaps(view.platform, m.destination, roots.container) && !isMetadataMount(m, roots, view.platform),
+  );
   if (conflict) {
-    return skip("mount-conflict", `the workload already mounts ${conflict.destination}, which overlaps ${roots.container}`);
+    return skip(
+      "mount-conflict",
+      `the workload already mounts ${conflict.destination}, which overlaps ${roots.container}`,
+    );
   }
   // (3) the workload sets the env var itself (to anything but our own value). Our value for a
   // later candidate (a spec we prepared before, moved past a taken name) is ours: plan it again.
@@ -116,7 +127,12 @@ export function planContainer(view: ContainerView, config: Config, opts: PlanOpt
     containerDir: containerDir(),
     containerFile: cFile,
     env: { name: config.envName, value: cFile },
-    mount: { destination: containerDir(), source: hostDir(), type: "bind", options: view.platform === "windows" ? ["ro"] : [...LINUX_MOUNT_OPTIONS] },
+    mount: {
+      destination: containerDir(),
+      source: hostDir(),
+      type: "bind",
+      options: view.platform === "windows" ? ["ro"] : [...LINUX_MOUNT_OPTIONS],
+    },
     stages: [...config.stages],
     platform: view.platform,
   };

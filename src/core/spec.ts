@@ -52,7 +52,8 @@ export function addBindMount(mount: MetadataMount): SpecEdit {
 export function addEnv(name: string, value: string): SpecEdit {
   return (spec) => {
     if (spec.process === undefined) spec.process = {};
-    if (!isRecord(spec.process)) throw new OciMetadataError("spec-invalid", "editing process.env: process is not an object");
+    if (!isRecord(spec.process))
+      throw new OciMetadataError("spec-invalid", "editing process.env: process is not an object");
     const env = arrayField(spec.process, "env", "process.env");
     const entry = `${name}=${value}`;
     const at = env.findIndex((e) => typeof e === "string" && e.startsWith(`${name}=`));

@@ -12,7 +12,7 @@ export function expectation(issue: z.core.$ZodIssue): string {
     case "unrecognized_keys":
       return `unknown key(s) ${issue.keys.join(", ")}`;
     case "invalid_union":
-      return "expected a string, {\"file\": PATH} or {\"env\": NAME}";
+      return 'expected a string, {"file": PATH} or {"env": NAME}';
     case "too_small":
       return `expected at least ${String(issue.minimum)}${issue.origin === "string" ? " character(s)" : ""}`;
     default:
@@ -22,7 +22,12 @@ export function expectation(issue: z.core.$ZodIssue): string {
 
 /** "<key path>: expected …, got <value> (<type>)" for the first issue; an unknown key gets a
  * "did you mean" from the keys `schema` has at that place, when one is close. */
-export function describeIssue(issues: readonly z.core.$ZodIssue[], raw: unknown, describe: (v: unknown) => string, schema?: unknown): string {
+export function describeIssue(
+  issues: readonly z.core.$ZodIssue[],
+  raw: unknown,
+  describe: (v: unknown) => string,
+  schema?: unknown,
+): string {
   const issue = issues[0]!;
   const key = issue.path.map(String).join(".") || "(root)";
   if (issue.code === "unrecognized_keys") {
@@ -33,7 +38,10 @@ export function describeIssue(issues: readonly z.core.$ZodIssue[], raw: unknown,
     });
     return `${key}: unknown key${each.length > 1 ? "s" : ""} ${each.join(", ")}${known.length ? `; known: ${known.join(", ")}` : ""}`;
   }
-  const got = issue.path.reduce<unknown>((v, k) => (typeof v === "object" && v !== null ? (v as Record<PropertyKey, unknown>)[k] : undefined), raw);
+  const got = issue.path.reduce<unknown>(
+    (v, k) => (typeof v === "object" && v !== null ? (v as Record<PropertyKey, unknown>)[k] : undefined),
+    raw,
+  );
   return `${key}: ${expectation(issue)}, got ${describe(got)}`;
 }
 
@@ -48,7 +56,8 @@ export function keysAt(schema: unknown, path: readonly PropertyKey[]): string[] 
 
 function unwrap(schema: unknown): Def | undefined {
   let def = (schema as { _zod?: { def?: Def } } | undefined)?._zod?.def;
-  for (let i = 0; i < 5 && def && !def.shape && def.innerType; i++) def = (def.innerType as { _zod?: { def?: Def } })._zod?.def;
+  for (let i = 0; i < 5 && def && !def.shape && def.innerType; i++)
+    def = (def.innerType as { _zod?: { def?: Def } })._zod?.def;
   return def;
 }
 
@@ -71,7 +80,8 @@ function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = row;
   }
   return prev[b.length]!;

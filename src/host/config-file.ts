@@ -20,7 +20,8 @@ export async function readConfig(explicit: string | undefined, env: NodeJS.Proce
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
-    if (named || (err as { code?: string }).code !== "ENOENT") throw wrap(`reading config ${path}`, err, "config-invalid");
+    if (named || (err as { code?: string }).code !== "ENOENT")
+      throw wrap(`reading config ${path}`, err, "config-invalid");
   }
   return fastConfig(text, env) ?? (await import("../core/config.js")).loadConfig(text, env, path);
 }

@@ -17,7 +17,9 @@ export async function spawnDetached(path: string, args: readonly string[]): Prom
     throw new OciMetadataError("runtime", "starting a detached process needs the compiled oci-metadata binary (Bun)");
   }
   const { dlopen, FFIType } = await import("bun:ffi");
-  const { symbols } = dlopen("libc.so.6", { fcntl: { args: [FFIType.i32, FFIType.i32, FFIType.i32], returns: FFIType.i32 } });
+  const { symbols } = dlopen("libc.so.6", {
+    fcntl: { args: [FFIType.i32, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
+  });
   const fcntl = symbols.fcntl as (fd: number, cmd: number, arg: number) => number;
   const saved = readdirSync("/proc/self/fd")
     .map(Number)

@@ -17,11 +17,16 @@ export async function execProgram(path: string, argv: readonly string[]): Promis
     });
     const strings = argv.map((a) => Buffer.from(`${a}\0`));
     const table = new BigUint64Array(strings.length + 1);
-    strings.forEach((s, i) => (table[i] = BigInt(ptr(s))));
+    strings.forEach((s, i) => {
+      table[i] = BigInt(ptr(s));
+    });
     for (const sig of RESET_SIGNALS) libc.symbols.signal(sig, null);
     const file = Buffer.from(`${path}\0`);
     libc.symbols.execv(ptr(file), ptr(table));
     throw new OciMetadataError("runtime", `executing ${path}: execv failed`);
   }
-  throw new OciMetadataError("runtime", `handing over to ${path}: needs the compiled oci-metadata binary (Bun), not a script runtime`);
+  throw new OciMetadataError(
+    "runtime",
+    `handing over to ${path}: needs the compiled oci-metadata binary (Bun), not a script runtime`,
+  );
 }

@@ -80,7 +80,13 @@ async function createLogger(): Promise<Logger> {
   if (!file) return pino(options, pino.destination({ dest: 2, sync: true }));
   if (fallback?.stderr !== "also") return pino(options, file);
   const stderr = pino.destination({ dest: 2, sync: true });
-  return pino(options, pino.multistream([{ stream: file, level: "debug" }, { stream: stderr, level: "debug" }]));
+  return pino(
+    options,
+    pino.multistream([
+      { stream: file, level: "debug" },
+      { stream: stderr, level: "debug" },
+    ]),
+  );
 }
 
 type Pino = typeof import("pino").pino;

@@ -11,21 +11,35 @@
 //   bounded, non-blocking and regular-file-only, and only MAC-shaped text is accepted.
 // Steps of `readNetwork`: (1) check the pid, (2) read the five files, (3) parse, (4) add MACs.
 
-import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from "node:fs";
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  readSync,
+} from "node:fs";
 import { describeValue, OciMetadataError, wrap } from "../core/errors.js";
 import {
   isValidIfName,
   macFromSysfs,
-  parseDevNames,
-  parseProcNet,
   type NetworkFacts,
   type ProcNetText,
+  parseDevNames,
+  parseProcNet,
 } from "../core/net-parse.js";
 
 const MAX_ADDRESS_BYTES = 64; // "aa:bb:cc:dd:ee:ff\n" is 18; infiniband's 20-byte form is 60
 
 /** Reads the network namespace of `pid` through `${procRoot}/<pid>/net/*`. */
-export async function readNetwork(pid: number, opts: { procRoot?: string; rootfs?: string } = {}): Promise<NetworkFacts> {
+export async function readNetwork(
+  pid: number,
+  opts: { procRoot?: string; rootfs?: string } = {},
+): Promise<NetworkFacts> {
   const doing = `reading network of pid ${pid}`;
   checkPid(pid, "reading network"); // (1)
   const dir = `${opts.procRoot ?? "/proc"}/${pid}`;
@@ -83,7 +97,13 @@ function readProcNet(dir: string, doing: string): ProcNetText {
       throw isGone(err) ? gone(doing, err) : wrap(doing, err, "io");
     }
   }
-  return { fibTrie: fibTrie ?? "", route: route ?? "", dev: dev ?? "", ifInet6: ifInet6 ?? "", ipv6Route: ipv6Route ?? "" };
+  return {
+    fibTrie: fibTrie ?? "",
+    route: route ?? "",
+    dev: dev ?? "",
+    ifInet6: ifInet6 ?? "",
+    ipv6Route: ipv6Route ?? "",
+  };
 }
 
 // (4) The process's own /sys first; then, before pivot_root (createRuntime), <rootfs>/sys.

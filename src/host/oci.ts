@@ -5,21 +5,13 @@
 // hooks, which only read, use JSON.parse. All calls block: a hook or a before-create step does
 // one thing at a time, and each fs/promises call is a thread-pool round trip (the first also
 // starts the pool).
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  openSync,
-  readFileSync,
-  readSync,
-  statSync,
-} from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { isRecord } from "../core/container.js";
 import { describeValue, OciMetadataError, wrap } from "../core/errors.js";
-import { replaceFile } from "./files.js";
 import { type JsonDoc, parseJsonDoc, renderJsonDoc } from "../core/json-lossless/index.js";
 import type { JsonObject } from "../core/spec.js";
+import { replaceFile } from "./files.js";
 
 export { type OciState, parseState } from "../core/oci-state.js";
 
@@ -137,7 +129,11 @@ export function parseSpecDoc(bytes: Uint8Array, source = "config.json"): SpecDoc
   } catch (err) {
     throw new OciMetadataError("spec-invalid", `reading ${source}: not valid JSON: ${(err as Error).message}`);
   }
-  if (!isRecord(doc.value)) throw new OciMetadataError("spec-invalid", `reading ${source}: expected a JSON object, got ${describeValue(doc.value)}`);
+  if (!isRecord(doc.value))
+    throw new OciMetadataError(
+      "spec-invalid",
+      `reading ${source}: expected a JSON object, got ${describeValue(doc.value)}`,
+    );
   return { spec: doc.value, doc };
 }
 
@@ -155,14 +151,16 @@ export function parseSpec(text: string, source = "config.json"): JsonObject {
   } catch (err) {
     throw new OciMetadataError("spec-invalid", `reading ${source}: not valid JSON: ${(err as Error).message}`);
   }
-  if (!isRecord(raw)) throw new OciMetadataError("spec-invalid", `reading ${source}: expected a JSON object, got ${describeValue(raw)}`);
+  if (!isRecord(raw))
+    throw new OciMetadataError("spec-invalid", `reading ${source}: expected a JSON object, got ${describeValue(raw)}`);
   return raw;
 }
 
 /** The container's root filesystem on the host: config.json's root.path, made absolute against
  * the bundle (undefined when absent, or relative with no bundle to resolve it against). */
 export function specRootfs(spec: JsonObject, bundle: string | undefined): string | undefined {
-  const path = isRecord(spec.root) && typeof spec.root.path === "string" && spec.root.path !== "" ? spec.root.path : undefined;
+  const path =
+    isRecord(spec.root) && typeof spec.root.path === "string" && spec.root.path !== "" ? spec.root.path : undefined;
   if (!path) return undefined;
   if (path.startsWith("/")) return path;
   return bundle ? join(bundle, path) : undefined;

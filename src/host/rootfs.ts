@@ -14,7 +14,10 @@ const MAX_LINKS = 40;
 
 /** The first path (as the container sees it) along `target` that exists in `rootfs` as a
  * non-directory, with what it is; undefined when runc can mount at `target`. */
-export async function nonDirectoryAlong(rootfs: string, target: string): Promise<{ path: string; kind: string } | undefined> {
+export async function nonDirectoryAlong(
+  rootfs: string,
+  target: string,
+): Promise<{ path: string; kind: string } | undefined> {
   const done: string[] = []; // resolved components, all real dirs in the rootfs
   const todo = target.split("/").filter((c) => c !== "" && c !== ".");
   for (let links = 0; todo.length > 0; ) {

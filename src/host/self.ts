@@ -8,7 +8,10 @@ export function selfPath(env: NodeJS.ProcessEnv = process.env): string {
   if (override) return override;
   const exe = process.execPath;
   if (/^(node|bun|nodejs)$/.test(basename(exe))) {
-    throw new OciMetadataError("usage", "registering hooks needs the compiled oci-metadata binary (or set OCI_METADATA_HOOK_PATH)");
+    throw new OciMetadataError(
+      "usage",
+      "registering hooks needs the compiled oci-metadata binary (or set OCI_METADATA_HOOK_PATH)",
+    );
   }
   return exe;
 }

@@ -62,7 +62,7 @@ export class MetadataStore {
   /** Finds the slot of a host dir; refuses anything that is not exactly <root>/<task>/<name>. */
   slotOf(hostDir: string): Slot {
     const segments = relativeSegments(this.root, hostDir);
-    if (!segments || segments.length !== 2 || !segments.every(isSafeSegment)) {
+    if (segments?.length !== 2 || !segments.every(isSafeSegment)) {
       throw new OciMetadataError(
         "path-escape",
         `locating ${JSON.stringify(hostDir)}: not a container dir under ${this.root}`,
@@ -159,7 +159,13 @@ export class MetadataStore {
         if (t?.isFile()) temps.push({ name, changedMs: t.mtimeMs });
       }
       const fileChangedMs = fileStat?.mtimeMs ?? 0;
-      return { text: readSmall(d, file), changedMs: Math.max(st.mtimeMs, fileChangedMs), fileChangedMs, dev: st.dev, temps };
+      return {
+        text: readSmall(d, file),
+        changedMs: Math.max(st.mtimeMs, fileChangedMs),
+        fileChangedMs,
+        dev: st.dev,
+        temps,
+      };
     });
   }
 

@@ -13,7 +13,7 @@
 //    connection closed (socket destroyed, the queue freed), not a plugin that grows forever.
 import type { Socket } from "node:net";
 import { OciMetadataError } from "../core/errors.js";
-import { MuxDecoder, PLUGIN_SERVICE_CONN, RUNTIME_SERVICE_CONN, encodeMux } from "./mux.js";
+import { encodeMux, MuxDecoder, PLUGIN_SERVICE_CONN, RUNTIME_SERVICE_CONN } from "./mux.js";
 import { RpcClient } from "./rpc-client.js";
 import { RpcServer, type ServiceTable } from "./rpc-server.js";
 import { TtrpcDecoder } from "./ttrpc.js";
@@ -45,7 +45,12 @@ export interface ConnectionOptions {
 }
 
 /** Takes over a connected socket: serves `services` on connection 1, calls on connection 2. */
-export function attachConnection(socket: Socket, services: ServiceTable, log: LogFn = () => {}, opts: ConnectionOptions = {}): NriConnection {
+export function attachConnection(
+  socket: Socket,
+  services: ServiceTable,
+  log: LogFn = () => {},
+  opts: ConnectionOptions = {},
+): NriConnection {
   const maxQueued = opts.maxQueuedBytes ?? MAX_QUEUED_BYTES;
   let error: OciMetadataError | undefined;
   let settle: (err: OciMetadataError) => void = () => {};
@@ -95,13 +100,17 @@ export function attachConnection(socket: Socket, services: ServiceTable, log: Lo
       for (const frame of mux.push(chunk)) {
         const decoder = decoders.get(frame.connId);
         if (!decoder) {
-          log("debug", "NRI: dropped a frame for an unknown connection", { connId: frame.connId, bytes: frame.payload.length });
+          log("debug", "NRI: dropped a frame for an unknown connection", {
+            connId: frame.connId,
+            bytes: frame.payload.length,
+          });
           continue;
         }
         for (const msg of decoder.push(frame.payload)) {
           if (error) return;
           if (frame.connId === PLUGIN_SERVICE_CONN) server.handle(msg);
-          else if (!client.handle(msg)) log("debug", "NRI: dropped a reply for no pending call", { streamId: msg.streamId });
+          else if (!client.handle(msg))
+            log("debug", "NRI: dropped a reply for no pending call", { streamId: msg.streamId });
         }
       }
     } catch (err) {

@@ -3,11 +3,18 @@
 import type { Container, ContainerAdjustment, PodSandbox } from "./gen/nri/api_pb.js";
 
 /** What every handler gets besides its objects. */
-export interface CallContext { deadline: number /* epoch ms by which the reply must be sent */ }
+export interface CallContext {
+  deadline: number /* epoch ms by which the reply must be sent */;
+}
 
 /** A plugin: each method present subscribes to its event; a missing one is answered empty. */
 export interface NriHandlers {
-  configure?(info: { config: string; runtimeName: string; runtimeVersion: string; requestTimeoutMs: number }): void | Promise<void>;
+  configure?(info: {
+    config: string;
+    runtimeName: string;
+    runtimeVersion: string;
+    requestTimeoutMs: number;
+  }): void | Promise<void>;
   synchronize?(pods: PodSandbox[], containers: Container[], ctx: CallContext): void | Promise<void>;
   createContainer?(pod: PodSandbox, container: Container, ctx: CallContext): Promise<ContainerAdjustment | undefined>;
   stopContainer?(pod: PodSandbox, container: Container, ctx: CallContext): Promise<void>;

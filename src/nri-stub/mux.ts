@@ -90,7 +90,10 @@ export class MuxDecoder {
     const view = new DataView(this.#header.buffer);
     const length = view.getUint32(MUX_LENGTH_OFFSET);
     if (length > this.maxPayload) {
-      this.#error = new OciMetadataError("io", `reading an NRI mux frame: payload length ${length} exceeds the limit of ${this.maxPayload} bytes`);
+      this.#error = new OciMetadataError(
+        "io",
+        `reading an NRI mux frame: payload length ${length} exceeds the limit of ${this.maxPayload} bytes`,
+      );
       throw this.#error;
     }
     this.#connId = view.getUint32(MUX_CONN_ID_OFFSET);

@@ -10,7 +10,14 @@
 //  - Requests without a handler (events not subscribed, UpdateContainer) get an empty OK.
 //  - ctx.deadline = receipt + the request's timeout, else Configure's request_timeout, else 2 s.
 //  - A payload that does not decode is answered with Internal, as Go's ttrpc does.
-import { type DescMessage, type MessageInitShape, type MessageShape, create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import {
+  create,
+  type DescMessage,
+  fromBinary,
+  type MessageInitShape,
+  type MessageShape,
+  toBinary,
+} from "@bufbuild/protobuf";
 import type { LogFn } from "./connection.js";
 import { CONTAINER_EVENTS, POD_EVENTS } from "./events.js";
 import {
@@ -31,8 +38,8 @@ import {
   SynchronizeResponseSchema,
   UpdateContainerResponseSchema,
 } from "./gen/nri/api_pb.js";
-import { type MethodHandler, type RequestInfo, statusError } from "./rpc-server.js";
 import type { CallContext, NriHandlers } from "./handlers.js";
+import { type MethodHandler, type RequestInfo, statusError } from "./rpc-server.js";
 import { StatusCode } from "./ttrpc.js";
 
 /** The service name the runtime calls on mux connection 1. */
@@ -51,12 +58,18 @@ export interface SessionEvents {
 }
 
 /** The Plugin service's methods for one connection (each connection has its own sync state). */
-export function pluginMethods(handlers: NriHandlers, mask: number, session: SessionEvents): Record<string, MethodHandler> {
+export function pluginMethods(
+  handlers: NriHandlers,
+  mask: number,
+  session: SessionEvents,
+): Record<string, MethodHandler> {
   let requestTimeoutMs = 0;
   let pods: PodSandbox[] = [];
   let containers: Container[] = [];
   const ctxOf = (info: RequestInfo): CallContext => ({
-    deadline: info.receivedAt + (info.timeoutMs > 0 ? info.timeoutMs : requestTimeoutMs > 0 ? requestTimeoutMs : DEFAULT_REQUEST_TIMEOUT_MS),
+    deadline:
+      info.receivedAt +
+      (info.timeoutMs > 0 ? info.timeoutMs : requestTimeoutMs > 0 ? requestTimeoutMs : DEFAULT_REQUEST_TIMEOUT_MS),
   });
 
   const methods: Record<string, MethodHandler> = {
@@ -64,8 +77,18 @@ export function pluginMethods(handlers: NriHandlers, mask: number, session: Sess
       try {
         const req = decode(ConfigureRequestSchema, payload);
         requestTimeoutMs = Number(req.requestTimeout);
-        const info = { config: req.config, runtimeName: req.runtimeName, runtimeVersion: req.runtimeVersion, requestTimeoutMs };
-        session.log("debug", "NRI: Configure", { runtime: info.runtimeName, version: info.runtimeVersion, requestTimeoutMs, events: mask });
+        const info = {
+          config: req.config,
+          runtimeName: req.runtimeName,
+          runtimeVersion: req.runtimeVersion,
+          requestTimeoutMs,
+        };
+        session.log("debug", "NRI: Configure", {
+          runtime: info.runtimeName,
+          version: info.runtimeVersion,
+          requestTimeoutMs,
+          events: mask,
+        });
         await handlers.configure?.(info);
       } catch (err) {
         // Fail start() only after the error reply is written: the runtime should see why.
@@ -109,7 +132,8 @@ export function pluginMethods(handlers: NriHandlers, mask: number, session: Sess
       const podHandler = POD_EVENTS[ev.event];
       const containerHandler = CONTAINER_EVENTS[ev.event];
       if (podHandler) await handlers[podHandler]?.(podOf(ev.pod), ctxOf(info));
-      else if (containerHandler) await handlers[containerHandler]?.(podOf(ev.pod), containerOf(ev.container), ctxOf(info));
+      else if (containerHandler)
+        await handlers[containerHandler]?.(podOf(ev.pod), containerOf(ev.container), ctxOf(info));
       return encode(EmptySchema, {});
     },
   };
@@ -136,7 +160,10 @@ function decode<Desc extends DescMessage>(schema: Desc, payload: Uint8Array): Me
   try {
     return fromBinary(schema, payload);
   } catch (err) {
-    throw statusError(StatusCode.Internal, `ttrpc: error unmarshalling payload: ${err instanceof Error ? err.message : String(err)}`);
+    throw statusError(
+      StatusCode.Internal,
+      `ttrpc: error unmarshalling payload: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }
 

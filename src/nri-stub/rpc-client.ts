@@ -13,7 +13,7 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { OciMetadataError } from "../core/errors.js";
 import { RequestSchema, ResponseSchema } from "./gen/ttrpc/ttrpc_pb.js";
-import { type Message, MessageType, encodeTtrpc, statusName } from "./ttrpc.js";
+import { encodeTtrpc, type Message, MessageType, statusName } from "./ttrpc.js";
 
 interface Pending {
   what: string;
@@ -56,22 +56,32 @@ export class RpcClient {
   /** Settles the call a Response belongs to; returns false when no call was waiting for it. */
   handle(msg: Message): boolean {
     if (msg.type !== MessageType.Response) {
-      throw new OciMetadataError("io", `calling over ttrpc: unexpected message type ${msg.type} on stream ${msg.streamId}`);
+      throw new OciMetadataError(
+        "io",
+        `calling over ttrpc: unexpected message type ${msg.type} on stream ${msg.streamId}`,
+      );
     }
     const call = this.#pending.get(msg.streamId);
     if (!call) return false;
     this.#pending.delete(msg.streamId);
     clearTimeout(call.timer);
-    let res;
+    let res: ReturnType<typeof fromBinary<typeof ResponseSchema>>;
     try {
       res = fromBinary(ResponseSchema, msg.payload);
     } catch (err) {
-      call.reject(new OciMetadataError("io", `${call.what}: undecodable response: ${OciMetadataError.from(err).rawMessage}`, { cause: err }));
+      call.reject(
+        new OciMetadataError("io", `${call.what}: undecodable response: ${OciMetadataError.from(err).rawMessage}`, {
+          cause: err,
+        }),
+      );
       return true;
     }
     const code = res.status?.code ?? 0;
     if (code === 0) call.resolve(res.payload);
-    else call.reject(new OciMetadataError("runtime", `${call.what}: ${statusName(code)} (${code}): ${res.status?.message ?? ""}`));
+    else
+      call.reject(
+        new OciMetadataError("runtime", `${call.what}: ${statusName(code)} (${code}): ${res.status?.message ?? ""}`),
+      );
     return true;
   }
 

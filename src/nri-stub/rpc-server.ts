@@ -14,7 +14,7 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { OciMetadataError } from "../core/errors.js";
 import { type KeyValue, RequestSchema, ResponseSchema } from "./gen/ttrpc/ttrpc_pb.js";
-import { type Message, MessageType, StatusCode, encodeTtrpc } from "./ttrpc.js";
+import { encodeTtrpc, type Message, MessageType, StatusCode } from "./ttrpc.js";
 
 /** What a handler learns about the request besides its payload. */
 export interface RequestInfo {
@@ -46,20 +46,34 @@ export class RpcServer {
     if (msg.type !== MessageType.Request) {
       throw new OciMetadataError("io", `serving ttrpc: unexpected message type ${msg.type} on stream ${msg.streamId}`);
     }
-    if (msg.streamId % 2 === 0) return this.#status(msg.streamId, StatusCode.InvalidArgument, "StreamID must be odd for client initiated streams");
-    if (msg.streamId <= this.#lastStreamId) return this.#status(msg.streamId, StatusCode.InvalidArgument, "StreamID cannot be re-used and must increment");
+    if (msg.streamId % 2 === 0)
+      return this.#status(
+        msg.streamId,
+        StatusCode.InvalidArgument,
+        "StreamID must be odd for client initiated streams",
+      );
+    if (msg.streamId <= this.#lastStreamId)
+      return this.#status(msg.streamId, StatusCode.InvalidArgument, "StreamID cannot be re-used and must increment");
     this.#lastStreamId = msg.streamId;
-    let req;
+    let req: ReturnType<typeof fromBinary<typeof RequestSchema>>;
     try {
       req = fromBinary(RequestSchema, msg.payload);
     } catch (err) {
-      return this.#status(msg.streamId, StatusCode.InvalidArgument, `unmarshal request error: ${OciMetadataError.from(err).rawMessage}`);
+      return this.#status(
+        msg.streamId,
+        StatusCode.InvalidArgument,
+        `unmarshal request error: ${OciMetadataError.from(err).rawMessage}`,
+      );
     }
     const service = this.services[req.service];
     if (!service) return this.#status(msg.streamId, StatusCode.Unimplemented, `service ${req.service}`);
     const method = Object.hasOwn(service, req.method) ? service[req.method] : undefined;
     if (!method) return this.#status(msg.streamId, StatusCode.Unimplemented, `method ${req.method}`);
-    const info: RequestInfo = { receivedAt: now, timeoutMs: Number(req.timeoutNano / 1_000_000n), metadata: req.metadata.map(pair) };
+    const info: RequestInfo = {
+      receivedAt: now,
+      timeoutMs: Number(req.timeoutNano / 1_000_000n),
+      metadata: req.metadata.map(pair),
+    };
     Promise.resolve()
       .then(() => method(req.payload, info))
       .then(
@@ -72,7 +86,12 @@ export class RpcServer {
   #reply(streamId: number, payload: Uint8Array): void {
     let bytes: Uint8Array;
     try {
-      bytes = encodeTtrpc({ streamId, type: MessageType.Response, flags: 0, payload: toBinary(ResponseSchema, create(ResponseSchema, { payload })) });
+      bytes = encodeTtrpc({
+        streamId,
+        type: MessageType.Response,
+        flags: 0,
+        payload: toBinary(ResponseSchema, create(ResponseSchema, { payload })),
+      });
     } catch (err) {
       return this.#status(streamId, StatusCode.ResourceExhausted, OciMetadataError.from(err).rawMessage);
     }

@@ -19,12 +19,12 @@ import { existsSync, type FSWatcher, watch } from "node:fs";
 import { connect as netConnect, Socket } from "node:net";
 import { basename, dirname } from "node:path";
 import { create, toBinary } from "@bufbuild/protobuf";
-import { OciMetadataError, describeValue, wrap } from "../core/errors.js";
+import { describeValue, OciMetadataError, wrap } from "../core/errors.js";
 import { NRI_PLUGIN_IDX_PATTERN, NRI_PLUGIN_NAME_PATTERN } from "../core/nri-plugin-name.js";
-import { type LogFn, type NriConnection, attachConnection } from "./connection.js";
+import { attachConnection, type LogFn, type NriConnection } from "./connection.js";
 import { eventMask } from "./events.js";
-import type { NriHandlers } from "./handlers.js";
 import { RegisterPluginRequestSchema, Runtime } from "./gen/nri/api_pb.js";
+import type { NriHandlers } from "./handlers.js";
 import { PLUGIN_SERVICE, pluginMethods } from "./plugin-service.js";
 
 /** Where and as whom to connect. */
@@ -59,7 +59,11 @@ const DEFAULT_RECONNECT = { minMs: 100, maxMs: 1000 };
 /** Builds a stub for `handlers`; throws for bad options or a plugin that handles no event. */
 export function createStub(handlers: NriHandlers, options: StubOptions): NriStub {
   const mask = eventMask(handlers);
-  if (mask === 0) throw new OciMetadataError("usage", "creating the NRI stub: the plugin has no event handler (createContainer, stopContainer or a state-change method)");
+  if (mask === 0)
+    throw new OciMetadataError(
+      "usage",
+      "creating the NRI stub: the plugin has no event handler (createContainer, stopContainer or a state-change method)",
+    );
   const stub = new Stub(handlers, options, mask, validate(options));
   return { start: () => stub.start(), run: () => stub.run(), stop: () => stub.stop() };
 }
@@ -93,18 +97,30 @@ class Stub {
       throw stopped();
     }
     let configured: (err?: unknown) => void = () => {};
-    const whenConfigured = new Promise<void>((resolve, reject) => (configured = (err) => (err === undefined ? resolve() : reject(err))));
-    const shutdown = () => setImmediate(() => conn.close(new OciMetadataError("io", "NRI connection closed: the runtime called Shutdown")));
+    const whenConfigured = new Promise<void>(
+      (resolve, reject) => (configured = (err) => (err === undefined ? resolve() : reject(err))),
+    );
+    const shutdown = () =>
+      setImmediate(() => conn.close(new OciMetadataError("io", "NRI connection closed: the runtime called Shutdown")));
     const methods = pluginMethods(this.handlers, this.mask, { log: this.#log, configured, shutdown });
     const conn: NriConnection = attachConnection(socket, { [PLUGIN_SERVICE]: methods }, this.#log); // (2)
     this.#current = conn;
-    const request = toBinary(RegisterPluginRequestSchema, create(RegisterPluginRequestSchema, { pluginName: this.options.pluginName, pluginIdx: this.options.pluginIdx }));
+    const request = toBinary(
+      RegisterPluginRequestSchema,
+      create(RegisterPluginRequestSchema, { pluginName: this.options.pluginName, pluginIdx: this.options.pluginIdx }),
+    );
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       await Promise.race([
         Promise.all([conn.call(Runtime.typeName, "RegisterPlugin", request, REGISTRATION_TIMEOUT_MS), whenConfigured]), // (3) + (4)
         conn.closed.then((err) => Promise.reject(err)),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new OciMetadataError("io", `no Configure within ${REGISTRATION_TIMEOUT_MS} ms`)), REGISTRATION_TIMEOUT_MS))),
+        new Promise(
+          (_, reject) =>
+            (timer = setTimeout(
+              () => reject(new OciMetadataError("io", `no Configure within ${REGISTRATION_TIMEOUT_MS} ms`)),
+              REGISTRATION_TIMEOUT_MS,
+            )),
+        ),
       ]);
     } catch (err) {
       const e = wrap(this.#where, err);
@@ -114,7 +130,11 @@ class Stub {
       clearTimeout(timer);
     }
     this.options.onState?.("registered");
-    this.#log("info", "NRI: plugin registered and configured", { socket: this.options.socketPath, plugin: `${this.options.pluginIdx}-${this.options.pluginName}`, events: this.mask });
+    this.#log("info", "NRI: plugin registered and configured", {
+      socket: this.options.socketPath,
+      plugin: `${this.options.pluginIdx}-${this.options.pluginName}`,
+      events: this.mask,
+    });
   }
 
   async run(): Promise<void> {
@@ -143,13 +163,20 @@ class Stub {
           const hint = typeof errno === "string" ? this.options.hint?.(errno) : undefined;
           const repeated = e.message === lastError;
           lastError = e.message;
-          this.#log(repeated ? "debug" : "warn", "NRI: connecting failed, retrying", { error: e.message, ...(hint ? { hint } : {}), retryInMs: delay });
+          this.#log(repeated ? "debug" : "warn", "NRI: connecting failed, retrying", {
+            error: e.message,
+            ...(hint ? { hint } : {}),
+            retryInMs: delay,
+          });
         }
         // A socket that appeared while we were connecting counts too (no wake is lost).
         if (!this.#dirChanged) {
           await new Promise<void>((resolve) => {
             const t = setTimeout(resolve, delay);
-            this.#wake = () => (clearTimeout(t), resolve());
+            this.#wake = () => {
+              clearTimeout(t);
+              resolve();
+            };
           });
         }
         delay = Math.min(delay * 2, this.backoff.maxMs);
@@ -199,14 +226,23 @@ class Stub {
 // Checks the options the runtime would otherwise refuse late (or never).
 function validate(options: StubOptions): { minMs: number; maxMs: number } {
   if (typeof options.pluginIdx !== "string" || !NRI_PLUGIN_IDX_PATTERN.test(options.pluginIdx)) {
-    throw new OciMetadataError("config-invalid", `NRI pluginIdx: expected exactly 2 digits such as "10", got ${describeValue(options.pluginIdx)}`);
+    throw new OciMetadataError(
+      "config-invalid",
+      `NRI pluginIdx: expected exactly 2 digits such as "10", got ${describeValue(options.pluginIdx)}`,
+    );
   }
   if (typeof options.pluginName !== "string" || !NRI_PLUGIN_NAME_PATTERN.test(options.pluginName)) {
-    throw new OciMetadataError("config-invalid", `NRI pluginName: expected a plain name of 1-64 characters [A-Za-z0-9._-], got ${describeValue(options.pluginName)}`);
+    throw new OciMetadataError(
+      "config-invalid",
+      `NRI pluginName: expected a plain name of 1-64 characters [A-Za-z0-9._-], got ${describeValue(options.pluginName)}`,
+    );
   }
   const { minMs, maxMs } = options.reconnect ?? DEFAULT_RECONNECT;
   if (!(minMs > 0 && maxMs >= minMs)) {
-    throw new OciMetadataError("config-invalid", `NRI reconnect: expected 0 < minMs <= maxMs, got ${describeValue(options.reconnect)}`);
+    throw new OciMetadataError(
+      "config-invalid",
+      `NRI reconnect: expected 0 < minMs <= maxMs, got ${describeValue(options.reconnect)}`,
+    );
   }
   return { minMs, maxMs };
 }
@@ -215,10 +251,15 @@ function validate(options: StubOptions): { minMs: number; maxMs: number } {
 // opens the fd through connect({ fd }); Node takes only the former.
 function adopt(fd: number): Socket {
   try {
-    if (typeof (globalThis as { Bun?: unknown }).Bun !== "undefined") return netConnect({ fd } as unknown as { path: string });
+    if (typeof (globalThis as { Bun?: unknown }).Bun !== "undefined")
+      return netConnect({ fd } as unknown as { path: string });
     return new Socket({ fd, readable: true, writable: true });
   } catch (err) {
-    throw new OciMetadataError("io", `using the NRI socket on fd ${fd} (NRI_PLUGIN_SOCKET): ${(err as Error).message}`, { cause: err });
+    throw new OciMetadataError(
+      "io",
+      `using the NRI socket on fd ${fd} (NRI_PLUGIN_SOCKET): ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }
 
@@ -226,7 +267,8 @@ function adopt(fd: number): Socket {
 function connectTo(path: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = netConnect({ path });
-    const onError = (err: Error) => reject(new OciMetadataError("io", `connecting to ${path}: ${err.message}`, { cause: err }));
+    const onError = (err: Error) =>
+      reject(new OciMetadataError("io", `connecting to ${path}: ${err.message}`, { cause: err }));
     socket.once("error", onError);
     socket.once("connect", () => {
       socket.off("error", onError);

@@ -104,7 +104,10 @@ export class TtrpcDecoder {
   #startMessage(): void {
     const length = new DataView(this.#header.buffer).getUint32(TTRPC_LENGTH_OFFSET);
     if (length > this.maxPayload) {
-      this.#error = new OciMetadataError("io", `reading a ttrpc message: payload length ${length} exceeds the limit of ${this.maxPayload} bytes`);
+      this.#error = new OciMetadataError(
+        "io",
+        `reading a ttrpc message: payload length ${length} exceeds the limit of ${this.maxPayload} bytes`,
+      );
       throw this.#error;
     }
     this.#payload = new Uint8Array(length);
@@ -127,7 +130,10 @@ export class TtrpcDecoder {
 /** Encodes one message: header + payload. Throws for a payload the peer would refuse. */
 export function encodeTtrpc(msg: Message): Uint8Array {
   if (msg.payload.length > MAX_SEND_PAYLOAD_TTRPC) {
-    throw new OciMetadataError("io", `encoding a ttrpc message: payload of ${msg.payload.length} bytes exceeds the peer's limit of ${MAX_SEND_PAYLOAD_TTRPC} bytes`);
+    throw new OciMetadataError(
+      "io",
+      `encoding a ttrpc message: payload of ${msg.payload.length} bytes exceeds the peer's limit of ${MAX_SEND_PAYLOAD_TTRPC} bytes`,
+    );
   }
   const bytes = new Uint8Array(TTRPC_HEADER_SIZE + msg.payload.length);
   const view = new DataView(bytes.buffer);

@@ -4,5 +4,8 @@ import { documentSchema } from "../core/document-schema.js";
 
 /** JSON Schema of the metadata file. */
 export function documentJsonSchema(): Record<string, unknown> {
-  return { title: "oci-metadata container metadata file", ...z.toJSONSchema(documentSchema) } as Record<string, unknown>;
+  return { title: "oci-metadata container metadata file", ...z.toJSONSchema(documentSchema) } as Record<
+    string,
+    unknown
+  >;
 }

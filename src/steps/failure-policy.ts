@@ -20,7 +20,12 @@ export interface FailureOptions {
 }
 
 /** Logs the error and returns the exit code the policy asks for. */
-export async function handleFailure(err: unknown, policy: FailurePolicy, doing: string, opts: FailureOptions = {}): Promise<number> {
+export async function handleFailure(
+  err: unknown,
+  policy: FailurePolicy,
+  doing: string,
+  opts: FailureOptions = {},
+): Promise<number> {
   const e = OciMetadataError.from(err);
   // A person at a terminal gets one human line; the JSON line goes only to a log file.
   if (!opts.human || logFile() !== undefined) {

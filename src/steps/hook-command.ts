@@ -9,5 +9,9 @@ export const HOOK_TIMEOUT_S = 10;
 
 /** The hook command for a door; `engine` is passed as `--engine NAME` when given. */
 export function hookCommand(configArg: string | undefined, engineArgs: string[]): HookCommand {
-  return { path: selfPath(), extraArgs: [...engineArgs, ...(configArg ? ["--config", resolve(configArg)] : [])], timeout: HOOK_TIMEOUT_S };
+  return {
+    path: selfPath(),
+    extraArgs: [...engineArgs, ...(configArg ? ["--config", resolve(configArg)] : [])],
+    timeout: HOOK_TIMEOUT_S,
+  };
 }

@@ -10,8 +10,8 @@ import { applyEdits, editsFor, type HookCommand, type JsonObject, pinFacts } fro
 import { log } from "../host/log.js";
 import { nonDirectoryAlong } from "../host/rootfs.js";
 import type { Slot } from "../host/store.js";
-import type { Context } from "./context.js";
 import { holdClaim, releasePendingClaim } from "./claims.js";
+import type { Context } from "./context.js";
 import { writeMetadata } from "./write-metadata.js";
 
 /** The store slot of an Inject plan. */
@@ -31,14 +31,25 @@ export async function claimSlot(view: ContainerView, ctx: Context, rootfs?: stri
     if (plan.kind === "skip") return logSkip(plan, view);
     if (plan.hostDir === last?.hostDir) continue; // the plan moved past a taken name already
     last = plan;
-    const blocked = rootfs && plan.platform === "linux" ? await nonDirectoryAlong(rootfs, plan.containerDir) : undefined;
+    const blocked =
+      rootfs && plan.platform === "linux" ? await nonDirectoryAlong(rootfs, plan.containerDir) : undefined;
     if (blocked && blocked.path !== plan.containerDir) {
-      return logSkip({ kind: "skip", code: "image-conflict", reason: `the image holds ${blocked.kind} at ${blocked.path}, where ${plan.containerDir} would be mounted` }, view);
+      return logSkip(
+        {
+          kind: "skip",
+          code: "image-conflict",
+          reason: `the image holds ${blocked.kind} at ${blocked.path}, where ${plan.containerDir} would be mounted`,
+        },
+        view,
+      );
     }
     if (blocked) continue;
     if (await store.claim(slotOf(plan), config.fileName, view.id)) return plan;
   }
-  throw new OciMetadataError("io", `claiming a metadata dir for ${view.id}: ${NAME_ATTEMPTS + 1} names under ${last?.taskSegment} are taken`);
+  throw new OciMetadataError(
+    "io",
+    `claiming a metadata dir for ${view.id}: ${NAME_ATTEMPTS + 1} names under ${last?.taskSegment} are taken`,
+  );
 }
 
 // One log line per skip: debug for "not enabled", info otherwise.
@@ -49,7 +60,13 @@ async function logSkip(plan: Skip, view: ContainerView): Promise<Skip> {
 }
 
 /** Prepares one container's spec; returns the plan that was applied (or the skip). */
-export async function prepareContainer(spec: JsonObject, view: ContainerView, ctx: Context, hook: HookCommand, rootfs?: string): Promise<Plan> {
+export async function prepareContainer(
+  spec: JsonObject,
+  view: ContainerView,
+  ctx: Context,
+  hook: HookCommand,
+  rootfs?: string,
+): Promise<Plan> {
   const edits = (p: Inject) => [...pinFacts(view, p), ...editsFor(p, hook)];
   const probe = planContainer(view, ctx.config);
   if (probe.kind === "inject") applyEdits(structuredClone(spec), edits(probe));

@@ -1,7 +1,14 @@
 // Writes a container's metadata file: network from its netns (by pid), identity from the
 // view and config, then an atomic replace in the store. Shared by every engine that writes.
 import type { ContainerView } from "../core/container.js";
-import { buildDocument, type ContainerStatus, deriveNetworkMode, type NetworkEntry, sameContent, serializeDocument } from "../core/document.js";
+import {
+  buildDocument,
+  type ContainerStatus,
+  deriveNetworkMode,
+  type NetworkEntry,
+  sameContent,
+  serializeDocument,
+} from "../core/document.js";
 import { isOciMetadataError } from "../core/errors.js";
 import { type HostAddresses, hostAddresses } from "../core/host-network.js";
 import type { NetworkFacts } from "../core/net-parse.js";
@@ -35,7 +42,12 @@ export async function writeMetadata(ctx: Context, input: WriteInput): Promise<vo
   const { config, store } = ctx;
   const { view } = input;
   const container = view.id; // on every line: the NRI daemon serves many containers at once
-  const network = await networkOf(container, input.pid, input.rootfs, input.engineNetworks !== undefined || input.skipIfNoNetwork === true);
+  const network = await networkOf(
+    container,
+    input.pid,
+    input.rootfs,
+    input.engineNetworks !== undefined || input.skipIfNoNetwork === true,
+  );
   if (!network && !input.engineNetworks && input.skipIfNoNetwork) return;
   const shared = network && input.pid ? await sharesHostNetns(input.pid).catch(() => false) : false;
   const withMode: ContainerView = { ...view, networkMode: deriveNetworkMode(shared, network, view.networkMode) };
@@ -58,14 +70,18 @@ export async function writeMetadata(ctx: Context, input: WriteInput): Promise<vo
   const file = store.pathOf(input.slot, config.fileName);
   // A rewrite that changes nothing but LastUpdatedAt is skipped: the rename is the change signal.
   const old = await store.read(input.slot, config.fileName).catch(() => "");
-  if (old !== "" && sameContent(old, text)) return void (await log("debug", "metadata unchanged; not rewritten", { container, file }));
+  if (old !== "" && sameContent(old, text))
+    return void (await log("debug", "metadata unchanged; not rewritten", { container, file }));
   await store.write(input.slot, config.fileName, text);
   await log("debug", "metadata written", { container, file, ready: doc.MetadataFileStatus === "READY" });
 }
 
 // The host's default-route addresses, unless config names both; a container in the host
 // netns has already had it read. Unreadable: the keys are left out.
-async function hostOf(identity: { hostPrivateIPv4Address?: string; hostIPv6Address?: string }, hostNet: NetworkFacts | undefined): Promise<HostAddresses | undefined> {
+async function hostOf(
+  identity: { hostPrivateIPv4Address?: string; hostIPv6Address?: string },
+  hostNet: NetworkFacts | undefined,
+): Promise<HostAddresses | undefined> {
   if (identity.hostPrivateIPv4Address && identity.hostIPv6Address) return undefined;
   const net = hostNet ?? (await readOwnNetwork().catch(() => undefined));
   return net ? hostAddresses(net) : undefined;
@@ -73,13 +89,19 @@ async function hostOf(identity: { hostPrivateIPv4Address?: string; hostIPv6Addre
 
 // A missing netns is not fatal: the file is written without it (and without READY unless the
 // engine named the networks, in which case nothing is lost and the note is only debug).
-async function networkOf(container: string, pid: number | undefined, rootfs: string | undefined, engineKnows: boolean): Promise<NetworkFacts | undefined> {
+async function networkOf(
+  container: string,
+  pid: number | undefined,
+  rootfs: string | undefined,
+  engineKnows: boolean,
+): Promise<NetworkFacts | undefined> {
   if (!pid) return undefined;
   try {
     return await readNetwork(pid, { rootfs });
   } catch (err) {
     if (!isOciMetadataError(err) || err.code !== "netns-missing") throw err;
-    if (engineKnows) await log("debug", `netns not read, using the engine's networks: ${err.message}`, { container, code: err.code });
+    if (engineKnows)
+      await log("debug", `netns not read, using the engine's networks: ${err.message}`, { container, code: err.code });
     else await log("warn", `network not read, file left without READY: ${err.message}`, { container, code: err.code });
     return undefined;
   }

@@ -37,7 +37,15 @@ function valueImports(file: string): string[] {
     const clause = m[2]!.trim();
     if (/^type\s/.test(clause)) continue;
     const braces = clause.match(/^\{([^}]*)\}$/);
-    if (braces && braces[1]!.split(",").map((s) => s.trim()).filter(Boolean).every((s) => s.startsWith("type "))) continue;
+    if (
+      braces &&
+      braces[1]!
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .every((s) => s.startsWith("type "))
+    )
+      continue;
     out.push(m[3]!);
   }
   for (const m of text.matchAll(/^import\s+"([^"]+)"/gm)) out.push(m[1]!);
@@ -68,7 +76,10 @@ describe("the hot path", () => {
   for (const entry of HOT) {
     it(`${entry} does not statically load zod, pino or node:fs/promises`, () => {
       const heavy = [...reach(entry)].filter(([mod]) => HEAVY.test(mod));
-      assert.deepEqual(heavy.map(([, path]) => path.join(" → ")), []);
+      assert.deepEqual(
+        heavy.map(([, path]) => path.join(" → ")),
+        [],
+      );
     });
   }
 

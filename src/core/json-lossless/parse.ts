@@ -204,6 +204,7 @@ class Parser {
 
 // Defines obj[key] as JSON.parse does: an own, enumerable, writable property, even "__proto__".
 function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === "__proto__") Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === "__proto__")
+    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
   else obj[key] = value;
 }

@@ -55,7 +55,13 @@ function writeArray(doc: JsonDoc, node: ContainerNode, value: unknown[], out: Ou
     write(doc, item.node, value[i], out);
     at = item.node.end;
   });
-  appendItems(doc, node, value.slice(node.items.length).map((v) => [undefined, v]), at, out);
+  appendItems(
+    doc,
+    node,
+    value.slice(node.items.length).map((v) => [undefined, v]),
+    at,
+    out,
+  );
 }
 
 function writeObject(doc: JsonDoc, node: ContainerNode, value: Record<string, unknown>, out: Output): void {
@@ -79,11 +85,23 @@ function writeObject(doc: JsonDoc, node: ContainerNode, value: Record<string, un
     at = item.node.end;
   }
   const added = Object.keys(value).filter((k) => !last.has(k) && value[k] !== undefined);
-  appendItems(doc, node, added.map((k) => [k, value[k]]), at, out);
+  appendItems(
+    doc,
+    node,
+    added.map((k) => [k, value[k]]),
+    at,
+    out,
+  );
 }
 
 // New members after the last one (`at` = its end), each led by the last one's whitespace.
-function appendItems(doc: JsonDoc, node: ContainerNode, added: [string | undefined, unknown][], at: number, out: Output): void {
+function appendItems(
+  doc: JsonDoc,
+  node: ContainerNode,
+  added: [string | undefined, unknown][],
+  at: number,
+  out: Output,
+): void {
   const lastItem = node.items[node.items.length - 1];
   if (added.length > 0) {
     const end = lastItem ? lastItem.node.end : node.start + 1;
@@ -93,7 +111,10 @@ function appendItems(doc: JsonDoc, node: ContainerNode, added: [string | undefin
         out.text(",");
         out.copy(lastItem.lead, lastItem.start);
       } else if (i > 0) out.text(",");
-      if (key === undefined) return writeFresh(doc, v, out);
+      if (key === undefined) {
+        writeFresh(doc, v, out);
+        return;
+      }
       out.text(JSON.stringify(key));
       // The last member's `:` with its spacing, when there is one.
       if (lastItem?.keyEnd !== undefined) out.copy(lastItem.keyEnd, lastItem.node.start);
@@ -106,7 +127,13 @@ function appendItems(doc: JsonDoc, node: ContainerNode, added: [string | undefin
 }
 
 // `"key":value` (or just the value for an array element).
-function writeMember(doc: JsonDoc, key: string | undefined, node: JsonNode | undefined, value: unknown, out: Output): void {
+function writeMember(
+  doc: JsonDoc,
+  key: string | undefined,
+  node: JsonNode | undefined,
+  value: unknown,
+  out: Output,
+): void {
   if (key !== undefined) out.text(`${JSON.stringify(key)}:`);
   writeHinted(doc, node, value, out);
 }
@@ -132,7 +159,13 @@ function writeFresh(doc: JsonDoc, value: unknown, out: Output): void {
   }
 }
 
-function writeList<T>(out: Output, open: string, close: string, list: readonly T[], each: (x: T, i: number) => void): void {
+function writeList<T>(
+  out: Output,
+  open: string,
+  close: string,
+  list: readonly T[],
+  each: (x: T, i: number) => void,
+): void {
   out.text(open);
   list.forEach((x, i) => {
     if (i > 0) out.text(",");

@@ -12,7 +12,10 @@ export function dockerGet(socketPath: string, path: string, timeoutMs: number): 
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => (body += chunk));
       res.on("end", () => {
-        if ((res.statusCode ?? 500) >= 300) return reject(new OciMetadataError("io", `GET ${path} on ${socketPath}: HTTP ${res.statusCode}: ${body.slice(0, 200)}`));
+        if ((res.statusCode ?? 500) >= 300)
+          return reject(
+            new OciMetadataError("io", `GET ${path} on ${socketPath}: HTTP ${res.statusCode}: ${body.slice(0, 200)}`),
+          );
         try {
           resolve(JSON.parse(body));
         } catch {
@@ -21,7 +24,9 @@ export function dockerGet(socketPath: string, path: string, timeoutMs: number): 
       });
     });
     req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on("error", (err) => reject(new OciMetadataError("io", `GET ${path} on ${socketPath}: ${err.message}`, { cause: err })));
+    req.on("error", (err) =>
+      reject(new OciMetadataError("io", `GET ${path} on ${socketPath}: ${err.message}`, { cause: err })),
+    );
     req.end();
   });
 }

@@ -5,8 +5,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { MountView } from "../../core/container.js";
-import { type DockerFacts, dockerFactsFromInspect, volumesFromRef } from "./pure/docker-facts.js";
 import { parseJson } from "../../core/json.js";
+import { type DockerFacts, dockerFactsFromInspect, volumesFromRef } from "./pure/docker-facts.js";
 
 const CONTAINER_FILE = /^(.*)\/containers\/([0-9a-f]{64})\/(hostname|hosts|resolv\.conf)$/;
 

@@ -4,15 +4,15 @@
 // writes the file with name, image, real host ports and one entry per Docker network: READY.
 // Docker ≥ 28 configures the network between create and start, so it is read here, too.
 import { viewFromSpec } from "../../core/container.js";
-import { dockerFactsFromInspect } from "./pure/docker-facts.js";
 import { ownMetadataDir } from "../../core/locate.js";
 import { taskAndName } from "../../core/plan.js";
 import { spawnDetached } from "../../host/detach.js";
-import { dockerGet } from "./docker-api.js";
-import { dockerLayout } from "./docker-disk.js";
 import { bindLog, log } from "../../host/log.js";
 import { readSpec } from "../../host/oci.js";
 import type { Context } from "../../steps/context.js";
+import { dockerGet } from "./docker-api.js";
+import { dockerLayout } from "./docker-disk.js";
+import { dockerFactsFromInspect } from "./pure/docker-facts.js";
 import { writeFromInspect } from "./write-from-inspect.js";
 
 const INSPECT_TIMEOUT_MS = 60_000;
@@ -45,7 +45,10 @@ export async function runDockerEnrich(ctx: Context, id: string, bundle: string):
   // A short-lived container may be gone (and cleaned up) by the time dockerd answers.
   if (facts.running === false) return void (await log("debug", "container no longer running; nothing to write"));
   await writeFromInspect(ctx, { slot: store.slotOf(hostDir), base: view, ...taskAndName(view), facts });
-  await log("debug", "docker facts written", { ports: facts.ports?.length ?? 0, networks: facts.networks?.length ?? 0 });
+  await log("debug", "docker facts written", {
+    ports: facts.ports?.length ?? 0,
+    networks: facts.networks?.length ?? 0,
+  });
 }
 
 // dockerd may be unreachable for a moment (restarting, socket not there yet): retry a bounded

@@ -12,9 +12,15 @@ export interface EventStreamHandlers {
 }
 
 /** Streams `path` (an /events query) until the connection ends; `signal` closes it. */
-export function streamEvents(socketPath: string, path: string, handlers: EventStreamHandlers, signal: AbortSignal): Promise<void> {
+export function streamEvents(
+  socketPath: string,
+  path: string,
+  handlers: EventStreamHandlers,
+  signal: AbortSignal,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const fail = (msg: string, cause?: unknown) => reject(new OciMetadataError("io", `GET ${path.split("?")[0]} on ${socketPath}: ${msg}`, { cause }));
+    const fail = (msg: string, cause?: unknown) =>
+      reject(new OciMetadataError("io", `GET ${path.split("?")[0]} on ${socketPath}: ${msg}`, { cause }));
     const req = request({ socketPath, path, method: "GET", headers: { Host: "docker" }, signal }, (res) => {
       if ((res.statusCode ?? 500) >= 300) {
         res.resume();

@@ -3,10 +3,18 @@
 import { appendFileSync } from "node:fs";
 
 /** Appends `msg` at `level` to the runtime log; silently does nothing without a log file. */
-export function runtimeLog(file: string | undefined, format: string | undefined, level: "error" | "warning", msg: string): void {
+export function runtimeLog(
+  file: string | undefined,
+  format: string | undefined,
+  level: "error" | "warning",
+  msg: string,
+): void {
   if (!file) return;
   const time = new Date().toISOString();
-  const line = format === "json" ? JSON.stringify({ level, msg, time }) : `time="${time}" level=${level} msg=${JSON.stringify(msg)}`;
+  const line =
+    format === "json"
+      ? JSON.stringify({ level, msg, time })
+      : `time="${time}" level=${level} msg=${JSON.stringify(msg)}`;
   try {
     appendFileSync(file, `${line}\n`);
   } catch {

@@ -7,14 +7,13 @@
 // the enricher after `start`. Under any other engine (containerd without NRI: CRI annotations
 // name the pod and container) the createRuntime hook writes READY as with runc.
 import { join } from "node:path";
-import type { Config } from "../../core/config.js";
-import { identityFromAnnotations, viewFromSpec, type ContainerView } from "../../core/container.js";
+import { type ContainerView, identityFromAnnotations, viewFromSpec } from "../../core/container.js";
 import { LINUX_MOUNT_OPTIONS, type MetadataMount, rootsFor } from "../../core/plan.js";
 import { addBindMount, applyEdits, type HookCommand, type JsonObject } from "../../core/spec.js";
-import { dockerLayout, readDockerDisk, resolveContainerRefs } from "./docker-disk.js";
 import { readSpecDoc, specRootfs, writeSpec } from "../../host/oci.js";
 import type { Context } from "../../steps/context.js";
 import { prepareContainer, releaseSlot } from "../../steps/prepare.js";
+import { dockerLayout, readDockerDisk, resolveContainerRefs } from "./docker-disk.js";
 
 /** Edits <bundle>/config.json for one container. */
 export async function runtimeCreate(ctx: Context, bundle: string, id: string, hook: HookCommand): Promise<void> {
@@ -25,10 +24,17 @@ export async function runtimeCreate(ctx: Context, bundle: string, id: string, ho
   const siblings = config.enabled === "never" ? [] : await siblingMounts(view, ctx);
   applyEdits(spec, siblings.map(addBindMount));
   // Under Docker the file becomes READY from the API after start (docker-enrich), not at createRuntime.
-  const stages = view.engine === "docker" ? config.stages.filter((s) => s === "poststop" || s === "poststart") : config.stages;
+  const stages =
+    view.engine === "docker" ? config.stages.filter((s) => s === "poststop" || s === "poststart") : config.stages;
   const withHook = { ...hook, extraArgs: ["--engine", view.engine, ...(hook.extraArgs ?? [])] };
   const ctxStages = { ...ctx, config: { ...config, stages } };
-  const plan = await prepareContainer(spec, { ...view, mounts: [...view.mounts, ...siblings] }, ctxStages, withHook, specRootfs(spec, bundle));
+  const plan = await prepareContainer(
+    spec,
+    { ...view, mounts: [...view.mounts, ...siblings] },
+    ctxStages,
+    withHook,
+    specRootfs(spec, bundle),
+  );
   if (plan.kind === "skip" && siblings.length === 0) return;
   await writeSpec(bundle, edited).catch(async (err: unknown) => {
     await releaseSlot(plan, ctx);
@@ -37,7 +43,10 @@ export async function runtimeCreate(ctx: Context, bundle: string, id: string, ho
 }
 
 // The OCI view, plus what config.v2.json/hostconfig.json say under Docker.
-async function wrappedView(spec: JsonObject, id: string): Promise<ContainerView & { volumesFrom: string[]; dataRoot?: string }> {
+async function wrappedView(
+  spec: JsonObject,
+  id: string,
+): Promise<ContainerView & { volumesFrom: string[]; dataRoot?: string }> {
   const base = viewFromSpec(spec, id, "oci");
   const layout = dockerLayout(base.mounts);
   if (!layout) return { ...base, volumesFrom: [] };
@@ -59,14 +68,22 @@ async function wrappedView(spec: JsonObject, id: string): Promise<ContainerView 
 }
 
 // For each --volumes-from container that has a metadata dir: its mount, where it sees it.
-async function siblingMounts(view: { volumesFrom: string[]; dataRoot?: string; platform: "linux" | "windows" }, ctx: Context): Promise<MetadataMount[]> {
+async function siblingMounts(
+  view: { volumesFrom: string[]; dataRoot?: string; platform: "linux" | "windows" },
+  ctx: Context,
+): Promise<MetadataMount[]> {
   if (!view.dataRoot || view.volumesFrom.length === 0 || view.platform !== "linux") return [];
   const { config, store } = ctx;
   const roots = rootsFor(view.platform, config);
   const mounts: MetadataMount[] = [];
   for (const other of await resolveContainerRefs(view.dataRoot, view.volumesFrom)) {
     for (const slot of await store.findByContainerId(config.fileName, other)) {
-      mounts.push({ destination: join(roots.container, slot.name), source: store.pathOf(slot), type: "bind", options: [...LINUX_MOUNT_OPTIONS] });
+      mounts.push({
+        destination: join(roots.container, slot.name),
+        source: store.pathOf(slot),
+        type: "bind",
+        options: [...LINUX_MOUNT_OPTIONS],
+      });
     }
   }
   return mounts;

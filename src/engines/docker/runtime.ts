@@ -10,11 +10,11 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { PINNED } from "../../core/container.js";
-import { parseRuntimeArgv, type RuntimeCall } from "./pure/runtime-args.js";
 import { OciMetadataError } from "../../core/errors.js";
 import { execProgram } from "../../host/exec.js";
-import { runtimeLog } from "./runc-log.js";
 import { which } from "../../host/which.js";
+import { parseRuntimeArgv, type RuntimeCall } from "./pure/runtime-args.js";
+import { runtimeLog } from "./runc-log.js";
 
 /** Runs one runtime call; returns only when our own step failed under failurePolicy fail,
  * or the real runtime could not be executed. */

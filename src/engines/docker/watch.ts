@@ -15,8 +15,8 @@ import type { MetadataStore, Slot } from "../../host/store.js";
 import type { Context } from "../../steps/context.js";
 import { dockerGet } from "./docker-api.js";
 import { streamEvents } from "./event-stream.js";
-import { dockerFactsFromInspect } from "./pure/docker-facts.js";
 import { EVENTS_QUERY, eventTarget } from "./pure/docker-events.js";
+import { dockerFactsFromInspect } from "./pure/docker-facts.js";
 import { writeFromInspect } from "./write-from-inspect.js";
 
 const INSPECT_TIMEOUT_MS = 10_000;
@@ -40,26 +40,33 @@ export async function runDockerWatch(ctx: Context, opts: { socket?: string }): P
   await log("info", "docker-watch starting", { socket });
   while (!stop.signal.aborted) {
     try {
-      await streamEvents(socket, EVENTS_QUERY, {
-        onOpen: () => {
-          delay = BACKOFF.minMs;
-          down = false;
-          void log("info", "docker-watch connected; sweeping", { socket });
-          enqueue(() => sweep(store, config.fileName, rewrite));
+      await streamEvents(
+        socket,
+        EVENTS_QUERY,
+        {
+          onOpen: () => {
+            delay = BACKOFF.minMs;
+            down = false;
+            void log("info", "docker-watch connected; sweeping", { socket });
+            enqueue(() => sweep(store, config.fileName, rewrite));
+          },
+          onEvent: (event) => {
+            const target = eventTarget(event);
+            if (!target) return;
+            enqueue(async () => {
+              await log("debug", `docker event ${target.why}`, { container: target.container });
+              for (const slot of await store.findByContainerId(config.fileName, target.container))
+                await rewrite(slot, await store.read(slot, config.fileName));
+            });
+          },
         },
-        onEvent: (event) => {
-          const target = eventTarget(event);
-          if (!target) return;
-          enqueue(async () => {
-            await log("debug", `docker event ${target.why}`, { container: target.container });
-            for (const slot of await store.findByContainerId(config.fileName, target.container)) await rewrite(slot, await store.read(slot, config.fileName));
-          });
-        },
-      }, stop.signal);
+        stop.signal,
+      );
       if (!stop.signal.aborted) await log("warn", "dockerd ended the event stream; reconnecting", { socket });
     } catch (err) {
       // One line per outage, not one per attempt.
-      if (!down) await log("warn", `docker-watch: dockerd unreachable, retrying: ${(err as Error).message}`, { socket });
+      if (!down)
+        await log("warn", `docker-watch: dockerd unreachable, retrying: ${(err as Error).message}`, { socket });
       down = true;
     }
     await sleep(delay, stop.signal);
@@ -71,7 +78,11 @@ export async function runDockerWatch(ctx: Context, opts: { socket?: string }): P
 }
 
 // Every Docker file in the store, one at a time.
-async function sweep(store: MetadataStore, fileName: string, rewrite: (slot: Slot, text: string) => Promise<void>): Promise<void> {
+async function sweep(
+  store: MetadataStore,
+  fileName: string,
+  rewrite: (slot: Slot, text: string) => Promise<void>,
+): Promise<void> {
   const entries = await store.readAll(fileName);
   let docker = 0;
   for (const { slot, text } of entries) {
@@ -87,12 +98,14 @@ async function sweep(store: MetadataStore, fileName: string, rewrite: (slot: Slo
 async function rewriteSlot(ctx: Context, socket: string, slot: Slot, text: string): Promise<void> {
   const doc = parseJsonObject(text);
   const id = nonEmpty(doc?.ContainerID);
-  if (!doc || doc.Engine !== "docker" || !id) return;
-  const inspect = await dockerGet(socket, `/containers/${encodeURIComponent(id)}/json`, INSPECT_TIMEOUT_MS).catch(async (err: unknown) => {
-    // A container removed while its dir stayed (gc's business) answers 404.
-    await log("debug", `inspect failed: ${(err as Error).message}`, { container: id });
-    return undefined;
-  });
+  if (doc?.Engine !== "docker" || !id) return;
+  const inspect = await dockerGet(socket, `/containers/${encodeURIComponent(id)}/json`, INSPECT_TIMEOUT_MS).catch(
+    async (err: unknown) => {
+      // A container removed while its dir stayed (gc's business) answers 404.
+      await log("debug", `inspect failed: ${(err as Error).message}`, { container: id });
+      return undefined;
+    },
+  );
   if (inspect === undefined) return;
   const facts = dockerFactsFromInspect(inspect);
   if (facts.running !== true) return;
@@ -113,6 +126,13 @@ async function rewriteSlot(ctx: Context, socket: string, slot: Slot, text: strin
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

@@ -35,10 +35,16 @@ export async function writeFromInspect(ctx: Context, { slot, base, task, name, f
     ports: facts.ports,
     networkMode: facts.networkMode,
   };
-  await writeMetadata(ctx, { slot, view, task, name, status: "running", pid: facts.pid, engineNetworks: facts.networks }).catch(
-    async (err: unknown) => {
-      if ((err as { cause?: { code?: string } }).cause?.code !== "ENOENT") throw err;
-      await log("debug", "the container's dir is already gone (removed after it exited)");
-    },
-  );
+  await writeMetadata(ctx, {
+    slot,
+    view,
+    task,
+    name,
+    status: "running",
+    pid: facts.pid,
+    engineNetworks: facts.networks,
+  }).catch(async (err: unknown) => {
+    if ((err as { cause?: { code?: string } }).cause?.code !== "ENOENT") throw err;
+    await log("debug", "the container's dir is already gone (removed after it exited)");
+  });
 }

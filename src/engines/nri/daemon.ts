@@ -12,12 +12,12 @@
 import type { Server } from "node:http";
 import { dirname, join } from "node:path";
 import { OciMetadataError } from "../../core/errors.js";
-import { type HeldLock, tryLock } from "../../host/lock.js";
 import { GC_INTERVAL_MS } from "../../core/gc-decision.js";
 import { useNormalJit } from "../../host/jit.js";
+import { type HeldLock, tryLock } from "../../host/lock.js";
 import { log } from "../../host/log.js";
-import { serveHttp } from "./http.js";
 import type { Context } from "../../steps/context.js";
+import { serveHttp } from "./http.js";
 import type { RuntimeView } from "./liveness.js";
 import { nriHandlers, type TrackedView } from "./plugin.js";
 import { NriMetrics } from "./pure/metrics.js";
@@ -67,10 +67,15 @@ export async function runNriDaemon(ctx: Context, flags: NriFlags, gc?: PeriodicG
   }
 
   async function serve(): Promise<number> {
-    await log("info", "NRI plugin starting", { socket: launched === undefined ? socketPath : `fd ${launched}`, lock: lockPath, http: config.nri.httpAddress });
+    await log("info", "NRI plugin starting", {
+      socket: launched === undefined ? socketPath : `fd ${launched}`,
+      lock: lockPath,
+      http: config.nri.httpAddress,
+    });
 
     let lock = await tryLockOrWarn(lockPath); // (2)
-    if (!("release" in lock) && launched !== undefined) return stepAside(createStub, { fd: launched, pluginName, pluginIdx, socketPath }, lock.heldBy, lockPath, server);
+    if (!("release" in lock) && launched !== undefined)
+      return stepAside(createStub, { fd: launched, pluginName, pluginIdx, socketPath }, lock.heldBy, lockPath, server);
     if (!("release" in lock)) {
       metrics.state = "waiting-for-lock";
       await log("warn", `another oci-metadata NRI plugin (${lock.heldBy}) holds ${lockPath}: waiting for it to exit`);
@@ -85,7 +90,8 @@ export async function runNriDaemon(ctx: Context, flags: NriFlags, gc?: PeriodicG
     const every = flags.gcIntervalMs ?? GC_INTERVAL_MS;
     const timer = gc && every > 0 ? setInterval(() => void collect(gc, view), every).unref() : undefined;
     let registrations = 0;
-    const stub = createStub(nriHandlers(ctx, view, metrics), { // (3)
+    const stub = createStub(nriHandlers(ctx, view, metrics), {
+      // (3)
       socketPath,
       pluginName,
       pluginIdx,
@@ -95,7 +101,8 @@ export async function runNriDaemon(ctx: Context, flags: NriFlags, gc?: PeriodicG
       onState: (state) => {
         if (state === "registered" && registrations++ > 0) metrics.reconnects++;
         // NRI 0.6 never synchronizes a launched plugin: registered is all it will get.
-        metrics.state = state === "lost" ? "connecting" : state === "registered" && launched !== undefined ? "synchronized" : state;
+        metrics.state =
+          state === "lost" ? "connecting" : state === "registered" && launched !== undefined ? "synchronized" : state;
       },
     });
     stopStub = () => stub.stop();
@@ -122,7 +129,9 @@ async function tryLockOrWarn(path: string): Promise<HeldLock | { heldBy: string 
     return await tryLock(path);
   } catch (err) {
     const e = OciMetadataError.from(err);
-    await log("warn", `running without the one-instance lock: ${e.message} (set nri.lockFile to a writable path)`, { code: e.code });
+    await log("warn", `running without the one-instance lock: ${e.message} (set nri.lockFile to a writable path)`, {
+      code: e.code,
+    });
     return { path, release() {} };
   }
 }
@@ -131,7 +140,8 @@ async function tryLockOrWarn(path: string): Promise<HeldLock | { heldBy: string 
 function launchedSocket(env: NodeJS.ProcessEnv): number | undefined {
   const raw = env.NRI_PLUGIN_SOCKET;
   if (raw === undefined || raw === "") return undefined;
-  if (!/^\d+$/.test(raw)) throw new OciMetadataError("usage", `NRI_PLUGIN_SOCKET: expected a file descriptor number, got "${raw}"`);
+  if (!/^\d+$/.test(raw))
+    throw new OciMetadataError("usage", `NRI_PLUGIN_SOCKET: expected a file descriptor number, got "${raw}"`);
   return Number(raw);
 }
 
@@ -140,7 +150,8 @@ function connectHint(errno: string, socket: string): string | undefined {
   if (errno === "ENOENT") {
     return `${socket} does not exist: is NRI enabled in the runtime? containerd 1.7: oci-metadata configure --runtime containerd, then restart containerd (2.x has NRI on); CRI-O: [crio.nri] enable_nri = true`;
   }
-  if (errno === "ECONNREFUSED") return `nobody listens on ${socket}: the runtime is stopped or restarting (retrying until it is back)`;
+  if (errno === "ECONNREFUSED")
+    return `nobody listens on ${socket}: the runtime is stopped or restarting (retrying until it is back)`;
   if (errno === "EACCES") return `no permission on ${socket}: the NRI socket is root-only`;
   return undefined;
 }
@@ -154,15 +165,25 @@ async function stepAside(
   lockPath: string,
   server: Server | undefined,
 ): Promise<number> {
-  const stub = createStub({ stopContainer: async () => {} }, { ...where, log: (level, msg, fields) => void log(level, msg, fields) });
+  const stub = createStub(
+    { stopContainer: async () => {} },
+    { ...where, log: (level, msg, fields) => void log(level, msg, fields) },
+  );
   await stub.start();
-  await log("warn", `another oci-metadata NRI plugin (${heldBy}) holds ${lockPath}: this runtime-launched instance registered and steps aside`);
+  await log(
+    "warn",
+    `another oci-metadata NRI plugin (${heldBy}) holds ${lockPath}: this runtime-launched instance registered and steps aside`,
+  );
   await stub.stop();
   server?.close();
   return 0;
 }
 
-async function finish(server: Server | undefined, lock: HeldLock | { heldBy: string } | undefined, metrics: NriMetrics): Promise<number> {
+async function finish(
+  server: Server | undefined,
+  lock: HeldLock | { heldBy: string } | undefined,
+  metrics: NriMetrics,
+): Promise<number> {
   metrics.state = "stopped";
   server?.close();
   if (lock && "release" in lock) lock.release();

@@ -27,7 +27,9 @@ export async function serveHttp(address: string, metrics: NriMetrics): Promise<S
       res.writeHead(405, { allow: "GET, HEAD" }).end();
     } else if (path === "/healthz") {
       const ok = metrics.healthy();
-      res.writeHead(ok ? 200 : 503, { "content-type": "text/plain; charset=utf-8" }).end(`${ok ? "ok" : "not ready"}: ${metrics.state}\n`);
+      res
+        .writeHead(ok ? 200 : 503, { "content-type": "text/plain; charset=utf-8" })
+        .end(`${ok ? "ok" : "not ready"}: ${metrics.state}\n`);
     } else if (path === "/livez") {
       res.writeHead(200, { "content-type": "text/plain; charset=utf-8" }).end("ok\n");
     } else if (path === "/metrics") {
@@ -38,7 +40,9 @@ export async function serveHttp(address: string, metrics: NriMetrics): Promise<S
     }
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", (err) => reject(new OciMetadataError("io", `listening on ${address} (nri.httpAddress): ${err.message}`, { cause: err })));
+    server.once("error", (err) =>
+      reject(new OciMetadataError("io", `listening on ${address} (nri.httpAddress): ${err.message}`, { cause: err })),
+    );
     server.listen(port, host, () => resolve());
   });
   return server;

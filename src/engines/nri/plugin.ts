@@ -15,21 +15,21 @@
 // answers with no adjustment well inside the runtime's request timeout; work that finishes
 // after that answer removes what it wrote (that container has no mount).
 import type { Config } from "../../core/config.js";
-import { type CriContainer, type CriPod, viewFromCri } from "./pure/cri-view.js";
 import { OciMetadataError } from "../../core/errors.js";
 import { containerIdIn } from "../../core/json.js";
 import { ownMetadataDir } from "../../core/locate.js";
 import { safeSegment } from "../../core/names.js";
 import { taskAndName } from "../../core/plan.js";
-import type { ContainerAdjustment, NriHandlers } from "../../nri-stub/index.js";
 import { log } from "../../host/log.js";
-import { MetadataStore, type Slot } from "../../host/store.js";
+import type { MetadataStore, Slot } from "../../host/store.js";
+import type { ContainerAdjustment, NriHandlers } from "../../nri-stub/index.js";
+import type { Context } from "../../steps/context.js";
+import { claimSlot, slotOf } from "../../steps/prepare.js";
+import { writeMetadata } from "../../steps/write-metadata.js";
 import { adjustmentFor, podNetwork } from "./adjust.js";
+import { type CriContainer, type CriPod, viewFromCri } from "./pure/cri-view.js";
 import { NriMetrics } from "./pure/metrics.js";
 import { reconcile } from "./reconcile.js";
-import { claimSlot, slotOf } from "../../steps/prepare.js";
-import type { Context } from "../../steps/context.js";
-import { writeMetadata } from "../../steps/write-metadata.js";
 
 /** Time kept back from the runtime's deadline for encoding and sending the reply. */
 const REPLY_MARGIN_MS = 400;
@@ -40,7 +40,8 @@ interface Late {
   at: number;
 }
 
-const tooLate = (doing: string) => new OciMetadataError("internal", `${doing}: not done within the runtime's request timeout`);
+const tooLate = (doing: string) =>
+  new OciMetadataError("internal", `${doing}: not done within the runtime's request timeout`);
 
 /** What the plugin remembers between events (rebuilt by Synchronize after a restart). */
 interface PluginState {
@@ -66,14 +67,31 @@ export interface TrackedView {
 
 /** The handlers of the plugin, over one command context (config, store, log); `view` is kept
  * up to date: the containers of the last Synchronize, plus those created, minus those removed. */
-export function nriHandlers(context: Context, view: TrackedView = { engine: "containerd" }, metrics = new NriMetrics()): NriHandlers {
+export function nriHandlers(
+  context: Context,
+  view: TrackedView = { engine: "containerd" },
+  metrics = new NriMetrics(),
+): NriHandlers {
   const { config, store } = context;
-  const s: PluginState = { ctx: context, config, store, engine: "containerd", podSlots: new Map(), createdSinceSync: new Set(), queues: new Map(), metrics };
+  const s: PluginState = {
+    ctx: context,
+    config,
+    store,
+    engine: "containerd",
+    podSlots: new Map(),
+    createdSinceSync: new Set(),
+    queues: new Map(),
+    metrics,
+  };
   return {
     configure(info) {
       s.engine = safeSegment(info.runtimeName || "containerd");
       view.engine = s.engine;
-      void log("info", "configured by the runtime", { runtime: info.runtimeName, version: info.runtimeVersion, requestTimeoutMs: info.requestTimeoutMs });
+      void log("info", "configured by the runtime", {
+        runtime: info.runtimeName,
+        version: info.runtimeVersion,
+        requestTimeoutMs: info.requestTimeoutMs,
+      });
     },
     synchronize(pods, containers) {
       view.ids = new Set(containers.map((c) => c.id));
@@ -83,14 +101,15 @@ export function nriHandlers(context: Context, view: TrackedView = { engine: "con
       metrics.state = "synchronized";
       const t0 = performance.now();
       const done = () => metrics.synchronize.observe((performance.now() - t0) / 1000);
-      setImmediate(() =>
-        void reconcile(pods, containers, ctx)
-          .then(done)
-          .catch((err) => {
-            const e = OciMetadataError.from(err);
-            metrics.error(e.code);
-            return log("error", `reconciling after Synchronize failed: ${e.message}`);
-          }),
+      setImmediate(
+        () =>
+          void reconcile(pods, containers, ctx)
+            .then(done)
+            .catch((err) => {
+              const e = OciMetadataError.from(err);
+              metrics.error(e.code);
+              return log("error", `reconciling after Synchronize failed: ${e.message}`);
+            }),
       );
     },
     async createContainer(pod, ctr, ctx) {
@@ -128,7 +147,12 @@ export function nriHandlers(context: Context, view: TrackedView = { engine: "con
 }
 
 // Plans the container, claims and writes its file, returns the adjustment (or none).
-async function createOne(pod: CriPod, ctr: CriContainer, s: PluginState, late: Late): Promise<ContainerAdjustment | undefined> {
+async function createOne(
+  pod: CriPod,
+  ctr: CriContainer,
+  s: PluginState,
+  late: Late,
+): Promise<ContainerAdjustment | undefined> {
   const view = viewFromCri(pod, ctr, s.engine);
   const plan = await claimSlot(view, s.ctx);
   if (plan.kind === "skip") {
@@ -138,7 +162,15 @@ async function createOne(pod: CriPod, ctr: CriContainer, s: PluginState, late: L
   const slot = slotOf(plan);
   const net = await podNetwork(pod, undefined);
   const t0 = performance.now();
-  await writeMetadata(s.ctx, { slot, view, task: plan.task, name: plan.name, status: "created", pid: net.pid, engineNetworks: net.engineNetworks });
+  await writeMetadata(s.ctx, {
+    slot,
+    view,
+    task: plan.task,
+    name: plan.name,
+    status: "created",
+    pid: net.pid,
+    engineNetworks: net.engineNetworks,
+  });
   s.metrics.fileWrite.observe((performance.now() - t0) / 1000);
   // Past the deadline (checked here too: work whose I/O is all synchronous ends before any
   // timer fires) the runtime gets, or already got, "no adjustment": no mount, so no dir.
@@ -169,7 +201,15 @@ async function rewrite(pod: CriPod, ctr: CriContainer, s: PluginState): Promise<
   if (!slot) return;
   const view = viewFromCri(pod, ctr, s.engine);
   const net = await podNetwork(pod, ctr.pid);
-  await writeMetadata(s.ctx, { slot, view, ...taskAndName(view), status: "running", pid: net.pid, engineNetworks: net.engineNetworks, skipIfNoNetwork: true });
+  await writeMetadata(s.ctx, {
+    slot,
+    view,
+    ...taskAndName(view),
+    status: "running",
+    pid: net.pid,
+    engineNetworks: net.engineNetworks,
+    skipIfNoNetwork: true,
+  });
 }
 
 async function removeOne(ctr: CriContainer, s: PluginState): Promise<void> {
@@ -187,13 +227,22 @@ async function removePod(pod: CriPod, s: PluginState): Promise<void> {
 }
 
 // failurePolicy for CreateContainer: ignore answers "no adjustment" on error or near the deadline.
-async function guarded<T>(work: Promise<T | undefined>, late: Late, s: PluginState, doing: string, container: string): Promise<T | undefined> {
+async function guarded<T>(
+  work: Promise<T | undefined>,
+  late: Late,
+  s: PluginState,
+  doing: string,
+  container: string,
+): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      late.passed = true;
-      reject(tooLate(doing));
-    }, Math.max(0, late.at - Date.now()));
+    timer = setTimeout(
+      () => {
+        late.passed = true;
+        reject(tooLate(doing));
+      },
+      Math.max(0, late.at - Date.now()),
+    );
   });
   try {
     return await Promise.race([work, timeout]);

@@ -8,15 +8,15 @@
 // runtime releases held-back creations right after our reply). Dirs of other engines
 // (podman, Docker, runc) are never touched.
 import type { Config } from "../../core/config.js";
-import { type CriContainer, type CriPod, viewFromCri } from "./pure/cri-view.js";
-import { ownMetadataDir } from "../../core/locate.js";
-import { NAME_ATTEMPTS, planContainer, taskAndName } from "../../core/plan.js";
 import type { ContainerView } from "../../core/container.js";
 import { parseJsonObject } from "../../core/json.js";
+import { ownMetadataDir } from "../../core/locate.js";
+import { NAME_ATTEMPTS, planContainer, taskAndName } from "../../core/plan.js";
 import { log } from "../../host/log.js";
-import { podNetwork } from "./adjust.js";
 import type { Context } from "../../steps/context.js";
 import { writeMetadata } from "../../steps/write-metadata.js";
+import { podNetwork } from "./adjust.js";
+import { type CriContainer, type CriPod, viewFromCri } from "./pure/cri-view.js";
 
 /** The command's context plus what reconciliation needs to know of the plugin. */
 export interface ReconcileContext extends Context {
@@ -39,17 +39,37 @@ export async function reconcile(pods: CriPod[], containers: CriContainer[], ctx:
   let removed = 0;
   for (const { slot, text } of files) {
     const doc = parseJsonObject(text);
-    if (doc?.Engine !== ctx.engine || typeof doc.ContainerID !== "string" || live.has(doc.ContainerID) || ctx.spare.has(doc.ContainerID)) continue;
+    if (
+      doc?.Engine !== ctx.engine ||
+      typeof doc.ContainerID !== "string" ||
+      live.has(doc.ContainerID) ||
+      ctx.spare.has(doc.ContainerID)
+    )
+      continue;
     // Read again: a creation may have claimed and written this dir meanwhile.
-    if (parseJsonObject(await ctx.store.read(slot, ctx.config.fileName))?.ContainerID !== doc.ContainerID || ctx.spare.has(doc.ContainerID)) continue;
+    if (
+      parseJsonObject(await ctx.store.read(slot, ctx.config.fileName))?.ContainerID !== doc.ContainerID ||
+      ctx.spare.has(doc.ContainerID)
+    )
+      continue;
     await ctx.store.remove(slot);
     removed++;
   }
-  await log("info", "reconciled with the runtime", { pods: pods.length, containers: containers.length, written, removed });
+  await log("info", "reconciled with the runtime", {
+    pods: pods.length,
+    containers: containers.length,
+    written,
+    removed,
+  });
 }
 
 // Writes the file of a listed container that has our mount but no READY file.
-async function repair(pod: CriPod, ctr: CriContainer, texts: Map<string, string>, ctx: ReconcileContext): Promise<boolean> {
+async function repair(
+  pod: CriPod,
+  ctr: CriContainer,
+  texts: Map<string, string>,
+  ctx: ReconcileContext,
+): Promise<boolean> {
   const view = viewFromCri(pod, ctr, ctx.engine);
   const hostDir = ownMetadataDir(view, ctx.config);
   if (!hostDir || !plannedFor(view, hostDir, ctx.config)) return false;
@@ -58,7 +78,14 @@ async function repair(pod: CriPod, ctr: CriContainer, texts: Map<string, string>
   const current = parseJsonObject(texts.get(`${slot.task}/${slot.name}`) ?? "");
   if (current?.MetadataFileStatus === "READY" || (current && current.ContainerID !== ctr.id)) return false;
   const net = await podNetwork(pod, ctr.pid);
-  await writeMetadata(ctx, { slot, view, ...taskAndName(view), status: ctr.pid ? "running" : "created", pid: net.pid, engineNetworks: net.engineNetworks });
+  await writeMetadata(ctx, {
+    slot,
+    view,
+    ...taskAndName(view),
+    status: ctr.pid ? "running" : "created",
+    pid: net.pid,
+    engineNetworks: net.engineNetworks,
+  });
   return true;
 }
 
@@ -71,4 +98,3 @@ function plannedFor(view: ContainerView, hostDir: string, config: Config): boole
   }
   return false;
 }
-

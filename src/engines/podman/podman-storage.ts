@@ -10,7 +10,12 @@ import { join } from "node:path";
 import type { PortMapping } from "../../core/container.js";
 import { isRecord } from "../../core/container.js";
 import { nonEmpty, parseJson, parseJsonObject } from "../../core/json.js";
-import { aardvarkNames, networkModeFromLibpodDb, networkNamesFromLibpodDb, portsFromLibpodDb } from "./pure/libpod-db.js";
+import {
+  aardvarkNames,
+  networkModeFromLibpodDb,
+  networkNamesFromLibpodDb,
+  portsFromLibpodDb,
+} from "./pure/libpod-db.js";
 
 /** What containers/storage knows about one container. */
 export interface StorageFacts {
@@ -26,7 +31,10 @@ const USERDATA = /^(.*)\/overlay-containers\/([0-9a-f]{64})\/userdata\//;
  * /etc/hosts, resolv.conf and /dev/shm come from the infra container, so the id is taken from
  * the container's own /run/.containerenv, else its cgroup path — never the first mount — and
  * /etc/hosts names the owner of the network namespace (the infra container in a pod). */
-export function podmanLayout(mounts: readonly { destination: string; source?: string }[], cgroupsPath: string | undefined): { id?: string; hostsOwner?: string; roots: string[] } {
+export function podmanLayout(
+  mounts: readonly { destination: string; source?: string }[],
+  cgroupsPath: string | undefined,
+): { id?: string; hostsOwner?: string; roots: string[] } {
   const roots = new Set<string>();
   let own: string | undefined;
   let hostsOwner: string | undefined;
@@ -51,7 +59,7 @@ export async function readStorageFacts(roots: readonly string[], id: string): Pr
     const meta = objectOf(typeof entry.metadata === "string" ? entry.metadata : "");
     const names = Array.isArray(entry.names) ? entry.names.filter((n): n is string => typeof n === "string") : [];
     return {
-      name: nonEmpty(meta["name"]) ?? names[0],
+      name: nonEmpty(meta.name) ?? names[0],
       image: nonEmpty(meta["image-name"]),
       imageId: withAlgo(nonEmpty(meta["image-id"]) ?? nonEmpty(entry.image)),
     };
@@ -68,7 +76,10 @@ export interface CniFacts {
 }
 
 /** Reads the CNI result cache; undefined when the owner has no CNI network (none, host, netavark). */
-export async function readCniFacts(netnsOwnerId: string, cacheDir = "/var/lib/cni/results"): Promise<CniFacts | undefined> {
+export async function readCniFacts(
+  netnsOwnerId: string,
+  cacheDir = "/var/lib/cni/results",
+): Promise<CniFacts | undefined> {
   if (!ID.test(netnsOwnerId)) return undefined;
   const files = listOr(cacheDir).filter((f) => f.includes(`-${netnsOwnerId}-`));
   const facts: CniFacts = { networks: [], ports: [], names: {} };
@@ -76,12 +87,15 @@ export async function readCniFacts(netnsOwnerId: string, cacheDir = "/var/lib/cn
     const cached = objectOf(readOr(join(cacheDir, file)));
     if (cached.containerId !== netnsOwnerId) continue;
     if (typeof cached.networkName === "string") facts.networks.push(cached.networkName);
-    if (typeof cached.networkName === "string" && typeof cached.ifName === "string") facts.names[cached.ifName] = cached.networkName;
+    if (typeof cached.networkName === "string" && typeof cached.ifName === "string")
+      facts.names[cached.ifName] = cached.networkName;
     const caps = isRecord(cached.capabilityArgs) ? cached.capabilityArgs : {};
     if (Array.isArray(caps.portMappings)) facts.ports.push(...caps.portMappings.filter(isRecord).flatMap(toPort));
   }
   // Stable order, whatever order the CNI cache kept them in.
-  facts.ports.sort((a, b) => a.ContainerPort - b.ContainerPort || a.Protocol.localeCompare(b.Protocol) || a.HostPort - b.HostPort);
+  facts.ports.sort(
+    (a, b) => a.ContainerPort - b.ContainerPort || a.Protocol.localeCompare(b.Protocol) || a.HostPort - b.HostPort,
+  );
   return facts.networks.length > 0 ? facts : undefined;
 }
 
@@ -104,7 +118,11 @@ export function readLibpodDbFacts(roots: readonly string[], id: string): LibpodD
     if (size < 0 || size > MAX_DB_BYTES) continue;
     const text = readOr(path, "latin1");
     const names = { ...readAardvarkNames(id), ...networkNamesFromLibpodDb(text, id) };
-    return { ports: portsFromLibpodDb(text, id), names: Object.keys(names).length > 0 ? names : undefined, mode: networkModeFromLibpodDb(text, id) };
+    return {
+      ports: portsFromLibpodDb(text, id),
+      names: Object.keys(names).length > 0 ? names : undefined,
+      mode: networkModeFromLibpodDb(text, id),
+    };
   }
   return {};
 }
@@ -125,7 +143,14 @@ function toPort(p: Record<string, unknown>): PortMapping[] {
   const protocol = typeof p.protocol === "string" ? p.protocol.toLowerCase() : "tcp";
   if (typeof p.containerPort !== "number" || typeof p.hostPort !== "number") return [];
   if (protocol !== "tcp" && protocol !== "udp" && protocol !== "sctp") return [];
-  return [{ ContainerPort: p.containerPort, HostPort: p.hostPort, BindIp: typeof p.hostIP === "string" && p.hostIP ? p.hostIP : "0.0.0.0", Protocol: protocol }];
+  return [
+    {
+      ContainerPort: p.containerPort,
+      HostPort: p.hostPort,
+      BindIp: typeof p.hostIP === "string" && p.hostIP ? p.hostIP : "0.0.0.0",
+      Protocol: protocol,
+    },
+  ];
 }
 
 function withAlgo(id: string | undefined): string | undefined {

@@ -3,16 +3,16 @@
 // the env var and our stage hooks — only for enabled containers — and pin the facts podman
 // keeps outside the config (name, image, ports) as annotations for those hooks.
 // The caller prints the input unchanged when this throws under failurePolicy ignore.
-import { isRecord, viewFromSpec, type ContainerView } from "../../core/container.js";
+import { type ContainerView, isRecord, viewFromSpec } from "../../core/container.js";
 import { OciMetadataError } from "../../core/errors.js";
 import { renderJsonDoc } from "../../core/json-lossless/index.js";
+import { planContainer } from "../../core/plan.js";
 import type { HookCommand, JsonObject } from "../../core/spec.js";
 import { bindLog } from "../../host/log.js";
 import { parseSpecDoc, specRootfs } from "../../host/oci.js";
-import { podmanLayout, readCniFacts, readLibpodDbFacts, readStorageFacts } from "./podman-storage.js";
 import type { Context } from "../../steps/context.js";
 import { prepareContainer } from "../../steps/prepare.js";
-import { planContainer } from "../../core/plan.js";
+import { podmanLayout, readCniFacts, readLibpodDbFacts, readStorageFacts } from "./podman-storage.js";
 
 /** Returns the config podman should use: the input bytes, with our edits where enabled. */
 export async function runPrecreate(ctx: Context, input: Uint8Array, hook: HookCommand): Promise<Uint8Array> {
@@ -30,10 +30,15 @@ export async function runPrecreate(ctx: Context, input: Uint8Array, hook: HookCo
 
 // The view from the config plus what containers/storage and the CNI cache add.
 async function podmanView(spec: JsonObject): Promise<ContainerView> {
-  const cgroupsPath = isRecord(spec.linux) && typeof spec.linux.cgroupsPath === "string" ? spec.linux.cgroupsPath : undefined;
+  const cgroupsPath =
+    isRecord(spec.linux) && typeof spec.linux.cgroupsPath === "string" ? spec.linux.cgroupsPath : undefined;
   const probe = viewFromSpec(spec, "", "podman");
   const layout = podmanLayout(probe.mounts, cgroupsPath);
-  if (!layout.id) throw new OciMetadataError("spec-invalid", "reading the precreate config: no podman container id in its mounts or cgroupsPath");
+  if (!layout.id)
+    throw new OciMetadataError(
+      "spec-invalid",
+      "reading the precreate config: no podman container id in its mounts or cgroupsPath",
+    );
   const view = { ...probe, id: layout.id };
   const stored = await readStorageFacts(layout.roots, layout.id);
   // In a pod the network namespace (and its ports) belongs to the infra container, whose

@@ -6,8 +6,8 @@ import { viewFromSpec } from "../../core/container.js";
 import type { HookCommand } from "../../core/spec.js";
 import { bindLog } from "../../host/log.js";
 import { readSpecDoc, specRootfs, writeSpec } from "../../host/oci.js";
-import type { Context } from "../../steps/context.js";
 import { claimHandedOver, releasePendingClaim } from "../../steps/claims.js";
+import type { Context } from "../../steps/context.js";
 import { prepareContainer } from "../../steps/prepare.js";
 
 export interface InjectArgs {

@@ -8,9 +8,9 @@ import { isAbsolute, join } from "node:path";
 import type { Stage } from "../../core/config.js";
 import { STAGES } from "../../core/config-fast.js";
 import { isRecord, viewFromSpec } from "../../core/container.js";
+import { OciMetadataError } from "../../core/errors.js";
 import { containerIdIn } from "../../core/json.js";
 import { ownMetadataDir } from "../../core/locate.js";
-import { OciMetadataError } from "../../core/errors.js";
 import { taskAndName } from "../../core/plan.js";
 import type { JsonObject } from "../../core/spec.js";
 import { bindLog, log } from "../../host/log.js";
@@ -20,7 +20,12 @@ import type { Context } from "../../steps/context.js";
 export const HOOK_STAGES: readonly Stage[] = STAGES;
 
 /** Runs one hook stage for the container described by the state text. */
-export async function runHook(ctx: Context, stage: Stage, stateText: string | undefined, engine: string): Promise<void> {
+export async function runHook(
+  ctx: Context,
+  stage: Stage,
+  stateText: string | undefined,
+  engine: string,
+): Promise<void> {
   const { config, store } = ctx;
   const state = parseState(stateText ?? (await readStdin()));
   bindLog({ container: state.id, stage });
@@ -50,7 +55,8 @@ export async function runHook(ctx: Context, stage: Stage, stateText: string | un
     await log("debug", "metadata dir removed", { dir: hostDir });
     return;
   }
-  if (stage === "poststart" && !state.pid) throw new OciMetadataError("state-invalid", "poststart: the state has no pid");
+  if (stage === "poststart" && !state.pid)
+    throw new OciMetadataError("state-invalid", "poststart: the state has no pid");
   // Only the writing stages load the document builder and the netns reader.
   const { writeMetadata } = await import("../../steps/write-metadata.js");
   await writeMetadata(ctx, {

@@ -12,7 +12,7 @@ import { pathsFromFlags } from "./engine-paths.js";
 import { applyChange, type FileChange } from "./file-change.js";
 import { configurePodman } from "./podman.js";
 import { unifiedDiff } from "./text-diff.js";
-import { type ConfigureIo, type ConfigureRequest, type Engine, ENGINES } from "./types.js";
+import { type ConfigureIo, type ConfigureRequest, ENGINES, type Engine } from "./types.js";
 
 /** Builds the request from parseArgs values. */
 export function configureRequest(values: Record<string, unknown>): ConfigureRequest {

@@ -3,16 +3,16 @@
 // (why: docker-json.ts). With --reload we send SIGHUP ourselves and wait until dockerd's API
 // shows the result; otherwise the exact command is printed.
 import { readFileSync } from "node:fs";
-import { dockerGet } from "../../engines/docker/docker-api.js";
 import { OciMetadataError } from "../../core/errors.js";
+import { dockerGet } from "../../engines/docker/docker-api.js";
 import { which } from "../../host/which.js";
 import {
   DOCKER_DEFAULT_RUNTIME,
   parseDaemonJson,
+  RUNTIME_NAME,
   registration,
   reloadBridge,
   renderDaemonJson,
-  RUNTIME_NAME,
   withoutBridgeLeftovers,
   withoutRuntime,
   withRuntime,

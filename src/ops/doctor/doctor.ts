@@ -4,18 +4,18 @@
 // reads), 1 otherwise; every problem comes with its fix in one line. Read-only.
 import { resolve } from "node:path";
 import type { Config } from "../../core/config.js";
-import { OciMetadataError } from "../../core/errors.js";
-import { ENGINES } from "../configure/types.js";
 import { defaultConfig } from "../../core/config.js";
+import { OciMetadataError } from "../../core/errors.js";
 import { readConfig } from "../../host/config-file.js";
 import { selfPath } from "../../host/self.js";
 import { pathsFromFlags } from "../configure/engine-paths.js";
+import { ENGINES } from "../configure/types.js";
 import {
+  type CheckContext,
   checkContainerd,
   checkCrio,
   checkDocker,
   checkPodman,
-  type CheckContext,
   type EngineReport,
 } from "./engine-checks.js";
 import type { Finding } from "./finding.js";

@@ -7,7 +7,7 @@ import { which } from "../../host/which.js";
 import { containerdFacts } from "../configure/containerd.js";
 import { crioFiles, crioNri } from "../configure/crio.js";
 import { dockerEndpoints, dockerMemory } from "../configure/docker.js";
-import { parseDaemonJson, registration, RUNTIME_NAME } from "../configure/docker-json.js";
+import { parseDaemonJson, RUNTIME_NAME, registration } from "../configure/docker-json.js";
 import type { EnginePaths } from "../configure/engine-paths.js";
 import { readText } from "../configure/file-change.js";
 import { HOOK_FILE_NAME, hookFileText, podmanHooksDirs } from "../configure/podman.js";

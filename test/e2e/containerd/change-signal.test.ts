@@ -11,11 +11,19 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { requireBinary } from "../lib/binary.js";
-import { containerdBinaries, createContainerd, type Containerd, type ContainerdVersion } from "../lib/containerd.js";
+import { type Containerd, type ContainerdVersion, containerdBinaries, createContainerd } from "../lib/containerd.js";
 import { requireTools } from "../lib/guard.js";
 import { buildWatcher, parseWatchReport, WATCH_OWN_FILE, type WatchReport } from "../lib/watcher.js";
 
-const TOOLS = ["/usr/sbin/runc", "ip", "tar", "gcc", "/usr/lib/cni/bridge", "/usr/lib/cni/host-local", "/usr/lib/cni/loopback"];
+const TOOLS = [
+  "/usr/sbin/runc",
+  "ip",
+  "tar",
+  "gcc",
+  "/usr/lib/cni/bridge",
+  "/usr/lib/cni/host-local",
+  "/usr/lib/cni/loopback",
+];
 const VERSIONS: { version: ContainerdVersion; n: number }[] = [
   { version: "1.7", n: 45 },
   { version: "2.1", n: 46 },
@@ -37,9 +45,17 @@ for (const { version, n } of VERSIONS) {
       const config = join(cd.dir, "oci-metadata.json");
       // Status running after start is opt-in (stages includes poststart), as on every engine.
       const stages = ["createRuntime", "poststart", "poststop"];
-      writeFileSync(config, JSON.stringify({ hostRoot: join(cd.dir, "meta", "root"), stages, log: { file: logFile, level: "debug" } }));
+      writeFileSync(
+        config,
+        JSON.stringify({ hostRoot: join(cd.dir, "meta", "root"), stages, log: { file: logFile, level: "debug" } }),
+      );
       plugin = spawn(requireBinary(), ["nri", "--config", config, "--socket", cd.nriSocket], { stdio: "ignore" });
-      for (let i = 0; i < 200 && !(existsSync(logFile) && readFileSync(logFile, "utf8").includes("reconciled with the runtime")); i++) await sleep(50);
+      for (
+        let i = 0;
+        i < 200 && !(existsSync(logFile) && readFileSync(logFile, "utf8").includes("reconciled with the runtime"));
+        i++
+      )
+        await sleep(50);
     });
 
     after(async () => {

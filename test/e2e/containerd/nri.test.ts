@@ -4,21 +4,32 @@
 // instruction; a pod that does not opt in gets nothing; a containerd restart is survived;
 // stop/remove leaves no dir behind.
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { requireBinary } from "../lib/binary.js";
-import { containerdBinaries, createContainerd, type Containerd, type ContainerdVersion } from "../lib/containerd.js";
+import { type Containerd, type ContainerdVersion, containerdBinaries, createContainerd } from "../lib/containerd.js";
 import { requireTools } from "../lib/guard.js";
 
-const TOOLS = ["/usr/sbin/runc", "ip", "tar", "/usr/lib/cni/bridge", "/usr/lib/cni/host-local", "/usr/lib/cni/loopback"];
+const TOOLS = [
+  "/usr/sbin/runc",
+  "ip",
+  "tar",
+  "/usr/lib/cni/bridge",
+  "/usr/lib/cni/host-local",
+  "/usr/lib/cni/loopback",
+];
 const VERSIONS: { version: ContainerdVersion; n: number }[] = [
   { version: "1.7", n: 41 },
   { version: "2.1", n: 42 },
 ];
 const ON = { "oci-metadata.io/enabled": "true" };
-const PRINT = ["sh", "-c", 'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"; cat "$ECS_CONTAINER_METADATA_FILE" 2>/dev/null; true'];
+const PRINT = [
+  "sh",
+  "-c",
+  'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"; cat "$ECS_CONTAINER_METADATA_FILE" 2>/dev/null; true',
+];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -33,7 +44,13 @@ for (const { version, n } of VERSIONS) {
 
     // Lines of the plugin's JSON log.
     const logLines = (): Record<string, any>[] =>
-      existsSync(logFile) ? readFileSync(logFile, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)) : [];
+      existsSync(logFile)
+        ? readFileSync(logFile, "utf8")
+            .trim()
+            .split("\n")
+            .filter(Boolean)
+            .map((l) => JSON.parse(l))
+        : [];
 
     async function waitForLog(predicate: (l: Record<string, any>) => boolean, what: string, from = 0): Promise<void> {
       for (let i = 0; i < 200; i++) {
@@ -47,7 +64,10 @@ for (const { version, n } of VERSIONS) {
       const config = join(cd.dir, "oci-metadata.json");
       // poststart: these tests check Status running (opt-in, like on every engine).
       const stages = ["createRuntime", "poststart", "poststop"];
-      writeFileSync(config, JSON.stringify({ hostRoot, stages, annotationsToInclude: ["team"], log: { file: logFile, level: "debug" } }));
+      writeFileSync(
+        config,
+        JSON.stringify({ hostRoot, stages, annotationsToInclude: ["team"], log: { file: logFile, level: "debug" } }),
+      );
       const mark = logLines().length;
       plugin = spawn(requireBinary(), ["nri", "--config", config, "--socket", cd.nriSocket], { stdio: "ignore" });
       await waitForLog((l) => l.msg === "reconciled with the runtime", "Configure and Synchronize", mark);
@@ -75,7 +95,11 @@ for (const { version, n } of VERSIONS) {
     });
 
     // Runs one container to completion in the pod and returns what it printed.
-    async function runToEnd(podId: string, name: string, command = PRINT): Promise<{ id: string; env: string; doc: Record<string, any> | undefined }> {
+    async function runToEnd(
+      podId: string,
+      name: string,
+      command = PRINT,
+    ): Promise<{ id: string; env: string; doc: Record<string, any> | undefined }> {
       const id = await cd.createContainer(podId, undefined, { name, command });
       await cd.startContainer(id);
       assert.equal(await cd.waitExited(id), 0);
@@ -85,12 +109,19 @@ for (const { version, n } of VERSIONS) {
     }
 
     it(`containerd ${version} [a pod of two containers: each reads a READY file with the pod IP, its name and the pod as task]`, async () => {
-      const podId = await cd.runPod("web", { annotations: { ...ON, team: "shop" }, labels: { team: "shop", tier: "front" }, namespace: "prod" });
+      const podId = await cd.runPod("web", {
+        annotations: { ...ON, team: "shop" },
+        labels: { team: "shop", tier: "front" },
+        namespace: "prod",
+      });
       const ip = await cd.podIP(podId);
       const pod = cd.podConfig(podId).metadata!;
       const first = await runToEnd(podId, "app");
       const second = await runToEnd(podId, "sidecar");
-      for (const [name, c] of [["app", first], ["sidecar", second]] as const) {
+      for (const [name, c] of [
+        ["app", first],
+        ["sidecar", second],
+      ] as const) {
         assert.equal(c.env, `/ecs/metadata/${name}/ecs-container-metadata.json`);
         assert.equal(c.doc?.MetadataFileStatus, "READY");
         assert.equal(c.doc?.ContainerName, name);
@@ -111,7 +142,11 @@ for (const { version, n } of VERSIONS) {
 
     it(`containerd ${version} [a pod that does not opt in gets no mount and no env]`, async () => {
       const podId = await cd.runPod("plain", {});
-      const c = await runToEnd(podId, "app", ["sh", "-c", 'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"; grep -c " /ecs" /proc/self/mounts || true']);
+      const c = await runToEnd(podId, "app", [
+        "sh",
+        "-c",
+        'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"; grep -c " /ecs" /proc/self/mounts || true',
+      ]);
       assert.equal(c.env, "unset");
       assert.equal(c.doc, 0);
       await cd.stopAndRemove(c.id);
@@ -124,7 +159,10 @@ for (const { version, n } of VERSIONS) {
       await cd.startContainer(id);
       const dir = join(hostRoot, readdirSync(hostRoot)[0]!, "sleeper");
       assert.ok(existsSync(join(dir, "ecs-container-metadata.json")));
-      await waitFor(() => JSON.parse(readFileSync(join(dir, "ecs-container-metadata.json"), "utf8")).Status === "running", "Status running after PostStartContainer");
+      await waitFor(
+        () => JSON.parse(readFileSync(join(dir, "ecs-container-metadata.json"), "utf8")).Status === "running",
+        "Status running after PostStartContainer",
+      );
       await cd.stopAndRemove(id);
       await waitFor(() => !existsSync(dir), "container dir removed");
       await cd.removePod(podId);
@@ -178,7 +216,10 @@ for (const { version, n } of VERSIONS) {
     }
 
     async function waitForDirsGone(): Promise<void> {
-      await waitFor(() => !existsSync(hostRoot) || readdirSync(hostRoot).length === 0, `no dir left under ${hostRoot}: ${existsSync(hostRoot) ? readdirSync(hostRoot).join(",") : ""}`);
+      await waitFor(
+        () => !existsSync(hostRoot) || readdirSync(hostRoot).length === 0,
+        `no dir left under ${hostRoot}: ${existsSync(hostRoot) ? readdirSync(hostRoot).join(",") : ""}`,
+      );
     }
   });
 }

@@ -10,7 +10,7 @@ import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from "node
 import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import { requireBinary } from "../lib/binary.js";
-import { containerdBinaries, createContainerd, type Containerd, type ContainerdVersion } from "../lib/containerd.js";
+import { type Containerd, type ContainerdVersion, containerdBinaries, createContainerd } from "../lib/containerd.js";
 import { requireTools } from "../lib/guard.js";
 
 const TOOLS = ["/usr/sbin/runc", "ip", "/usr/lib/cni/bridge", "/usr/lib/cni/host-local", "/usr/lib/cni/loopback"];
@@ -19,7 +19,10 @@ const PRINT = ["sh", "-c", 'cat "$ECS_CONTAINER_METADATA_FILE" 2>/dev/null || ec
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type Line = Record<string, any>;
 
-for (const [version, n] of [["1.7", 81], ["2.1", 82]] as [ContainerdVersion, number][]) {
+for (const [version, n] of [
+  ["1.7", 81],
+  ["2.1", 82],
+] as [ContainerdVersion, number][]) {
   const skip = requireTools(TOOLS, containerdBinaries(version) ? [] : [`containerd ${version}`]);
 
   describe(`containerd ${version} roll-out`, { skip }, () => {
@@ -27,16 +30,31 @@ for (const [version, n] of [["1.7", 81], ["2.1", 82]] as [ContainerdVersion, num
     let hostRoot = "";
     const children: ChildProcess[] = [];
 
-    const lines = (file: string): Line[] => (existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)) : []);
+    const lines = (file: string): Line[] =>
+      existsSync(file)
+        ? readFileSync(file, "utf8")
+            .trim()
+            .split("\n")
+            .filter(Boolean)
+            .map((l) => JSON.parse(l))
+        : [];
     async function until(what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-      for (const end = Date.now() + ms; !(await check()); await sleep(50)) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      for (const end = Date.now() + ms; !(await check()); await sleep(50))
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     }
     // Writes a config for one instance; returns its path and its log file.
     function instance(name: string, http = ""): { config: string; log: string } {
       const config = join(cd.dir, `${name}.json`);
       const log = join(cd.dir, `${name}.log`);
       rmSync(log, { force: true });
-      writeFileSync(config, JSON.stringify({ hostRoot, log: { file: log, level: "debug" }, nri: { socket: cd.nriSocket, httpAddress: http } }));
+      writeFileSync(
+        config,
+        JSON.stringify({
+          hostRoot,
+          log: { file: log, level: "debug" },
+          nri: { socket: cd.nriSocket, httpAddress: http },
+        }),
+      );
       return { config, log };
     }
     function start(config: string): ChildProcess {
@@ -50,7 +68,12 @@ for (const [version, n] of [["1.7", 81], ["2.1", 82]] as [ContainerdVersion, num
       p.kill("SIGTERM");
       return gone;
     }
-    const synced = (log: string) => until(`${log}: reconciled`, () => lines(log).some((l) => l.msg === "reconciled with the runtime" || l.msg === "NRI: plugin registered and configured"));
+    const synced = (log: string) =>
+      until(`${log}: reconciled`, () =>
+        lines(log).some(
+          (l) => l.msg === "reconciled with the runtime" || l.msg === "NRI: plugin registered and configured",
+        ),
+      );
     async function runApp(name: string): Promise<string> {
       const pod = await cd.runPod(name, { annotations: ON });
       const id = await cd.createContainer(pod, undefined, { name: "app", command: PRINT });
@@ -79,12 +102,21 @@ for (const [version, n] of [["1.7", 81], ["2.1", 82]] as [ContainerdVersion, num
       const first = start(one.config);
       await synced(one.log);
       const second = start(two.config);
-      await until("the second instance waiting", () => lines(two.log).some((l) => /holds .*oci-metadata\.lock: waiting for it to exit/.test(l.msg)));
+      await until("the second instance waiting", () =>
+        lines(two.log).some((l) => /holds .*oci-metadata\.lock: waiting for it to exit/.test(l.msg)),
+      );
       const health = await fetch("http://127.0.0.1:19481/healthz");
       assert.equal(health.status, 503);
       assert.match(await health.text(), /waiting-for-lock/);
-      assert.match(await runApp("while-two"), /"MetadataFileStatus": ?"READY"/, "one plugin answers: the container is created with its file");
-      assert.ok(!lines(two.log).some((l) => l.msg === "NRI: plugin registered and configured"), "the waiting instance never registered");
+      assert.match(
+        await runApp("while-two"),
+        /"MetadataFileStatus": ?"READY"/,
+        "one plugin answers: the container is created with its file",
+      );
+      assert.ok(
+        !lines(two.log).some((l) => l.msg === "NRI: plugin registered and configured"),
+        "the waiting instance never registered",
+      );
       assert.equal(await stop(first), 0);
       await synced(two.log);
       assert.ok(lines(two.log).some((l) => /^took over /.test(l.msg)));
@@ -100,14 +132,24 @@ for (const [version, n] of [["1.7", 81], ["2.1", 82]] as [ContainerdVersion, num
         await synced(one.log);
         const mark = lines(one.log).length;
         await cd.restart(4000);
-        await until("reconciled after the restart", () => lines(one.log).slice(mark).some((l) => l.msg === "reconciled with the runtime"));
+        await until("reconciled after the restart", () =>
+          lines(one.log)
+            .slice(mark)
+            .some((l) => l.msg === "reconciled with the runtime"),
+        );
         const after = lines(one.log).slice(mark);
         const retries = after.filter((l) => l.msg === "NRI: connecting failed, retrying");
         assert.ok(retries.length > 0, "the outage was seen");
-        assert.ok(retries.every((l) => l.retryInMs <= 1000), "the backoff is capped at 1 s");
+        assert.ok(
+          retries.every((l) => l.retryInMs <= 1000),
+          "the backoff is capped at 1 s",
+        );
         // (That the socket's appearance wakes the wait is shown deterministically by
         // test/unit/nri-stub/stub-run.test.ts; here a plain retry may win the race.)
-        assert.ok(retries.filter((l) => l.level === "warn").length <= 2, "repeated failures are not warned about each time");
+        assert.ok(
+          retries.filter((l) => l.level === "warn").length <= 2,
+          "repeated failures are not warned about each time",
+        );
         assert.match(await runApp("right-after"), /"MetadataFileStatus": ?"READY"/);
       } finally {
         assert.equal(await stop(p), 0);
@@ -122,22 +164,37 @@ for (const [version, n] of [["1.7", 81], ["2.1", 82]] as [ContainerdVersion, num
       chmodSync(plugin, 0o755);
       try {
         await cd.restart();
-        await until("the launched plugin registered", () => lines(launched.log).some((l) => l.msg === "NRI: plugin registered and configured"));
-        assert.ok(lines(launched.log).some((l) => l.socket === "fd 3"), "it used the runtime's socket, fd 3");
+        await until("the launched plugin registered", () =>
+          lines(launched.log).some((l) => l.msg === "NRI: plugin registered and configured"),
+        );
+        assert.ok(
+          lines(launched.log).some((l) => l.socket === "fd 3"),
+          "it used the runtime's socket, fd 3",
+        );
         assert.equal((await fetch("http://127.0.0.1:19482/healthz")).status, 200);
         assert.match(await runApp("launched-serves"), /"MetadataFileStatus": ?"READY"/);
         const external = instance("external");
         const ext = start(external.config);
-        await until("the external instance waiting", () => lines(external.log).some((l) => /waiting for it to exit/.test(l.msg)));
+        await until("the external instance waiting", () =>
+          lines(external.log).some((l) => /waiting for it to exit/.test(l.msg)),
+        );
         assert.match(await runApp("still-one"), /"MetadataFileStatus": ?"READY"/);
 
         // The external instance holds the lock when containerd restarts: the launched one
         // registers (containerd 1.7 would exit otherwise) and steps aside.
         await cd.restart(1000); // kills the launched plugin; the external one takes the lock meanwhile
-        await until("the external instance took over", () => lines(external.log).some((l) => /^took over /.test(l.msg)));
-        await until("the relaunched plugin stepped aside", () => lines(launched.log).some((l) => /registered and steps aside/.test(l.msg)));
+        await until("the external instance took over", () =>
+          lines(external.log).some((l) => /^took over /.test(l.msg)),
+        );
+        await until("the relaunched plugin stepped aside", () =>
+          lines(launched.log).some((l) => /registered and steps aside/.test(l.msg)),
+        );
         await synced(external.log);
-        assert.match(await runApp("after-step-aside"), /"MetadataFileStatus": ?"READY"/, "containerd is up and one plugin serves");
+        assert.match(
+          await runApp("after-step-aside"),
+          /"MetadataFileStatus": ?"READY"/,
+          "containerd is up and one plugin serves",
+        );
         assert.equal(await stop(ext), 0);
       } finally {
         rmSync(plugin, { force: true });
@@ -153,15 +210,32 @@ describe("roll-out [no NRI socket: one warning with the hint, /healthz 503]", { 
     const log = join(dir, "plugin.log");
     const config = join(dir, "c.json");
     (await import("node:fs")).mkdirSync(dir, { recursive: true });
-    writeFileSync(config, JSON.stringify({ hostRoot: join(dir, "meta"), log: { file: log, level: "debug" }, nri: { socket: join(dir, "nri", "nri.sock"), httpAddress: "127.0.0.1:19483" } }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        hostRoot: join(dir, "meta"),
+        log: { file: log, level: "debug" },
+        nri: { socket: join(dir, "nri", "nri.sock"), httpAddress: "127.0.0.1:19483" },
+      }),
+    );
     const p = spawn(requireBinary(), ["nri", "--config", config], { stdio: "ignore" });
     try {
-      const read = () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Line) : []);
-      for (let i = 0; i < 100 && read().filter((l) => l.msg === "NRI: connecting failed, retrying").length < 3; i++) await sleep(100);
+      const read = () =>
+        existsSync(log)
+          ? readFileSync(log, "utf8")
+              .trim()
+              .split("\n")
+              .map((l) => JSON.parse(l) as Line)
+          : [];
+      for (let i = 0; i < 100 && read().filter((l) => l.msg === "NRI: connecting failed, retrying").length < 3; i++)
+        await sleep(100);
       const failures = read().filter((l) => l.msg === "NRI: connecting failed, retrying");
       assert.ok(failures.length >= 3);
       assert.equal(failures.filter((l) => l.level === "warn").length, 1, "one warning, then debug");
-      assert.match(failures[0]!.hint, /does not exist: is NRI enabled in the runtime\? containerd 1\.7: oci-metadata configure --runtime containerd/);
+      assert.match(
+        failures[0]!.hint,
+        /does not exist: is NRI enabled in the runtime\? containerd 1\.7: oci-metadata configure --runtime containerd/,
+      );
       const res = await fetch("http://127.0.0.1:19483/healthz");
       assert.equal(res.status, 503);
       assert.equal((await fetch("http://127.0.0.1:19483/livez")).status, 200);

@@ -6,12 +6,26 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, readlinkSync } from "node:fs";
 import { createConnection } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { containerdBinaries, createContainerd, mountsUnder, shimProcesses, type Containerd, type ContainerdVersion } from "../lib/containerd.js";
+import {
+  type Containerd,
+  type ContainerdVersion,
+  containerdBinaries,
+  createContainerd,
+  mountsUnder,
+  shimProcesses,
+} from "../lib/containerd.js";
 import { ContainerState, PodSandboxState } from "../lib/cri.js";
 import { run } from "../lib/exec.js";
 import { requireTools } from "../lib/guard.js";
 
-const TOOLS = ["/usr/sbin/runc", "ip", "tar", "/usr/lib/cni/bridge", "/usr/lib/cni/host-local", "/usr/lib/cni/loopback"];
+const TOOLS = [
+  "/usr/sbin/runc",
+  "ip",
+  "tar",
+  "/usr/lib/cni/bridge",
+  "/usr/lib/cni/host-local",
+  "/usr/lib/cni/loopback",
+];
 const VERSIONS: { version: ContainerdVersion; n: number; expect: RegExp }[] = [
   { version: "1.7", n: 17, expect: /^1\.7\.24/ },
   { version: "2.1", n: 21, expect: /^2\.1\.9/ },
@@ -74,7 +88,9 @@ for (const { version, n, expect } of VERSIONS) {
       t0 = performance.now();
       await cd.startContainer(id);
       const tStart = ms(t0);
-      console.log(`containerd ${version}: RunPodSandbox ${tPod} ms, CreateContainer ${tCreate} ms, StartContainer ${tStart} ms`);
+      console.log(
+        `containerd ${version}: RunPodSandbox ${tPod} ms, CreateContainer ${tCreate} ms, StartContainer ${tStart} ms`,
+      );
 
       assert.equal(await cd.waitExited(id), 0);
       const out = await cd.logs(id);
@@ -145,7 +161,10 @@ for (const { version, n, expect } of VERSIONS) {
       await cd.destroy();
       destroyed = true;
       console.log(`containerd ${version}: destroy ${ms(t0)} ms`);
-      assert.ok(!existsSync(`/proc/${pid}`) || /\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8")), "containerd is gone");
+      assert.ok(
+        !existsSync(`/proc/${pid}`) || /\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8")),
+        "containerd is gone",
+      );
       assert.deepEqual(shimProcesses(cd.socket).all, []);
       const mine = (await run("ps", ["-eo", "args"])).stdout.split("\n").filter((l) => l.includes(cd.dir));
       assert.deepEqual(mine, []);

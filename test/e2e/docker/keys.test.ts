@@ -12,7 +12,10 @@ import { hostDefaultRoute } from "../lib/host-route.js";
 const ON = ["--label", "oci-metadata.io/enabled=true"];
 
 for (const version of ["20.10", "28.5"] as DockerVersion[]) {
-  const skip = requireTools(["runc", "ip", "busybox", "/usr/bin/docker"], dockerdPath(version) ? [] : [`dockerd ${version}`]);
+  const skip = requireTools(
+    ["runc", "ip", "busybox", "/usr/bin/docker"],
+    dockerdPath(version) ? [] : [`dockerd ${version}`],
+  );
 
   describe(`docker ${version} keys`, { skip }, () => {
     let d: Docker;
@@ -46,14 +49,35 @@ for (const version of ["20.10", "28.5"] as DockerVersion[]) {
     it(`docker ${version} run --network host [IPAddress and Networks are the host's default-route interface (issue 10, finding 1)]`, async () => {
       const n = name();
       const host = await hostDefaultRoute();
-      assert.equal((await d.docker(["run", "-d", "--runtime", "oci-metadata", ...ON, "--network", "host", "--name", n, d.image, "sleep", "300"])).code, 0);
+      assert.equal(
+        (
+          await d.docker([
+            "run",
+            "-d",
+            "--runtime",
+            "oci-metadata",
+            ...ON,
+            "--network",
+            "host",
+            "--name",
+            n,
+            d.image,
+            "sleep",
+            "300",
+          ])
+        ).code,
+        0,
+      );
       try {
         const doc = await waitFor(n, (x) => x.MetadataFileStatus === "READY");
         assert.equal(doc.MetadataFileStatus, "READY");
         assert.equal(doc.NetworkMode, "host");
         assert.equal(doc.IPAddress, host.ipv4);
         assert.ok(doc.Gateway, "the gateway is there, as before");
-        assert.deepEqual(doc.Networks.map((x: any) => [x.NetworkMode, x.Interface]), [["host", host.dev]]);
+        assert.deepEqual(
+          doc.Networks.map((x: any) => [x.NetworkMode, x.Interface]),
+          [["host", host.dev]],
+        );
       } finally {
         await d.docker(["rm", "-f", n]);
       }
@@ -62,7 +86,19 @@ for (const version of ["20.10", "28.5"] as DockerVersion[]) {
     it(`docker ${version} run --label [label-derived keys survive the READY rewrite (issue 10, finding 2)]`, async () => {
       const n = name();
       const labels = ["com.example/team=web", "com.amazonaws.ecs.cluster=prod-eu"];
-      const r = await d.docker(["run", "-d", "--runtime", "oci-metadata", ...ON, ...labels.flatMap((l) => ["--label", l]), "--name", n, d.image, "sleep", "300"]);
+      const r = await d.docker([
+        "run",
+        "-d",
+        "--runtime",
+        "oci-metadata",
+        ...ON,
+        ...labels.flatMap((l) => ["--label", l]),
+        "--name",
+        n,
+        d.image,
+        "sleep",
+        "300",
+      ]);
       assert.equal(r.code, 0, r.stderr);
       try {
         const doc = await waitFor(n, (x) => x.MetadataFileStatus === "READY");
@@ -77,9 +113,27 @@ for (const version of ["20.10", "28.5"] as DockerVersion[]) {
     it(`docker ${version} run [the ECS agent's identity keys: task definition from its labels, zone and public IP from config, private IP from the host]`, async () => {
       const n = name();
       const config = readFileSync(d.configPath, "utf8");
-      writeFileSync(d.configPath, JSON.stringify({ ...JSON.parse(config), identity: { availabilityZone: "test-zone-1a", hostPublicIPv4Address: "203.0.113.9" } }));
+      writeFileSync(
+        d.configPath,
+        JSON.stringify({
+          ...JSON.parse(config),
+          identity: { availabilityZone: "test-zone-1a", hostPublicIPv4Address: "203.0.113.9" },
+        }),
+      );
       const labels = ["com.amazonaws.ecs.task-definition-family=shop", "com.amazonaws.ecs.task-definition-version=12"];
-      const r = await d.docker(["run", "-d", "--runtime", "oci-metadata", ...ON, ...labels.flatMap((l) => ["--label", l]), "--name", n, d.image, "sleep", "300"]);
+      const r = await d.docker([
+        "run",
+        "-d",
+        "--runtime",
+        "oci-metadata",
+        ...ON,
+        ...labels.flatMap((l) => ["--label", l]),
+        "--name",
+        n,
+        d.image,
+        "sleep",
+        "300",
+      ]);
       assert.equal(r.code, 0, r.stderr);
       try {
         const doc = await waitFor(n, (x) => x.MetadataFileStatus === "READY");

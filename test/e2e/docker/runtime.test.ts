@@ -12,10 +12,14 @@ import { requireTools } from "../lib/guard.js";
 
 const ON = ["--label", "oci-metadata.io/enabled=true"];
 // Waits (up to 10 s) until the file is READY, then prints it.
-const WAIT_READY = 'F=$ECS_CONTAINER_METADATA_FILE; i=0; while ! grep -q READY "$F" 2>/dev/null && [ $i -lt 100 ]; do i=$((i+1)); sleep 0.1; done';
+const WAIT_READY =
+  'F=$ECS_CONTAINER_METADATA_FILE; i=0; while ! grep -q READY "$F" 2>/dev/null && [ $i -lt 100 ]; do i=$((i+1)); sleep 0.1; done';
 
 for (const version of ["20.10", "28.5"] as DockerVersion[]) {
-  const skip = requireTools(["runc", "ip", "busybox", "/usr/bin/docker"], dockerdPath(version) ? [] : [`dockerd ${version}`]);
+  const skip = requireTools(
+    ["runc", "ip", "busybox", "/usr/bin/docker"],
+    dockerdPath(version) ? [] : [`dockerd ${version}`],
+  );
 
   describe(`docker ${version}`, { skip }, () => {
     let d: Docker;
@@ -36,7 +40,21 @@ for (const version of ["20.10", "28.5"] as DockerVersion[]) {
 
     it(`docker ${version} run --runtime oci-metadata [name, image, image id, real host port and IP, READY]`, async () => {
       const n = name();
-      const r = await d.docker(["run", "-d", "--runtime", "oci-metadata", ...ON, "--name", n, "-p", "127.0.0.1::80", d.image, "sh", "-c", `${WAIT_READY}; cat "$F"; sleep 300`]);
+      const r = await d.docker([
+        "run",
+        "-d",
+        "--runtime",
+        "oci-metadata",
+        ...ON,
+        "--name",
+        n,
+        "-p",
+        "127.0.0.1::80",
+        d.image,
+        "sh",
+        "-c",
+        `${WAIT_READY}; cat "$F"; sleep 300`,
+      ]);
       assert.equal(r.code, 0, r.stderr);
       try {
         let logs = "";
@@ -53,7 +71,9 @@ for (const version of ["20.10", "28.5"] as DockerVersion[]) {
         assert.equal(doc.ImageName, d.image);
         assert.equal(doc.ImageID, info.Image);
         const bound = info.NetworkSettings.Ports["80/tcp"][0];
-        assert.deepEqual(doc.PortMappings, [{ ContainerPort: 80, HostPort: Number(bound.HostPort), BindIp: "127.0.0.1", Protocol: "tcp" }]);
+        assert.deepEqual(doc.PortMappings, [
+          { ContainerPort: 80, HostPort: Number(bound.HostPort), BindIp: "127.0.0.1", Protocol: "tcp" },
+        ]);
         assert.ok(Number(bound.HostPort) > 0);
         const net = info.NetworkSettings.Networks.bridge;
         assert.equal(doc.IPAddress, net.IPAddress);
@@ -98,7 +118,21 @@ for (const version of ["20.10", "28.5"] as DockerVersion[]) {
       const b = name();
       await d.docker(["run", "-d", "--runtime", "oci-metadata", ...ON, "--name", a, d.image, "sleep", "300"]);
       try {
-        const r = await d.docker(["run", "--rm", "--runtime", "oci-metadata", ...ON, "--name", b, "--volumes-from", a, d.image, "sh", "-c", `${WAIT_READY}; echo "ENV=$F"; echo /ecs/metadata/*; cat /ecs/metadata/${a}/ecs-container-metadata.json`]);
+        const r = await d.docker([
+          "run",
+          "--rm",
+          "--runtime",
+          "oci-metadata",
+          ...ON,
+          "--name",
+          b,
+          "--volumes-from",
+          a,
+          d.image,
+          "sh",
+          "-c",
+          `${WAIT_READY}; echo "ENV=$F"; echo /ecs/metadata/*; cat /ecs/metadata/${a}/ecs-container-metadata.json`,
+        ]);
         assert.equal(r.code, 0, r.stderr);
         const [env, listing, ...rest] = r.stdout.split("\n");
         assert.equal(env, `ENV=/ecs/metadata/${b}/ecs-container-metadata.json`);
@@ -114,10 +148,27 @@ for (const version of ["20.10", "28.5"] as DockerVersion[]) {
       const work = join(d.dir, `${n}-w`);
       mkdirSync(work, { recursive: true });
       const script = `if [ ! -e /w/first ]; then touch /w/first; exit 1; fi; ${WAIT_READY}; cp "$F" /w/second.json; sleep 300`;
-      const r = await d.docker(["run", "-d", "--runtime", "oci-metadata", ...ON, "--name", n, "--restart", "on-failure:3", "-v", `${work}:/w`, d.image, "sh", "-c", script]);
+      const r = await d.docker([
+        "run",
+        "-d",
+        "--runtime",
+        "oci-metadata",
+        ...ON,
+        "--name",
+        n,
+        "--restart",
+        "on-failure:3",
+        "-v",
+        `${work}:/w`,
+        d.image,
+        "sh",
+        "-c",
+        script,
+      ]);
       assert.equal(r.code, 0, r.stderr);
       try {
-        for (let i = 0; i < 150 && !existsSync(join(work, "second.json")); i++) await new Promise((res) => setTimeout(res, 100));
+        for (let i = 0; i < 150 && !existsSync(join(work, "second.json")); i++)
+          await new Promise((res) => setTimeout(res, 100));
         const doc = JSON.parse(readFileSync(join(work, "second.json"), "utf8"));
         const info = await inspect(n);
         assert.ok(info.RestartCount >= 1, "the container was restarted");
@@ -131,7 +182,16 @@ for (const version of ["20.10", "28.5"] as DockerVersion[]) {
     });
 
     it(`docker ${version} run [without the opt-in label: no env, no mount]`, async () => {
-      const r = await d.docker(["run", "--rm", "--runtime", "oci-metadata", d.image, "sh", "-c", 'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"; grep -c " /ecs" /proc/self/mounts || true']);
+      const r = await d.docker([
+        "run",
+        "--rm",
+        "--runtime",
+        "oci-metadata",
+        d.image,
+        "sh",
+        "-c",
+        'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"; grep -c " /ecs" /proc/self/mounts || true',
+      ]);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, "ENV=unset\n0\n");
     });

@@ -21,7 +21,10 @@ const ON = ["--label", "oci-metadata.io/enabled=true"];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 for (const version of ["20.10", "28.5"] as DockerVersion[]) {
-  const skip = requireTools(["runc", "ip", "busybox", "gcc", "/usr/bin/docker"], dockerdPath(version) ? [] : [`dockerd ${version}`]);
+  const skip = requireTools(
+    ["runc", "ip", "busybox", "gcc", "/usr/bin/docker"],
+    dockerdPath(version) ? [] : [`dockerd ${version}`],
+  );
 
   describe(`docker ${version} docker-watch`, { skip }, () => {
     let d: Docker;
@@ -48,7 +51,11 @@ for (const version of ["20.10", "28.5"] as DockerVersion[]) {
 
     // Log lines of docker-watch with this message.
     const watchLines = (msg: string) =>
-      existsSync(logFile()) ? readFileSync(logFile(), "utf8").split("\n").filter((l) => l.includes(`"msg":"${msg}"`)).length : 0;
+      existsSync(logFile())
+        ? readFileSync(logFile(), "utf8")
+            .split("\n")
+            .filter((l) => l.includes(`"msg":"${msg}"`)).length
+        : 0;
 
     async function until<T>(what: string, f: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> {
       for (let i = 0; i < 300; i++) {
@@ -85,11 +92,27 @@ for (const version of ["20.10", "28.5"] as DockerVersion[]) {
         `while ! grep -q '"NetworkMode": "${net}"' "$F"; do /w/inotify-watch "$D" 1 60 >> /tmp/events || break; done`,
         'echo "=== events"; cat /tmp/events; echo "=== before"; cat /tmp/before.json; echo "=== after"; cat "$F"; echo "=== end"; sleep 300',
       ].join("\n");
-      const r = await d.docker(["run", "-d", "--runtime", "oci-metadata", ...ON, "-v", `${watcherDir}:/w:ro`, "--name", c, d.image, "sh", "-c", script]);
+      const r = await d.docker([
+        "run",
+        "-d",
+        "--runtime",
+        "oci-metadata",
+        ...ON,
+        "-v",
+        `${watcherDir}:/w:ro`,
+        "--name",
+        c,
+        d.image,
+        "sh",
+        "-c",
+        script,
+      ]);
       assert.equal(r.code, 0, r.stderr);
       try {
         // The watcher is armed once "ready" is in its output (the container's /tmp/events).
-        await until("the in-container watcher", async () => (await d.docker(["exec", c, "cat", "/tmp/events"])).stdout.includes("ready"));
+        await until("the in-container watcher", async () =>
+          (await d.docker(["exec", c, "cat", "/tmp/events"])).stdout.includes("ready"),
+        );
         assert.equal(readDoc(c).Networks.length, 1, "one network before connect");
         assert.equal((await d.docker(["network", "connect", net, c])).code, 0);
         const logs = await until("the consumer's report", async () => {
@@ -102,7 +125,11 @@ for (const version of ["20.10", "28.5"] as DockerVersion[]) {
         const afterDoc = JSON.parse(part("after"));
         assert.notEqual(afterDoc.LastUpdatedAt, before.LastUpdatedAt);
         assert.deepEqual(afterDoc.Networks.map((x: { NetworkMode: string }) => x.NetworkMode).sort(), ["bridge", net]);
-        assert.ok(afterDoc.Networks.find((x: { NetworkMode: string }) => x.NetworkMode === net).IPv4Addresses[0].startsWith(`10.92.${n}.`));
+        assert.ok(
+          afterDoc.Networks.find((x: { NetworkMode: string }) => x.NetworkMode === net).IPv4Addresses[0].startsWith(
+            `10.92.${n}.`,
+          ),
+        );
 
         // A sweep that finds nothing new rewrites nothing: same inode, same LastUpdatedAt.
         const ino = statSync(fileOf(c)).ino;
@@ -114,7 +141,10 @@ for (const version of ["20.10", "28.5"] as DockerVersion[]) {
 
         assert.equal((await d.docker(["network", "disconnect", net, c])).code, 0);
         const gone = await until("the disconnect in the file", () => readDoc(c).Networks.length === 1 && readDoc(c));
-        assert.deepEqual(gone.Networks.map((x: { NetworkMode: string }) => x.NetworkMode), ["bridge"]);
+        assert.deepEqual(
+          gone.Networks.map((x: { NetworkMode: string }) => x.NetworkMode),
+          ["bridge"],
+        );
       } finally {
         stopWatch();
         await d.docker(["rm", "-f", c]);
@@ -127,11 +157,18 @@ for (const version of ["20.10", "28.5"] as DockerVersion[]) {
       writeFileSync(d.configPath, JSON.stringify({ ...JSON.parse(config), dockerSocket: join(d.dir, "nowhere.sock") }));
       const c = name();
       try {
-        assert.equal((await d.docker(["run", "-d", "--runtime", "oci-metadata", ...ON, "--name", c, d.image, "sleep", "300"])).code, 0);
+        assert.equal(
+          (await d.docker(["run", "-d", "--runtime", "oci-metadata", ...ON, "--name", c, d.image, "sleep", "300"]))
+            .code,
+          0,
+        );
         assert.equal(existsSync(fileOf(c)), true);
         assert.equal(readDoc(c).MetadataFileStatus, undefined, "no READY without the API");
         await startWatch(["--socket", d.socket]);
-        const doc = await until("READY from docker-watch", () => readDoc(c).MetadataFileStatus === "READY" && readDoc(c));
+        const doc = await until(
+          "READY from docker-watch",
+          () => readDoc(c).MetadataFileStatus === "READY" && readDoc(c),
+        );
         assert.equal(doc.DockerContainerName, `/${c}`);
         assert.ok(doc.IPAddress.startsWith(d.subnetPrefix));
       } finally {
@@ -150,7 +187,11 @@ for (const version of ["20.10", "28.5"] as DockerVersion[]) {
         const connects = watchLines("docker-watch connected; sweeping");
         await d.restart();
         await until("docker-watch's reconnect", () => watchLines("docker-watch connected; sweeping") > connects);
-        assert.equal((await d.docker(["run", "-d", "--runtime", "oci-metadata", ...ON, "--name", c, d.image, "sleep", "300"])).code, 0);
+        assert.equal(
+          (await d.docker(["run", "-d", "--runtime", "oci-metadata", ...ON, "--name", c, d.image, "sleep", "300"]))
+            .code,
+          0,
+        );
         await until("READY", () => existsSync(fileOf(c)) && readDoc(c).MetadataFileStatus === "READY");
         assert.equal((await d.docker(["network", "connect", net, c])).code, 0);
         const doc = await until("the connect in the file", () => readDoc(c).Networks.length === 2 && readDoc(c));

@@ -5,12 +5,12 @@
 // complete): `--version` printed from the image with no shell in it.
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import { IMAGE_REF } from "../../../scripts/image/build.js";
 import { requireBinary } from "../lib/binary.js";
-import { containerdBinaries, createContainerd, type Containerd, type ContainerdVersion } from "../lib/containerd.js";
-import { createDocker, dockerdPath, type Docker, type DockerVersion } from "../lib/docker.js";
+import { type Containerd, type ContainerdVersion, containerdBinaries, createContainerd } from "../lib/containerd.js";
+import { createDocker, type Docker, type DockerVersion, dockerdPath } from "../lib/docker.js";
 import { runOk } from "../lib/exec.js";
 import { requireTools } from "../lib/guard.js";
 import { createPodman, type Podman } from "../lib/podman.js";
@@ -24,7 +24,10 @@ function requireImage(): string {
 
 const VERSION_LINE = /^oci-metadata \d+\.\d+\.\d+/;
 
-for (const [version, n] of [["1.7", 61], ["2.1", 62]] as [ContainerdVersion, number][]) {
+for (const [version, n] of [
+  ["1.7", 61],
+  ["2.1", 62],
+] as [ContainerdVersion, number][]) {
   const skip = requireTools(["/usr/sbin/runc", "ip"], containerdBinaries(version) ? [] : [`containerd ${version}`]);
   describe(`image [ctr import on containerd ${version}]`, { skip }, () => {
     let cd: Containerd;
@@ -35,8 +38,12 @@ for (const [version, n] of [["1.7", 61], ["2.1", 62]] as [ContainerdVersion, num
 
     it("imports under its own name into the CRI namespace", async () => {
       const ctr = cd.binaries.ctr;
-      await runOk(ctr, ["--address", cd.socket, "-n", "k8s.io", "images", "import", requireImage()], { timeoutMs: 120_000 });
-      const names = (await runOk(ctr, ["--address", cd.socket, "-n", "k8s.io", "images", "ls", "-q"])).stdout.split("\n");
+      await runOk(ctr, ["--address", cd.socket, "-n", "k8s.io", "images", "import", requireImage()], {
+        timeoutMs: 120_000,
+      });
+      const names = (await runOk(ctr, ["--address", cd.socket, "-n", "k8s.io", "images", "ls", "-q"])).stdout.split(
+        "\n",
+      );
       assert.ok(names.includes(IMAGE_REF), `ctr images: ${names.join(" ")}`);
     });
   });
@@ -54,7 +61,16 @@ describe("image [podman load]", { skip: requireTools(["podman", "/usr/sbin/runc"
     assert.equal(load.code, 0, load.stderr);
     const names = (await p.podman(["images", "--format", "{{.Repository}}:{{.Tag}}"])).stdout.split("\n");
     assert.ok(names.includes(IMAGE_REF), `podman images: ${names.join(" ")}`);
-    const run = await p.podman(["run", "--rm", "--network", "none", "--entrypoint", "/usr/bin/oci-metadata", IMAGE_REF, "--version"]);
+    const run = await p.podman([
+      "run",
+      "--rm",
+      "--network",
+      "none",
+      "--entrypoint",
+      "/usr/bin/oci-metadata",
+      IMAGE_REF,
+      "--version",
+    ]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, VERSION_LINE);
     const sh = await p.podman(["run", "--rm", "--network", "none", "--entrypoint", "/bin/sh", IMAGE_REF, "-c", "true"]);
@@ -62,7 +78,10 @@ describe("image [podman load]", { skip: requireTools(["podman", "/usr/sbin/runc"
   });
 });
 
-for (const [version, n] of [["20.10", 121], ["28.5", 129]] as [DockerVersion, number][]) {
+for (const [version, n] of [
+  ["20.10", 121],
+  ["28.5", 129],
+] as [DockerVersion, number][]) {
   const skip = requireTools(["ip"], dockerdPath(version) ? [] : [`dockerd ${version}`]);
   describe(`image [docker ${version} load]`, { skip }, () => {
     let d: Docker;
@@ -75,7 +94,16 @@ for (const [version, n] of [["20.10", 121], ["28.5", 129]] as [DockerVersion, nu
       const load = await d.docker(["load", "-i", requireImage()]);
       assert.equal(load.code, 0, load.stderr);
       assert.match(load.stdout, new RegExp(`Loaded image: ${IMAGE_REF.replace(/[.]/g, "\\.")}`));
-      const run = await d.docker(["run", "--rm", "--network", "none", "--entrypoint", "/usr/bin/oci-metadata", IMAGE_REF, "--version"]);
+      const run = await d.docker([
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "--entrypoint",
+        "/usr/bin/oci-metadata",
+        IMAGE_REF,
+        "--version",
+      ]);
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stdout, VERSION_LINE);
     });

@@ -17,9 +17,19 @@ const skip = requireTools(["bash", "podman", "dockerd", "containerd"]);
 describe("install.sh", { skip }, () => {
   let dir: string;
   const args = () => [
-    "--prefix", join(dir, "p"), "--hooks-dir", join(dir, "hooks.d"), "--docker-config", join(dir, "daemon.json"),
-    "--containerd-config", join(dir, "containerd.toml"), "--containerd-dropin-dir", join(dir, "conf.d"),
-    "--systemd-dir", join(dir, "systemd"), "--no-crio",
+    "--prefix",
+    join(dir, "p"),
+    "--hooks-dir",
+    join(dir, "hooks.d"),
+    "--docker-config",
+    join(dir, "daemon.json"),
+    "--containerd-config",
+    join(dir, "containerd.toml"),
+    "--containerd-dropin-dir",
+    join(dir, "conf.d"),
+    "--systemd-dir",
+    join(dir, "systemd"),
+    "--no-crio",
   ];
   const install = (...extra: string[]) => run("bash", [INSTALL, ...args(), ...extra]);
   const daemon = () => JSON.parse(readFileSync(join(dir, "daemon.json"), "utf8"));
@@ -40,7 +50,11 @@ describe("install.sh", { skip }, () => {
     assert.equal(d["log-level"], "warn");
     assert.deepEqual(d.runtimes.other, { path: "/x" });
     assert.equal(d.runtimes["oci-metadata"].path, join(dir, "p/bin/oci-metadata"));
-    assert.deepEqual(d.runtimes["oci-metadata"].runtimeArgs.slice(0, 3), ["runtime", "--config", "/etc/oci-metadata/custom.json"]);
+    assert.deepEqual(d.runtimes["oci-metadata"].runtimeArgs.slice(0, 3), [
+      "runtime",
+      "--config",
+      "/etc/oci-metadata/custom.json",
+    ]);
     assert.equal(d["default-runtime"], undefined);
     assert.equal(backups().length, 1);
     assert.deepEqual(JSON.parse(readFileSync(join(dir, backups()[0]!), "utf8")), original);

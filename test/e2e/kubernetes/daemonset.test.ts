@@ -16,23 +16,33 @@
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import { IMAGE_REF } from "../../../scripts/image/build.js";
-import { containerdBinaries, createContainerd, type Containerd, type ContainerdVersion } from "../lib/containerd.js";
+import { type Containerd, type ContainerdVersion, containerdBinaries, createContainerd } from "../lib/containerd.js";
 import { runOk } from "../lib/exec.js";
 import { requireTools } from "../lib/guard.js";
-import { deleteDaemonSetPod, relocate, runDaemonSetPod, type RunningPod } from "./lib/kubelet.js";
+import { deleteDaemonSetPod, type RunningPod, relocate, runDaemonSetPod } from "./lib/kubelet.js";
 import { DEPLOY, type K8sObject, kubectlPresent, render } from "./lib/manifests.js";
 
 const IMAGE_TAR = fileURLToPath(new URL("../../../dist/oci-metadata-image.tar", import.meta.url));
 const TOOLS = ["/usr/sbin/runc", "ip", "/usr/lib/cni/bridge", "/usr/lib/cni/host-local", "/usr/lib/cni/loopback"];
 const ON = { "oci-metadata.io/enabled": "true" };
-const PRINT = ["sh", "-c", 'cat "$ECS_CONTAINER_METADATA_FILE" 2>/dev/null || echo "no metadata: ${ECS_CONTAINER_METADATA_FILE:-unset}"'];
+const PRINT = [
+  "sh",
+  "-c",
+  'cat "$ECS_CONTAINER_METADATA_FILE" 2>/dev/null || echo "no metadata: ${ECS_CONTAINER_METADATA_FILE:-unset}"',
+];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-for (const [version, n] of [["1.7", 71], ["2.1", 72]] as [ContainerdVersion, number][]) {
-  const missing = [...(containerdBinaries(version) ? [] : [`containerd ${version}`]), ...(kubectlPresent() ? [] : ["kubectl"])];
+for (const [version, n] of [
+  ["1.7", 71],
+  ["2.1", 72],
+] as [ContainerdVersion, number][]) {
+  const missing = [
+    ...(containerdBinaries(version) ? [] : [`containerd ${version}`]),
+    ...(kubectlPresent() ? [] : ["kubectl"]),
+  ];
   const skip = requireTools(TOOLS, existsSync(IMAGE_TAR) ? missing : [...missing, `${IMAGE_TAR} (npm run image)`]);
 
   describe(`DaemonSet on containerd ${version}`, { skip }, () => {
@@ -43,14 +53,20 @@ for (const [version, n] of [["1.7", 71], ["2.1", 72]] as [ContainerdVersion, num
     const plugins: RunningPod[] = [];
 
     const get = async (pod: RunningPod, path: string) => {
-      const res = await fetch(`http://${pod.podIP}:9477${path}`).catch((err: Error) => ({ status: 0, text: async () => err.message }));
+      const res = await fetch(`http://${pod.podIP}:9477${path}`).catch((err: Error) => ({
+        status: 0,
+        text: async () => err.message,
+      }));
       return { status: res.status, text: await res.text() };
     };
-    const metric = async (pod: RunningPod, line: RegExp) => Number(line.exec((await get(pod, "/metrics")).text)?.[1] ?? Number.NaN);
+    const metric = async (pod: RunningPod, line: RegExp) =>
+      Number(line.exec((await get(pod, "/metrics")).text)?.[1] ?? Number.NaN);
     async function until(what: string, check: () => Promise<boolean> | boolean, ms = 30_000): Promise<void> {
-      for (const end = Date.now() + ms; !(await check()); await sleep(100)) if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      for (const end = Date.now() + ms; !(await check()); await sleep(100))
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     }
-    const ready = (pod: RunningPod) => until(`${pod.name} /healthz 200`, async () => (await get(pod, "/healthz")).status === 200);
+    const ready = (pod: RunningPod) =>
+      until(`${pod.name} /healthz 200`, async () => (await get(pod, "/healthz")).status === 200);
     async function startPlugin(): Promise<RunningPod> {
       const pod = await runDaemonSetPod(cd, objects, nodeName);
       plugins.push(pod);
@@ -74,7 +90,9 @@ for (const [version, n] of [["1.7", 71], ["2.1", 72]] as [ContainerdVersion, num
       cd = await createContainerd(version, n);
       hostRoot = join(cd.dir, "meta");
       objects = relocate(await render(join(DEPLOY, "base")), { nriDir: join(cd.dir, "nri"), hostRoot });
-      await runOk(cd.binaries.ctr, ["--address", cd.socket, "-n", "k8s.io", "images", "import", IMAGE_TAR], { timeoutMs: 120_000 });
+      await runOk(cd.binaries.ctr, ["--address", cd.socket, "-n", "k8s.io", "images", "import", IMAGE_TAR], {
+        timeoutMs: 120_000,
+      });
     });
 
     after(async () => {
@@ -118,7 +136,10 @@ for (const [version, n] of [["1.7", 71], ["2.1", 72]] as [ContainerdVersion, num
       await cd.startContainer(gone);
       const taskDir = join(hostRoot, readdirSync(hostRoot).find((d) => d.includes("steady")) ?? "steady-not-found");
       const keepFile = join(taskDir, "keep", "ecs-container-metadata.json");
-      await until("keep's file READY", () => existsSync(keepFile) && JSON.parse(readFileSync(keepFile, "utf8")).MetadataFileStatus === "READY");
+      await until(
+        "keep's file READY",
+        () => existsSync(keepFile) && JSON.parse(readFileSync(keepFile, "utf8")).MetadataFileStatus === "READY",
+      );
       const before = readFileSync(keepFile, "utf8");
 
       // (d) The kubelet deletes the old pod: SIGTERM, grace period, exit 0 (137 = killed).
@@ -128,7 +149,11 @@ for (const [version, n] of [["1.7", 71], ["2.1", 72]] as [ContainerdVersion, num
       await cd.stopAndRemove(gone);
       assert.ok(existsSync(join(taskDir, "gone")), "nobody removed gone's dir yet");
       const late = await cd.runPod("late", { annotations: ON });
-      assert.match(await runApp(late, "in-gap") as string, /^no metadata: unset$/, "a container created in the gap has no mount");
+      assert.match(
+        (await runApp(late, "in-gap")) as string,
+        /^no metadata: unset$/,
+        "a container created in the gap has no mount",
+      );
 
       // The new plugin pod: Synchronize keeps keep's file, removes gone's dir.
       const fresh = await startPlugin();
@@ -138,17 +163,29 @@ for (const [version, n] of [["1.7", 71], ["2.1", 72]] as [ContainerdVersion, num
       assert.equal(JSON.parse(readFileSync(keepFile, "utf8")).MetadataFileStatus, "READY");
       assert.ok(readFileSync(keepFile, "utf8").length >= before.length - 64, "keep's file is still whole");
       const doc = await runApp(late, "after-gap");
-      assert.equal((doc as Record<string, any>).MetadataFileStatus, "READY", "the pod created in the gap is served once the plugin is back");
+      assert.equal(
+        (doc as Record<string, any>).MetadataFileStatus,
+        "READY",
+        "the pod created in the gap is served once the plugin is back",
+      );
 
       // A second plugin pod (a surge, or a host service) waits on the lock: never two registered.
       const surge = await startPlugin();
-      await until("the surge pod waiting for the lock", async () => (await metric(surge, /^oci_metadata_nri_connection_state\{state="waiting-for-lock"\} (\d)$/m)) === 1);
+      await until(
+        "the surge pod waiting for the lock",
+        async () =>
+          (await metric(surge, /^oci_metadata_nri_connection_state\{state="waiting-for-lock"\} (\d)$/m)) === 1,
+      );
       assert.equal((await get(surge, "/healthz")).status, 503);
       const both = await runApp(late, "two-plugins");
-      assert.equal((both as Record<string, any>).MetadataFileStatus, "READY", "with two plugin pods a container is still created, once");
+      assert.equal(
+        (both as Record<string, any>).MetadataFileStatus,
+        "READY",
+        "with two plugin pods a container is still created, once",
+      );
       assert.equal(await deletePlugin(fresh), 0);
       await ready(surge);
-      assert.equal((await runApp(late, "taken-over") as Record<string, any>).ContainerInstanceARN, nodeName);
+      assert.equal(((await runApp(late, "taken-over")) as Record<string, any>).ContainerInstanceARN, nodeName);
 
       await cd.stopAndRemove(keep);
       await cd.removePod(a);

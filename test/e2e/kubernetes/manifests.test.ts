@@ -10,7 +10,7 @@ import { describe, it } from "node:test";
 import { IMAGE_REF } from "../../../scripts/image/build.js";
 import { validateConfig } from "../../../src/core/config.js";
 import { requireTools } from "../lib/guard.js";
-import { DEPLOY, KUBECTL, type K8sObject, kubectlPresent, only, render, validateObject } from "./lib/manifests.js";
+import { DEPLOY, type K8sObject, KUBECTL, kubectlPresent, only, render, validateObject } from "./lib/manifests.js";
 
 const skip = requireTools([], kubectlPresent() ? [] : [`kubectl (${KUBECTL}; scripts/setup.sh unpacks it)`]);
 
@@ -20,14 +20,25 @@ function podConfig(objects: K8sObject[]) {
   return validateConfig(JSON.parse(text), "ConfigMap config.json");
 }
 
-const RENDERED: [string, string][] = [["base", join(DEPLOY, "base")], ["deploy/kubernetes", DEPLOY], ["overlays/example", join(DEPLOY, "overlays/example")]];
+const RENDERED: [string, string][] = [
+  ["base", join(DEPLOY, "base")],
+  ["deploy/kubernetes", DEPLOY],
+  ["overlays/example", join(DEPLOY, "overlays/example")],
+];
 for (const [name, dir] of RENDERED) {
   describe(`deploy/kubernetes [${name}]`, { skip }, () => {
     it("renders, and every object is valid against the Kubernetes schema", async () => {
       const objects = await render(dir);
-      assert.deepEqual(objects.map((o) => o.kind).sort(), ["ConfigMap", "DaemonSet", "Namespace", "ResourceQuota", "ServiceAccount"]);
+      assert.deepEqual(objects.map((o) => o.kind).sort(), [
+        "ConfigMap",
+        "DaemonSet",
+        "Namespace",
+        "ResourceQuota",
+        "ServiceAccount",
+      ]);
       for (const o of objects) validateObject(o);
-      for (const o of objects.filter((o) => o.kind !== "Namespace")) assert.equal(o.metadata.namespace, "oci-metadata", `${o.kind} namespace`);
+      for (const o of objects.filter((o) => o.kind !== "Namespace"))
+        assert.equal(o.metadata.namespace, "oci-metadata", `${o.kind} namespace`);
     });
 
     it("holds a valid config that names the node as containerInstance", async () => {
@@ -57,7 +68,10 @@ for (const [name, dir] of RENDERED) {
       assert.equal(pod.securityContext, undefined, "no pod-level security settings beyond the container's");
       // hostPath: the NRI socket's dir and hostRoot, each at its host path, nothing else.
       const config = podConfig(objects);
-      const hostPaths = pod.volumes.filter((v: any) => v.hostPath).map((v: any) => v.hostPath.path).sort();
+      const hostPaths = pod.volumes
+        .filter((v: any) => v.hostPath)
+        .map((v: any) => v.hostPath.path)
+        .sort();
       assert.deepEqual(hostPaths, [dirname(config.nri.socket), config.hostRoot].sort());
       for (const v of pod.volumes.filter((v: any) => v.hostPath)) {
         const m = c.volumeMounts.find((m: any) => m.name === v.name);
@@ -82,7 +96,8 @@ for (const [name, dir] of RENDERED) {
       assert.equal(named.containerPort, port);
       assert.equal(c.readinessProbe.httpGet.path, "/healthz");
       assert.equal(c.livenessProbe.httpGet.path, "/livez");
-      for (const kind of ["requests", "limits"]) for (const r of ["cpu", "memory"]) assert.ok(c.resources[kind][r], `resources.${kind}.${r}`);
+      for (const kind of ["requests", "limits"])
+        for (const r of ["cpu", "memory"]) assert.ok(c.resources[kind][r], `resources.${kind}.${r}`);
       const nodeName = c.env.find((e: any) => e.name === "NODE_NAME");
       assert.deepEqual(nodeName.valueFrom, { fieldRef: { fieldPath: "spec.nodeName" } });
       assert.equal(c.command, undefined, "the image's entrypoint (oci-metadata nri) runs");

@@ -5,7 +5,23 @@ import { join } from "node:path";
 import { runOk } from "./exec.js";
 
 const BUSYBOX = ["/bin/busybox", "/usr/bin/busybox"].find((p) => existsSync(p)) ?? "/bin/busybox";
-const APPLETS = ["sh", "cat", "echo", "ls", "touch", "sleep", "true", "ip", "env", "test", "grep", "mkdir", "stat", "id", "cp"];
+const APPLETS = [
+  "sh",
+  "cat",
+  "echo",
+  "ls",
+  "touch",
+  "sleep",
+  "true",
+  "ip",
+  "env",
+  "test",
+  "grep",
+  "mkdir",
+  "stat",
+  "id",
+  "cp",
+];
 
 /** Makes a minimal rootfs with busybox and its applet links; returns its path. */
 export function makeRootfs(dir: string): string {
@@ -45,7 +61,13 @@ export async function makeBundle(dir: string, opts: BundleOptions): Promise<stri
   const namespaces = (spec.linux.namespaces as { type: string; path?: string }[]).filter((n) => n.type !== "network");
   if (opts.netns !== "host") namespaces.push(opts.netns ? { type: "network", path: opts.netns } : { type: "network" });
   spec.linux.namespaces = namespaces;
-  for (const m of opts.mounts ?? []) spec.mounts.push({ destination: m.destination, source: m.source, type: "bind", options: m.options ?? ["rbind", "ro"] });
+  for (const m of opts.mounts ?? [])
+    spec.mounts.push({
+      destination: m.destination,
+      source: m.source,
+      type: "bind",
+      options: m.options ?? ["rbind", "ro"],
+    });
   writeFileSync(join(dir, "config.json"), JSON.stringify(spec, null, 2));
   return dir;
 }

@@ -14,13 +14,31 @@
 // (hardcoded) and /var/lib/cni/results/<network>-* (libcni's cache); destroy() removes ours.
 import { spawn } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createConnection } from "node:net";
 import { join } from "node:path";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
-import { CriClient, ContainerState, NamespaceMode, PodSandboxConfigSchema, type ContainerConfigSchema, type PodSandboxConfig } from "./cri.js";
+import {
+  type ContainerConfigSchema,
+  ContainerState,
+  CriClient,
+  NamespaceMode,
+  type PodSandboxConfig,
+  PodSandboxConfigSchema,
+} from "./cri.js";
 import { run } from "./exec.js";
-import { BUSYBOX_IMAGE, PAUSE_IMAGE, buildOciImageTar, importImageTar } from "./oci-image.js";
+import { BUSYBOX_IMAGE, buildOciImageTar, importImageTar, PAUSE_IMAGE } from "./oci-image.js";
 
 export type ContainerdVersion = "1.7" | "2.1";
 
@@ -56,7 +74,9 @@ export function containerdBinaries(version: ContainerdVersion): ContainerdBinari
 function installedPackageVersion(name: string): string | undefined {
   try {
     const status = readFileSync("/var/lib/dpkg/status", "utf8");
-    const block = status.split("\n\n").find((b) => b.startsWith(`Package: ${name}\n`) && /^Status: install ok installed$/m.test(b));
+    const block = status
+      .split("\n\n")
+      .find((b) => b.startsWith(`Package: ${name}\n`) && /^Status: install ok installed$/m.test(b));
     return block?.match(/^Version: (.+)$/m)?.[1];
   } catch {
     return undefined;
@@ -188,11 +208,13 @@ function processes(): { pid: number; ppid: number; argv: string[] }[] {
 /** Shims this containerd started (they are told its socket with -address) and their descendants. */
 export function shimProcesses(socket: string): { shims: number[]; all: number[] } {
   const procs = processes();
-  const shims = procs.filter((p) => (p.argv[0] ?? "").includes("containerd-shim") && p.argv.includes(socket)).map((p) => p.pid);
+  const shims = procs
+    .filter((p) => (p.argv[0] ?? "").includes("containerd-shim") && p.argv.includes(socket))
+    .map((p) => p.pid);
   const all = new Set(shims);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const p of procs) if (all.has(p.ppid) && !all.has(p.pid)) (all.add(p.pid), (grew = true));
+    for (const p of procs) if (all.has(p.ppid) && !all.has(p.pid)) all.add(p.pid), (grew = true);
   }
   return { shims, all: [...all] };
 }
@@ -280,12 +302,18 @@ function configToml(version: ContainerdVersion, dir: string, nriDisable: NriSwit
  * apart (bridge ocimd-cd<n>, subnet 10.92.<n>.0/24). Images localhost/pause:latest (sandbox) and
  * localhost/ocimd-bb:latest are imported.
  */
-export async function createContainerd(version: ContainerdVersion, n: number, opts: { nriDisable?: NriSwitch } = {}): Promise<Containerd> {
+export async function createContainerd(
+  version: ContainerdVersion,
+  n: number,
+  opts: { nriDisable?: NriSwitch } = {},
+): Promise<Containerd> {
   const binaries = containerdBinaries(version);
-  if (!binaries) throw new Error(`containerd ${version} is not on this machine (scripts/setup.sh installs 1.7 and unpacks 2.1)`);
+  if (!binaries)
+    throw new Error(`containerd ${version} is not on this machine (scripts/setup.sh installs 1.7 and unpacks 2.1)`);
   if (!Number.isInteger(n) || n < 1 || n > 250) throw new Error(`n must be 1..250, not ${n}`);
   const dir = mkdtempSync(`/tmp/ocimd-cd${n}-`);
-  for (const d of ["root", "state", "cni", "ipam", "nri-plugins", "nri-conf.d", "opt", "pods"]) mkdirSync(join(dir, d), { recursive: true });
+  for (const d of ["root", "state", "cni", "ipam", "nri-plugins", "nri-conf.d", "opt", "pods"])
+    mkdirSync(join(dir, d), { recursive: true });
   const socket = join(dir, "containerd.sock");
   const bridge = `ocimd-cd${n}`;
   const network = bridge;
@@ -299,8 +327,16 @@ export async function createContainerd(version: ContainerdVersion, n: number, op
       name: network,
       plugins: [
         {
-          type: "bridge", bridge, isGateway: true, ipMasq: false,
-          ipam: { type: "host-local", dataDir: join(dir, "ipam"), ranges: [[{ subnet: `10.92.${n}.0/24` }]], routes: [{ dst: "0.0.0.0/0" }] },
+          type: "bridge",
+          bridge,
+          isGateway: true,
+          ipMasq: false,
+          ipam: {
+            type: "host-local",
+            dataDir: join(dir, "ipam"),
+            ranges: [[{ subnet: `10.92.${n}.0/24` }]],
+            routes: [{ dst: "0.0.0.0/0" }],
+          },
         },
       ],
     }),
@@ -385,7 +421,11 @@ export async function createContainerd(version: ContainerdVersion, n: number, op
         logDirectory,
         labels: opts.labels ?? {},
         annotations: opts.annotations ?? {},
-        linux: { securityContext: { namespaceOptions: { network: NamespaceMode.POD, pid: NamespaceMode.CONTAINER, ipc: NamespaceMode.POD } } },
+        linux: {
+          securityContext: {
+            namespaceOptions: { network: NamespaceMode.POD, pid: NamespaceMode.CONTAINER, ipc: NamespaceMode.POD },
+          },
+        },
         ...(opts.config as object),
       } as MessageInitShape<typeof PodSandboxConfigSchema>;
       const { podSandboxId } = await cri.runPodSandbox({ config: init }, { timeoutMs: 120_000 });
@@ -408,14 +448,29 @@ export async function createContainerd(version: ContainerdVersion, n: number, op
         command: opts.command ?? [],
         args: opts.args ?? [],
         envs: Object.entries(opts.envs ?? {}).map(([key, value]) => ({ key, value })),
-        mounts: (opts.mounts ?? []).map((m) => ({ containerPath: m.containerPath, hostPath: m.hostPath, readonly: m.readonly ?? false })),
+        mounts: (opts.mounts ?? []).map((m) => ({
+          containerPath: m.containerPath,
+          hostPath: m.hostPath,
+          readonly: m.readonly ?? false,
+        })),
         labels: opts.labels ?? {},
         annotations: opts.annotations ?? {},
         logPath: `${opts.name}.log`,
-        linux: { securityContext: { namespaceOptions: { network: NamespaceMode.POD, pid: opts.pid ?? NamespaceMode.CONTAINER, ipc: NamespaceMode.POD } } },
+        linux: {
+          securityContext: {
+            namespaceOptions: {
+              network: NamespaceMode.POD,
+              pid: opts.pid ?? NamespaceMode.CONTAINER,
+              ipc: NamespaceMode.POD,
+            },
+          },
+        },
         ...(opts.config as object),
       } as MessageInitShape<typeof ContainerConfigSchema>;
-      const { containerId } = await cri.createContainer({ podSandboxId: podId, config, sandboxConfig }, { timeoutMs: 120_000 });
+      const { containerId } = await cri.createContainer(
+        { podSandboxId: podId, config, sandboxConfig },
+        { timeoutMs: 120_000 },
+      );
       return containerId;
     },
 
@@ -440,12 +495,16 @@ export async function createContainerd(version: ContainerdVersion, n: number, op
       for (const end = Date.now() + timeoutMs; ; await sleep(50)) {
         const { status } = await cri.containerStatus({ containerId });
         if (status?.state === ContainerState.CONTAINER_EXITED) return status.exitCode;
-        if (Date.now() > end) throw new Error(`container ${containerId} still ${ContainerState[status?.state ?? 3]} after ${timeoutMs} ms`);
+        if (Date.now() > end)
+          throw new Error(`container ${containerId} still ${ContainerState[status?.state ?? 3]} after ${timeoutMs} ms`);
       }
     },
 
     async stopAndRemove(containerId, timeoutSeconds = 0) {
-      await cri.stopContainer({ containerId, timeout: BigInt(timeoutSeconds) }, { timeoutMs: 60_000 + timeoutSeconds * 1000 });
+      await cri.stopContainer(
+        { containerId, timeout: BigInt(timeoutSeconds) },
+        { timeoutMs: 60_000 + timeoutSeconds * 1000 },
+      );
       await cri.removeContainer({ containerId });
     },
 
@@ -503,7 +562,8 @@ export async function createContainerd(version: ContainerdVersion, n: number, op
       // libcni's result cache: <network>-<sandbox id>-eth0 and cni-loopback-<sandbox id>-lo.
       const results = "/var/lib/cni/results";
       if (existsSync(results)) {
-        for (const f of readdirSync(results)) if (f.startsWith(`${network}-`)) rmSync(join(results, f), { force: true });
+        for (const f of readdirSync(results))
+          if (f.startsWith(`${network}-`)) rmSync(join(results, f), { force: true });
         for (const id of ids) rmSync(join(results, `cni-loopback-${id}-lo`), { force: true });
       }
       // What a killed shim leaves (normally removed by the shim and `runc delete`): its socket
@@ -512,7 +572,15 @@ export async function createContainerd(version: ContainerdVersion, n: number, op
       const runcRoot = "/run/containerd/runc/k8s.io";
       const cgroupControllers = existsSync("/sys/fs/cgroup") ? readdirSync("/sys/fs/cgroup") : [];
       for (const id of ids) {
-        rmSync(join("/run/containerd/s", createHash("sha256").update(join(socket, "k8s.io", id)).digest("hex")), { force: true });
+        rmSync(
+          join(
+            "/run/containerd/s",
+            createHash("sha256")
+              .update(join(socket, "k8s.io", id))
+              .digest("hex"),
+          ),
+          { force: true },
+        );
         rmSync(join(runcRoot, id), { recursive: true, force: true });
         for (const c of cgroupControllers) {
           try {
@@ -531,7 +599,8 @@ export async function createContainerd(version: ContainerdVersion, n: number, op
       }
       rmSync(dir, { recursive: true, force: true });
       if (left.shims.length > 0) errors.push(`killed ${left.shims.length} leftover shim(s)`);
-      if (errors.length > 0 && process.env.OCI_METADATA_DEBUG) console.error(`containerd ${version} destroy: ${errors.join("; ")}`);
+      if (errors.length > 0 && process.env.OCI_METADATA_DEBUG)
+        console.error(`containerd ${version} destroy: ${errors.join("; ")}`);
     },
   };
 

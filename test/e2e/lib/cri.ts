@@ -5,8 +5,16 @@
 //   const cri = new CriClient("/tmp/x/containerd.sock");
 //   const { podSandboxId } = await cri.runPodSandbox({ config: { metadata: { name: "p", uid: "u" } } });
 //   cri.close();
+
+import {
+  create,
+  type DescMessage,
+  fromBinary,
+  type MessageInitShape,
+  type MessageShape,
+  toBinary,
+} from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
-import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import { RuntimeService } from "./cri/gen/cri/runtime_pb.js";
 
 export * from "./cri/gen/cri/runtime_pb.js";

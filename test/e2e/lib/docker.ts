@@ -4,12 +4,13 @@
 // dir, iptables off (published ports go through docker-proxy), oci-metadata registered as the
 // runtime "oci-metadata". destroy() removes containers, stops dockerd and its containerd by
 // pid, deletes the bridge and every file.
+
+import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawn } from "node:child_process";
 import { makeRootfs } from "./bundle.js";
-import { run, runOk, type Result } from "./exec.js";
+import { type Result, run, runOk } from "./exec.js";
 
 export type DockerVersion = "20.10" | "28.5";
 
@@ -51,7 +52,9 @@ export async function createDocker(
   const bridge = `ocimd-dk${n}`;
   const socket = join(dir, "docker.sock");
   const d: Docker = {
-    version, dir, socket,
+    version,
+    dir,
+    socket,
     hostRoot: join(dir, "meta", "root"),
     configPath: join(dir, "oci-metadata.json"),
     subnetPrefix: `10.91.${n}.`,
@@ -63,18 +66,34 @@ export async function createDocker(
     },
     destroy: () => destroyDocker(d, bridge),
   };
-  writeFileSync(d.configPath, JSON.stringify({ hostRoot: d.hostRoot, dockerSocket: socket, log: { file: join(dir, "oci-metadata.log"), level: "debug" } }));
+  writeFileSync(
+    d.configPath,
+    JSON.stringify({
+      hostRoot: d.hostRoot,
+      dockerSocket: socket,
+      log: { file: join(dir, "oci-metadata.log"), level: "debug" },
+    }),
+  );
   await run("ip", ["link", "del", bridge]);
   await runOk("ip", ["link", "add", bridge, "type", "bridge"]);
   await runOk("ip", ["addr", "add", `10.91.${n}.1/24`, "dev", bridge]);
   await runOk("ip", ["link", "set", bridge, "up"]);
   const daemon: Record<string, unknown> = {
-    "data-root": join(dir, "root"), "exec-root": join(dir, "exec"), pidfile: join(dir, "dockerd.pid"), hosts: [`unix://${socket}`],
-    "storage-driver": "overlay2", "exec-opts": ["native.cgroupdriver=cgroupfs"],
-    bridge, iptables: false, "ip-masq": false, "ip-forward": false,
+    "data-root": join(dir, "root"),
+    "exec-root": join(dir, "exec"),
+    pidfile: join(dir, "dockerd.pid"),
+    hosts: [`unix://${socket}`],
+    "storage-driver": "overlay2",
+    "exec-opts": ["native.cgroupdriver=cgroupfs"],
+    bridge,
+    iptables: false,
+    "ip-masq": false,
+    "ip-forward": false,
   };
   const runtimes = {
-    ...(opts.register === false ? {} : { "oci-metadata": { path: bin, runtimeArgs: ["runtime", "--config", d.configPath] } }),
+    ...(opts.register === false
+      ? {}
+      : { "oci-metadata": { path: bin, runtimeArgs: ["runtime", "--config", d.configPath] } }),
     ...Object.fromEntries(Object.entries(extraRuntimes).map(([name, path]) => [name, { path }])),
   };
   if (Object.keys(runtimes).length > 0) daemon.runtimes = runtimes;
@@ -85,7 +104,15 @@ export async function createDocker(
   await startDockerd(d, dockerd);
   makeRootfs(dir);
   await runOk("tar", ["-C", join(dir, "rootfs"), "-cf", join(dir, "rootfs.tar"), "."]);
-  await runOk("/usr/bin/docker", ["-H", `unix://${socket}`, "import", "--change", 'CMD ["/bin/sh"]', join(dir, "rootfs.tar"), d.image]);
+  await runOk("/usr/bin/docker", [
+    "-H",
+    `unix://${socket}`,
+    "import",
+    "--change",
+    'CMD ["/bin/sh"]',
+    join(dir, "rootfs.tar"),
+    d.image,
+  ]);
   return d;
 }
 
@@ -94,10 +121,15 @@ export async function createDocker(
 async function startDockerd(d: Docker, dockerd: string): Promise<void> {
   const path = d.version === "20.10" ? process.env.PATH : `${join(SID, "usr/sbin")}:/usr/sbin:/usr/bin:/sbin:/bin`;
   const log = openSync(join(d.dir, "dockerd.log"), "a");
-  const child = spawn(dockerd, ["--config-file", join(d.dir, "daemon.json")], { detached: true, stdio: ["ignore", log, log], env: { ...process.env, PATH: path } });
+  const child = spawn(dockerd, ["--config-file", join(d.dir, "daemon.json")], {
+    detached: true,
+    stdio: ["ignore", log, log],
+    env: { ...process.env, PATH: path },
+  });
   closeSync(log);
   child.unref();
-  for (let i = 0; i < 400 && (await d.docker(["version"])).code !== 0; i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 400 && (await d.docker(["version"])).code !== 0; i++)
+    await new Promise((r) => setTimeout(r, 100));
   if ((await d.docker(["version"])).code !== 0) {
     const tail = readFileSync(join(d.dir, "dockerd.log"), "utf8").trim().split("\n").slice(-5).join(" | ");
     throw new Error(`dockerd ${d.version} did not answer on ${d.socket} within 40 s: ${tail}`);
@@ -118,7 +150,10 @@ async function destroyDocker(d: Docker, bridge: string): Promise<void> {
   const ids = (await d.docker(["ps", "-aq"])).stdout.split("\n").filter(Boolean);
   if (ids.length) await d.docker(["rm", "-f", ...ids]);
   await stopDockerd(d);
-  const mounts = readFileSync("/proc/self/mountinfo", "utf8").split("\n").map((l) => l.split(" ")[4] ?? "").filter((m) => m.startsWith(d.dir));
+  const mounts = readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .map((l) => l.split(" ")[4] ?? "")
+    .filter((m) => m.startsWith(d.dir));
   for (const m of mounts.sort((a, b) => b.length - a.length)) await run("umount", ["-l", m]);
   await run("ip", ["link", "del", bridge]);
   rmSync(d.dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // A private test network: two netns joined by a veth pair — "c" for the container, "g" for
 // its gateway — with known IPv4/IPv6 addresses and default routes. Nothing touches the host's
 // own namespace; teardown deletes both namespaces (and with them the veth pair).
-import { runOk, run } from "./exec.js";
+import { run, runOk } from "./exec.js";
 
 export interface TestNet {
   name: string;

@@ -5,7 +5,17 @@
 // manifest in index.json carries `io.containerd.image.name`, so `ctr -n k8s.io images import`
 // names the images after it (without it ctr invents `import-<date>:<tag>`).
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { makeRootfs } from "./bundle.js";
 import { runOk } from "./exec.js";
@@ -75,7 +85,18 @@ export async function buildOciImageTar(dir: string, images: readonly ImageSpec[]
   mkdirSync(blobs, { recursive: true });
   const rootfs = await busyboxRootfs(work);
   const layerTar = join(work, "layer.tar");
-  await runOk("tar", ["--sort=name", "--owner=0", "--group=0", "--numeric-owner", "--mtime=@1704067200", "-C", rootfs, "-cf", layerTar, "."]);
+  await runOk("tar", [
+    "--sort=name",
+    "--owner=0",
+    "--group=0",
+    "--numeric-owner",
+    "--mtime=@1704067200",
+    "-C",
+    rootfs,
+    "-cf",
+    layerTar,
+    ".",
+  ]);
   const layerHex = sha256(readFileSync(layerTar));
   const layer = { digest: `sha256:${layerHex}`, size: statSync(layerTar).size };
   renameSync(layerTar, join(blobs, layerHex));
@@ -106,12 +127,31 @@ export async function buildOciImageTar(dir: string, images: readonly ImageSpec[]
       platform: { architecture: "amd64", os: "linux" },
       annotations: { "io.containerd.image.name": image.ref, "org.opencontainers.image.ref.name": tag },
     });
-    built.push({ ...image, manifestDigest: manifestDesc.digest, configDigest: configDesc.digest, layerDigest: layer.digest });
+    built.push({
+      ...image,
+      manifestDigest: manifestDesc.digest,
+      configDigest: configDesc.digest,
+      layerDigest: layer.digest,
+    });
   }
   writeFileSync(join(layout, "oci-layout"), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
-  writeFileSync(join(layout, "index.json"), JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests }));
+  writeFileSync(
+    join(layout, "index.json"),
+    JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests }),
+  );
   const path = join(dir, `${name}.tar`);
-  await runOk("tar", ["--owner=0", "--group=0", "--numeric-owner", "-C", layout, "-cf", path, "oci-layout", "index.json", "blobs"]);
+  await runOk("tar", [
+    "--owner=0",
+    "--group=0",
+    "--numeric-owner",
+    "-C",
+    layout,
+    "-cf",
+    path,
+    "oci-layout",
+    "index.json",
+    "blobs",
+  ]);
   rmSync(work, { recursive: true, force: true });
   return { path, images: built };
 }

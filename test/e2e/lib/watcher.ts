@@ -23,7 +23,8 @@ export async function buildWatcher(): Promise<string> {
 /** The shell line a container runs: the watcher on its own metadata dir and file (exec'd, so
  * it arms within a millisecond of the container's start); it exits 3 at once when the file
  * already says "running" (the after-start write came before the watch). */
-export const WATCH_OWN_FILE = 'F=$ECS_CONTAINER_METADATA_FILE; exec /w/inotify-watch "${F%/*}" 1 60 "$F" \'"Status": "running"\'';
+export const WATCH_OWN_FILE =
+  'F=$ECS_CONTAINER_METADATA_FILE; exec /w/inotify-watch "${F%/*}" 1 60 "$F" \'"Status": "running"\'';
 
 /** What the watcher printed: its event lines and the file before (after arming) and after. */
 export interface WatchReport {

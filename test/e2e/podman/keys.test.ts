@@ -26,19 +26,48 @@ describe("podman keys", { skip }, () => {
   });
 
   it("podman run --network host [Networks is the default-route interface only, not the host's bridges]", async () => {
-    const r = await p.podman(["run", "--rm", "--name", name(), "--network", "host", ...OPT_IN, p.image, "sh", "-c", 'cat "$ECS_CONTAINER_METADATA_FILE"']);
+    const r = await p.podman([
+      "run",
+      "--rm",
+      "--name",
+      name(),
+      "--network",
+      "host",
+      ...OPT_IN,
+      p.image,
+      "sh",
+      "-c",
+      'cat "$ECS_CONTAINER_METADATA_FILE"',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout);
     const host = await hostDefaultRoute();
     assert.equal(doc.MetadataFileStatus, "READY");
     assert.equal(doc.NetworkMode, "host");
-    assert.deepEqual(doc.Networks.map((n: { Interface: string }) => n.Interface), [host.dev]);
+    assert.deepEqual(
+      doc.Networks.map((n: { Interface: string }) => n.Interface),
+      [host.dev],
+    );
     assert.equal(doc.IPAddress, host.ipv4);
   });
 
   it("podman run --annotation [task definition family and revision (strings), host address, the CNI network's name]", async () => {
-    const ann = ["com.amazonaws.ecs.task-definition-family=shop", "com.amazonaws.ecs.task-definition-version=3"].flatMap((a) => ["--annotation", a]);
-    const r = await p.podman(["run", "--rm", "--name", name(), ...OPT_IN, ...ann, p.image, "sh", "-c", 'cat "$ECS_CONTAINER_METADATA_FILE"']);
+    const ann = [
+      "com.amazonaws.ecs.task-definition-family=shop",
+      "com.amazonaws.ecs.task-definition-version=3",
+    ].flatMap((a) => ["--annotation", a]);
+    const r = await p.podman([
+      "run",
+      "--rm",
+      "--name",
+      name(),
+      ...OPT_IN,
+      ...ann,
+      p.image,
+      "sh",
+      "-c",
+      'cat "$ECS_CONTAINER_METADATA_FILE"',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout);
     assert.equal(doc.TaskDefinitionFamily, "shop");
@@ -54,13 +83,23 @@ describe("podman keys", { skip }, () => {
     const dir = join(p.hostRoot, "default", n);
     try {
       assert.ok(existsSync(join(dir, "ecs-container-metadata.json")));
-      const env = await p.podman(["exec", n, "sh", "-c", 'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"; cat /ecs/metadata/*/ecs-container-metadata.json']);
+      const env = await p.podman([
+        "exec",
+        n,
+        "sh",
+        "-c",
+        'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"; cat /ecs/metadata/*/ecs-container-metadata.json',
+      ]);
       assert.equal(env.code, 0, env.stderr);
       assert.match(env.stdout, /^ENV=unset$/m, "podman exec sessions do not get the env var");
       assert.match(env.stdout, /"MetadataFileStatus": "READY"/, "but they read the file at its path");
       assert.equal((await p.podman(["stop", "-t", "0", n])).code, 0);
       assert.equal(existsSync(dir), false, "poststop removed the dir at stop");
-      assert.match((await p.podman(["ps", "-a", "--format", "{{.Names}}"])).stdout, new RegExp(`^${n}$`, "m"), "the container still exists");
+      assert.match(
+        (await p.podman(["ps", "-a", "--format", "{{.Names}}"])).stdout,
+        new RegExp(`^${n}$`, "m"),
+        "the container still exists",
+      );
       assert.equal((await p.podman(["start", n])).code, 0);
       assert.ok(existsSync(join(dir, "ecs-container-metadata.json")), "start wrote it again");
     } finally {

@@ -6,7 +6,14 @@ import { requireBinary } from "../lib/binary.js";
 import { requireTools } from "../lib/guard.js";
 import { createPodman, type Podman } from "../lib/podman.js";
 
-const skip = requireTools(["podman", "/usr/lib/podman/netavark", "/usr/lib/podman/aardvark-dns", "runc", "ip", "busybox"]);
+const skip = requireTools([
+  "podman",
+  "/usr/lib/podman/netavark",
+  "/usr/lib/podman/aardvark-dns",
+  "runc",
+  "ip",
+  "busybox",
+]);
 const OPT_IN = ["--annotation", "oci-metadata.io/enabled=true"];
 
 describe("podman netavark", { skip }, () => {
@@ -24,7 +31,21 @@ describe("podman netavark", { skip }, () => {
 
   it("podman run -p on a netavark network [port, network name, IPv4 and IPv6 address and gateways]", async () => {
     const n = name();
-    const r = await p.podman(["run", "-d", "--name", n, "-p", "127.0.0.1:18143:80", "-p", "127.0.0.1:18144:53/udp", ...OPT_IN, p.image, "sh", "-c", 'cat "$ECS_CONTAINER_METADATA_FILE"; sleep 60']);
+    const r = await p.podman([
+      "run",
+      "-d",
+      "--name",
+      n,
+      "-p",
+      "127.0.0.1:18143:80",
+      "-p",
+      "127.0.0.1:18144:53/udp",
+      ...OPT_IN,
+      p.image,
+      "sh",
+      "-c",
+      'cat "$ECS_CONTAINER_METADATA_FILE"; sleep 60',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     try {
       let logs = "";

@@ -9,9 +9,16 @@ import { runOk } from "../lib/exec.js";
 import { requireTools } from "../lib/guard.js";
 import { createPodman, type Podman } from "../lib/podman.js";
 
-const skip = requireTools(["podman", "runc", "conmon", "busybox", "iptables"], ["/usr/lib/cni/bridge"].filter((p) => !existsSync(p)));
+const skip = requireTools(
+  ["podman", "runc", "conmon", "busybox", "iptables"],
+  ["/usr/lib/cni/bridge"].filter((p) => !existsSync(p)),
+);
 const OPT_IN = ["--annotation", "oci-metadata.io/enabled=true"];
-const PRINT = ["sh", "-c", 'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"; cat "$ECS_CONTAINER_METADATA_FILE" 2>/dev/null; true'];
+const PRINT = [
+  "sh",
+  "-c",
+  'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"; cat "$ECS_CONTAINER_METADATA_FILE" 2>/dev/null; true',
+];
 
 describe("podman", { skip }, () => {
   let p: Podman;
@@ -36,12 +43,26 @@ describe("podman", { skip }, () => {
 
   function logLines(): Record<string, any>[] {
     if (!existsSync(p.logFile)) return [];
-    return readFileSync(p.logFile, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    return readFileSync(p.logFile, "utf8")
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
   }
 
   it("podman run [the container reads a READY file whose id, name, image, IP and gateway match podman inspect]", async () => {
     const n = name();
-    const r = await p.podman(["run", "-d", "--name", n, ...OPT_IN, p.image, "sh", "-c", 'cat "$ECS_CONTAINER_METADATA_FILE"; sleep 60']);
+    const r = await p.podman([
+      "run",
+      "-d",
+      "--name",
+      n,
+      ...OPT_IN,
+      p.image,
+      "sh",
+      "-c",
+      'cat "$ECS_CONTAINER_METADATA_FILE"; sleep 60',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const id = r.stdout.trim();
     try {
@@ -86,7 +107,17 @@ describe("podman", { skip }, () => {
 
   it("podman run -p 127.0.0.1:HOST:CTR [the published port is in PortMappings]", async () => {
     const host = 20000 + (process.pid % 20000);
-    const r = await p.podman(["run", "--rm", "-p", `127.0.0.1:${host}:8080/tcp`, "-p", `127.0.0.1:${host + 1}:53/udp`, ...OPT_IN, p.image, ...PRINT]);
+    const r = await p.podman([
+      "run",
+      "--rm",
+      "-p",
+      `127.0.0.1:${host}:8080/tcp`,
+      "-p",
+      `127.0.0.1:${host + 1}:53/udp`,
+      ...OPT_IN,
+      p.image,
+      ...PRINT,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const { doc } = parse(r.stdout);
     assert.deepEqual(doc?.PortMappings, [
@@ -96,7 +127,14 @@ describe("podman", { skip }, () => {
   });
 
   it("podman run [without the opt-in annotation: no env, no mount]", async () => {
-    const r = await p.podman(["run", "--rm", p.image, "sh", "-c", 'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"; grep -c " /ecs" /proc/self/mounts || true']);
+    const r = await p.podman([
+      "run",
+      "--rm",
+      p.image,
+      "sh",
+      "-c",
+      'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"; grep -c " /ecs" /proc/self/mounts || true',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, "ENV=unset\n0\n");
   });
@@ -135,7 +173,15 @@ describe("podman", { skip }, () => {
   it("podman run [a corrupt oci-metadata config never blocks the container under ignore]", async () => {
     writeFileSync(p.configPath, "{ this is not json");
     try {
-      const r = await p.podman(["run", "--rm", ...OPT_IN, p.image, "sh", "-c", 'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"; echo ran']);
+      const r = await p.podman([
+        "run",
+        "--rm",
+        ...OPT_IN,
+        p.image,
+        "sh",
+        "-c",
+        'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"; echo ran',
+      ]);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, "ENV=unset\nran\n");
     } finally {
@@ -155,7 +201,9 @@ describe("podman", { skip }, () => {
       const { doc } = parse(r.stdout);
       assert.equal(doc?.TaskARN, `pod/${podId.slice(0, 12)}`);
       assert.equal(doc?.ContainerName, `${pod}-app`);
-      assert.deepEqual(doc?.PortMappings, [{ ContainerPort: 80, HostPort: host, BindIp: "127.0.0.1", Protocol: "tcp" }]);
+      assert.deepEqual(doc?.PortMappings, [
+        { ContainerPort: 80, HostPort: host, BindIp: "127.0.0.1", Protocol: "tcp" },
+      ]);
       assert.equal(doc?.MetadataFileStatus, "READY");
     } finally {
       await p.podman(["pod", "rm", "-f", "-t", "0", pod]);

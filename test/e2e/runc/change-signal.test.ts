@@ -35,7 +35,11 @@ describe("runc change signal", { skip }, () => {
     const bin = requireBinary();
     const watcherDir = await buildWatcher();
     const rootfs = makeRootfs(work);
-    const env = { ...process.env, OCI_METADATA_HOST_ROOT: join(work, "meta"), OCI_METADATA_STAGES: "createRuntime,poststart,poststop" };
+    const env = {
+      ...process.env,
+      OCI_METADATA_HOST_ROOT: join(work, "meta"),
+      OCI_METADATA_STAGES: "createRuntime,poststart,poststop",
+    };
     for (let attempt = 1; attempt <= 3; attempt++) {
       const id = `ocimd-sig-${process.pid}-${attempt}`;
       const bundle = await makeBundle(join(work, id), {

@@ -35,7 +35,8 @@ describe("runc", { skip }, () => {
 
   after(async () => {
     const list = await run("runc", ["--root", runcRoot(), "list", "-q"]);
-    for (const id of list.stdout.split("\n").filter(Boolean)) await run("runc", ["--root", runcRoot(), "delete", "-f", id]);
+    for (const id of list.stdout.split("\n").filter(Boolean))
+      await run("runc", ["--root", runcRoot(), "delete", "-f", id]);
     await net?.destroy();
     rmSync(work, { recursive: true, force: true });
   });
@@ -59,7 +60,12 @@ describe("runc", { skip }, () => {
       rootfs,
       args: PRINT,
       netns: net.path,
-      annotations: { ...ON, "oci-metadata.io/name": "web", "oci-metadata.io/task": "shop/web-1", "oci-metadata.io/cluster": "prod-eu" },
+      annotations: {
+        ...ON,
+        "oci-metadata.io/name": "web",
+        "oci-metadata.io/task": "shop/web-1",
+        "oci-metadata.io/cluster": "prod-eu",
+      },
     });
     const { run: r } = await injectAndRun(id, bundle);
     assert.equal(r.code, 0, r.stderr);
@@ -84,7 +90,11 @@ describe("runc", { skip }, () => {
 
   it("runc run [the metadata mount is read-only inside the container]", async () => {
     const id = newId();
-    const args = ["sh", "-c", 'd=$(dirname "$ECS_CONTAINER_METADATA_FILE"); if touch "$d/x" 2>/dev/null; then echo writable; else echo read-only; fi; test -s "$ECS_CONTAINER_METADATA_FILE" && echo has-file'];
+    const args = [
+      "sh",
+      "-c",
+      'd=$(dirname "$ECS_CONTAINER_METADATA_FILE"); if touch "$d/x" 2>/dev/null; then echo writable; else echo read-only; fi; test -s "$ECS_CONTAINER_METADATA_FILE" && echo has-file',
+    ];
     const bundle = await makeBundle(join(work, id), { rootfs, args, netns: net.path, annotations: ON });
     const { run: r } = await injectAndRun(id, bundle);
     assert.equal(r.code, 0, r.stderr);
@@ -93,9 +103,17 @@ describe("runc", { skip }, () => {
 
   it("runc delete [poststop removes the container dir and the empty task dir]", async () => {
     const id = newId();
-    const bundle = await makeBundle(join(work, id), { rootfs, args: ["sleep", "60"], netns: net.path, annotations: { ...ON, "oci-metadata.io/task": `t-${id}` } });
+    const bundle = await makeBundle(join(work, id), {
+      rootfs,
+      args: ["sleep", "60"],
+      netns: net.path,
+      annotations: { ...ON, "oci-metadata.io/task": `t-${id}` },
+    });
     await runOk(bin, ["inject", "--bundle", bundle, "--id", id], { env: env() });
-    const created = await run("runc", ["--root", runcRoot(), "create", "--bundle", bundle, id], { env: env(), outputFile: join(work, `${id}.out`) });
+    const created = await run("runc", ["--root", runcRoot(), "create", "--bundle", bundle, id], {
+      env: env(),
+      outputFile: join(work, `${id}.out`),
+    });
     assert.equal(created.code, 0, created.stdout);
     const dir = join(hostRoot(), `t-${id}`, id);
     const doc = JSON.parse(readFileSync(join(dir, "ecs-container-metadata.json"), "utf8"));
@@ -109,7 +127,15 @@ describe("runc", { skip }, () => {
 
   it("runc run [opt-in off: no mount, no env, config.json untouched]", async () => {
     const id = newId();
-    const bundle = await makeBundle(join(work, id), { rootfs, args: ["sh", "-c", 'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"; echo "mounts=$(grep -c " /ecs" /proc/self/mounts)"'], netns: net.path });
+    const bundle = await makeBundle(join(work, id), {
+      rootfs,
+      args: [
+        "sh",
+        "-c",
+        'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"; echo "mounts=$(grep -c " /ecs" /proc/self/mounts)"',
+      ],
+      netns: net.path,
+    });
     const before = readFileSync(join(bundle, "config.json"), "utf8");
     const { run: r } = await injectAndRun(id, bundle);
     assert.equal(readFileSync(join(bundle, "config.json"), "utf8"), before);
@@ -122,7 +148,13 @@ describe("runc", { skip }, () => {
     const own = join(work, `${id}-own`);
     rmSync(own, { recursive: true, force: true });
     await runOk("mkdir", ["-p", own]);
-    const bundle = await makeBundle(join(work, id), { rootfs, args: ["sh", "-c", 'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"'], netns: net.path, annotations: ON, mounts: [{ destination: "/ecs", source: own }] });
+    const bundle = await makeBundle(join(work, id), {
+      rootfs,
+      args: ["sh", "-c", 'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"'],
+      netns: net.path,
+      annotations: ON,
+      mounts: [{ destination: "/ecs", source: own }],
+    });
     const before = readFileSync(join(bundle, "config.json"), "utf8");
     const { inject: inj, run: r } = await injectAndRun(id, bundle);
     assert.equal(readFileSync(join(bundle, "config.json"), "utf8"), before);
@@ -136,15 +168,33 @@ describe("runc", { skip }, () => {
 
   it("runc run [volumes-from shape: each env points to its own file, both files readable]", async () => {
     const a = newId();
-    const aBundle = await makeBundle(join(work, a), { rootfs, args: ["sleep", "60"], netns: net.path, annotations: { ...ON, "oci-metadata.io/name": "first", "oci-metadata.io/task": "pair" } });
+    const aBundle = await makeBundle(join(work, a), {
+      rootfs,
+      args: ["sleep", "60"],
+      netns: net.path,
+      annotations: { ...ON, "oci-metadata.io/name": "first", "oci-metadata.io/task": "pair" },
+    });
     await runOk(bin, ["inject", "--bundle", aBundle, "--id", a], { env: env() });
-    const created = await run("runc", ["--root", runcRoot(), "create", "--bundle", aBundle, a], { env: env(), outputFile: join(work, `${a}.out`) });
+    const created = await run("runc", ["--root", runcRoot(), "create", "--bundle", aBundle, a], {
+      env: env(),
+      outputFile: join(work, `${a}.out`),
+    });
     assert.equal(created.code, 0, created.stdout);
     const aMount = readBundleSpec(aBundle).mounts.find((m: any) => m.destination === "/ecs/metadata/first");
     assert.ok(aMount, "first container has its metadata mount");
     const b = newId();
-    const args = ["sh", "-c", 'echo "ENV=$ECS_CONTAINER_METADATA_FILE"; cat "$ECS_CONTAINER_METADATA_FILE"; echo ---; cat /ecs/metadata/first/ecs-container-metadata.json'];
-    const bBundle = await makeBundle(join(work, b), { rootfs, args, netns: net.path, annotations: { ...ON, "oci-metadata.io/name": "second", "oci-metadata.io/task": "pair" }, mounts: [{ destination: aMount.destination, source: aMount.source, options: aMount.options }] });
+    const args = [
+      "sh",
+      "-c",
+      'echo "ENV=$ECS_CONTAINER_METADATA_FILE"; cat "$ECS_CONTAINER_METADATA_FILE"; echo ---; cat /ecs/metadata/first/ecs-container-metadata.json',
+    ];
+    const bBundle = await makeBundle(join(work, b), {
+      rootfs,
+      args,
+      netns: net.path,
+      annotations: { ...ON, "oci-metadata.io/name": "second", "oci-metadata.io/task": "pair" },
+      mounts: [{ destination: aMount.destination, source: aMount.source, options: aMount.options }],
+    });
     const { run: r } = await injectAndRun(b, bBundle);
     assert.equal(r.code, 0, r.stderr);
     const [own, other] = r.stdout.split("---\n");
@@ -166,7 +216,12 @@ describe("runc", { skip }, () => {
   for (const [label, name] of hostile) {
     it(`runc run [hostile name ${label}: nothing written outside the root, container reads its file]`, async () => {
       const id = newId();
-      const bundle = await makeBundle(join(work, id), { rootfs, args: PRINT, netns: net.path, annotations: { ...ON, "oci-metadata.io/name": name, "oci-metadata.io/task": name } });
+      const bundle = await makeBundle(join(work, id), {
+        rootfs,
+        args: PRINT,
+        netns: net.path,
+        annotations: { ...ON, "oci-metadata.io/name": name, "oci-metadata.io/task": name },
+      });
       const metaParent = join(work, "meta");
       const { run: r } = await injectAndRun(id, bundle);
       assert.equal(r.code, 0, r.stderr);
@@ -188,14 +243,25 @@ describe("runc", { skip }, () => {
     const line = JSON.parse(lines[0]!);
     assert.equal(line.code, "state-invalid");
     assert.match(line.msg, /\[state-invalid\] reading the OCI state on stdin: not valid JSON/);
-    const fail = await run(bin, ["hook", "createRuntime"], { env: env({ OCI_METADATA_FAILURE_POLICY: "fail", OCI_METADATA_LOG_LEVEL: "silent" }), input: '{"id": 5}' });
+    const fail = await run(bin, ["hook", "createRuntime"], {
+      env: env({ OCI_METADATA_FAILURE_POLICY: "fail", OCI_METADATA_LOG_LEVEL: "silent" }),
+      input: '{"id": 5}',
+    });
     assert.equal(fail.code, 1);
-    assert.equal(fail.stderr.trim(), 'oci-metadata: [state-invalid] reading the OCI state on stdin: id: expected string, got 5 (number)');
+    assert.equal(
+      fail.stderr.trim(),
+      "oci-metadata: [state-invalid] reading the OCI state on stdin: id: expected string, got 5 (number)",
+    );
   });
 
   it("runc run [unwritable root at inject: clear error, config untouched, the container still runs]", async () => {
     const id = newId();
-    const bundle = await makeBundle(join(work, id), { rootfs, args: ["sh", "-c", 'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"'], netns: net.path, annotations: ON });
+    const bundle = await makeBundle(join(work, id), {
+      rootfs,
+      args: ["sh", "-c", 'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"'],
+      netns: net.path,
+      annotations: ON,
+    });
     const before = readFileSync(join(bundle, "config.json"), "utf8");
     const { inject: inj, run: r } = await injectAndRun(id, bundle, { OCI_METADATA_HOST_ROOT: "/dev/null/ocimd-root" });
     assert.equal(readFileSync(join(bundle, "config.json"), "utf8"), before);
@@ -208,7 +274,12 @@ describe("runc", { skip }, () => {
     const ro = join(work, "ro-root");
     for (const policy of ["ignore", "fail"] as const) {
       const id = newId();
-      const bundle = await makeBundle(join(work, id), { rootfs, args: ["sh", "-c", 'grep -q READY "$ECS_CONTAINER_METADATA_FILE" && echo ready || echo not-ready'], netns: net.path, annotations: ON });
+      const bundle = await makeBundle(join(work, id), {
+        rootfs,
+        args: ["sh", "-c", 'grep -q READY "$ECS_CONTAINER_METADATA_FILE" && echo ready || echo not-ready'],
+        netns: net.path,
+        annotations: ON,
+      });
       const e = env({ OCI_METADATA_HOST_ROOT: ro, OCI_METADATA_FAILURE_POLICY: policy });
       await runOk(bin, ["inject", "--bundle", bundle, "--id", id], { env: e });
       await runOk("mount", ["--bind", ro, ro]);
@@ -231,9 +302,17 @@ describe("runc", { skip }, () => {
 
   it("show [prints a running container's file by id]", async () => {
     const id = newId();
-    const bundle = await makeBundle(join(work, id), { rootfs, args: ["sleep", "60"], netns: net.path, annotations: { ...ON, "oci-metadata.io/name": "shown" } });
+    const bundle = await makeBundle(join(work, id), {
+      rootfs,
+      args: ["sleep", "60"],
+      netns: net.path,
+      annotations: { ...ON, "oci-metadata.io/name": "shown" },
+    });
     await runOk(bin, ["inject", "--bundle", bundle, "--id", id], { env: env() });
-    await run("runc", ["--root", runcRoot(), "create", "--bundle", bundle, id], { env: env(), outputFile: join(work, `${id}.out`) });
+    await run("runc", ["--root", runcRoot(), "create", "--bundle", bundle, id], {
+      env: env(),
+      outputFile: join(work, `${id}.out`),
+    });
     try {
       const human = await runOk(bin, ["show", id], { env: env() });
       assert.match(human.stdout, new RegExp(`ContainerID: ${id}`));

@@ -48,7 +48,10 @@ describe("runc host network", { skip }, () => {
     const host = await hostDefaultRoute();
     assert.equal(doc.MetadataFileStatus, "READY");
     assert.equal(doc.NetworkMode, "host");
-    assert.deepEqual(doc.Networks.map((n: { Interface: string }) => n.Interface), [host.dev]);
+    assert.deepEqual(
+      doc.Networks.map((n: { Interface: string }) => n.Interface),
+      [host.dev],
+    );
     assert.equal(doc.IPAddress, host.ipv4);
     assert.equal(doc.HostPrivateIPv4Address, host.ipv4);
   });

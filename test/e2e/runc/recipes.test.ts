@@ -50,8 +50,18 @@ describe("README recipes", { skip }, () => {
       symlinkSync("usr/lib", join(rootfs, "lib"));
       symlinkSync("usr/lib64", join(rootfs, "lib64"));
     }
-    const mounts = [{ destination: "/recipes", source: join(work, "recipes") }, ...(withUsr ? [{ destination: "/usr", source: "/usr" }] : [])];
-    const bundle = await makeBundle(join(work, id), { rootfs, args, netns: net.path, annotations: { "oci-metadata.io/enabled": "true" }, mounts, env: ["RECIPE_ONCE=1"] });
+    const mounts = [
+      { destination: "/recipes", source: join(work, "recipes") },
+      ...(withUsr ? [{ destination: "/usr", source: "/usr" }] : []),
+    ];
+    const bundle = await makeBundle(join(work, id), {
+      rootfs,
+      args,
+      netns: net.path,
+      annotations: { "oci-metadata.io/enabled": "true" },
+      mounts,
+      env: ["RECIPE_ONCE=1"],
+    });
     const env = { ...process.env, OCI_METADATA_HOST_ROOT: join(work, "meta") };
     assert.equal((await run(requireBinary(), ["inject", "--bundle", bundle, "--id", id], { env })).code, 0);
     const r = await run("runc", ["--root", join(work, "runc"), "run", "--bundle", bundle, id], { env });

@@ -20,7 +20,16 @@ describe("runtime wrapper hand-over", () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("runtime [passes argv, stdout and the exit status through unchanged]", async () => {
-    const r = await run(bin, ["runtime", "--runtime", "/bin/sh", "-c", 'echo "argv0=$0 args=$*"; exit 7', "x", "a b", "c"]);
+    const r = await run(bin, [
+      "runtime",
+      "--runtime",
+      "/bin/sh",
+      "-c",
+      'echo "argv0=$0 args=$*"; exit 7',
+      "x",
+      "a b",
+      "c",
+    ]);
     assert.equal(r.code, 7);
     assert.equal(r.stdout, "argv0=x args=a b c\n");
     assert.equal(r.stderr, "");
@@ -29,7 +38,9 @@ describe("runtime wrapper hand-over", () => {
   it("runtime [keeps inherited fds above 2 (--preserve-fds)]", async () => {
     const out = join(dir, "fd3.txt");
     const fd = openSync(out, "w");
-    const child = spawn(bin, ["runtime", "--runtime", "/bin/sh", "-c", "echo via-fd3 >&3"], { stdio: ["ignore", "ignore", "ignore", fd] });
+    const child = spawn(bin, ["runtime", "--runtime", "/bin/sh", "-c", "echo via-fd3 >&3"], {
+      stdio: ["ignore", "ignore", "ignore", fd],
+    });
     const code = await new Promise((r) => child.on("exit", r));
     closeSync(fd);
     assert.equal(code, 0);
@@ -57,8 +68,22 @@ describe("runtime wrapper hand-over", () => {
     await run("mkdir", ["-p", bundle]);
     writeFileSync(join(bundle, "config.json"), "{ not json");
     const log = join(dir, "log.json");
-    const args = (policy: string) => ({ env: { ...process.env, OCI_METADATA_FAILURE_POLICY: policy, OCI_METADATA_HOST_ROOT: join(dir, "meta") } });
-    const argv = ["runtime", "--runtime", "/bin/true", "--log", log, "--log-format", "json", "create", "--bundle", bundle, "ctr1"];
+    const args = (policy: string) => ({
+      env: { ...process.env, OCI_METADATA_FAILURE_POLICY: policy, OCI_METADATA_HOST_ROOT: join(dir, "meta") },
+    });
+    const argv = [
+      "runtime",
+      "--runtime",
+      "/bin/true",
+      "--log",
+      log,
+      "--log-format",
+      "json",
+      "create",
+      "--bundle",
+      bundle,
+      "ctr1",
+    ];
     const failed = await run(bin, argv, args("fail"));
     assert.equal(failed.code, 1);
     assert.equal(failed.stdout + failed.stderr, "", "nothing on the container's stdio");

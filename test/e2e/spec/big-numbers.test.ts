@@ -20,9 +20,14 @@ import { requireTools } from "../lib/guard.js";
 import { createPodman } from "../lib/podman.js";
 
 const FIXTURE = new URL("../../fixtures/spec-corpus/runc-hostile.json", import.meta.url).pathname;
-const PRINT = 'echo "ENV=$ECS_CONTAINER_METADATA_FILE"; test -f "$ECS_CONTAINER_METADATA_FILE" && echo FILE=yes; cat /proc/self/limits';
+const PRINT =
+  'echo "ENV=$ECS_CONTAINER_METADATA_FILE"; test -f "$ECS_CONTAINER_METADATA_FILE" && echo FILE=yes; cat /proc/self/limits';
 // The engines' --ulimit values: unlimited core, 2^53+1 file size, int64-max cpu seconds.
-const ULIMITS = ["core=-1:-1", "fsize=9007199254740993:9007199254740993", "cpu=9223372036854775807:9223372036854775807"];
+const ULIMITS = [
+  "core=-1:-1",
+  "fsize=9007199254740993:9007199254740993",
+  "cpu=9223372036854775807:9223372036854775807",
+];
 
 // The container's own view: env var set, file present, and the three limits exact.
 function assertExact(stdout: string): void {
@@ -36,7 +41,10 @@ function assertExact(stdout: string): void {
 // The host's hard limits for nofile/nproc: podman replaces its defaults once --ulimit is given,
 // and this machine cannot raise a hard limit.
 async function baseUlimits(): Promise<string[]> {
-  const [nofile, nproc] = (await runOk("bash", ["-c", "echo $(ulimit -Hn) $(ulimit -Hu)"])).stdout.trim().split(" ").map(Number);
+  const [nofile, nproc] = (await runOk("bash", ["-c", "echo $(ulimit -Hn) $(ulimit -Hu)"])).stdout
+    .trim()
+    .split(" ")
+    .map(Number);
   const pidMax = Number(readFileSync("/proc/sys/kernel/pid_max", "utf8"));
   return [`nofile=${nofile}:${nofile}`, `nproc=${Math.min(nproc!, pidMax)}:${Math.min(nproc!, pidMax)}`];
 }
@@ -58,7 +66,14 @@ describe("runc inject", { skip: requireTools(["runc", "busybox"]) }, () => {
     const env = { ...process.env, OCI_METADATA_HOST_ROOT: join(work, "meta") };
     await runOk(bin, ["inject", "--bundle", work, "--id", id], { env });
     const text = readFileSync(join(work, "config.json"), "latin1");
-    for (const literal of ["18446744073709551615", "9007199254740993", "9223372036854775807", "1e400", '"2": "two",\n\t\t"1": "one"', "caf\xe9"]) {
+    for (const literal of [
+      "18446744073709551615",
+      "9007199254740993",
+      "9223372036854775807",
+      "1e400",
+      '"2": "two",\n\t\t"1": "one"',
+      "caf\xe9",
+    ]) {
       assert.ok(text.includes(literal), `inject lost ${JSON.stringify(literal)}`);
     }
     const r = await run("runc", ["--root", join(work, "runc"), "run", "--bundle", work, id], { env });
@@ -72,7 +87,17 @@ describe("podman precreate", { skip: requireTools(["podman", "runc", "conmon", "
     const p = await createPodman(requireBinary(), 150 + (process.pid % 50));
     try {
       const limits = [...(await baseUlimits()), ...ULIMITS].flatMap((u) => ["--ulimit", u]);
-      const r = await p.podman(["run", "--rm", "--annotation", "oci-metadata.io/enabled=true", ...limits, p.image, "sh", "-c", PRINT]);
+      const r = await p.podman([
+        "run",
+        "--rm",
+        "--annotation",
+        "oci-metadata.io/enabled=true",
+        ...limits,
+        p.image,
+        "sh",
+        "-c",
+        PRINT,
+      ]);
       assert.equal(r.code, 0, r.stderr);
       assertExact(r.stdout);
     } finally {
@@ -82,13 +107,28 @@ describe("podman precreate", { skip: requireTools(["podman", "runc", "conmon", "
 });
 
 for (const version of ["20.10", "28.5"] as DockerVersion[]) {
-  const skip = requireTools(["runc", "ip", "busybox", "/usr/bin/docker"], dockerdPath(version) ? [] : [`dockerd ${version}`]);
+  const skip = requireTools(
+    ["runc", "ip", "busybox", "/usr/bin/docker"],
+    dockerdPath(version) ? [] : [`dockerd ${version}`],
+  );
   describe(`docker ${version} runtime wrapper`, { skip }, () => {
     it(`docker ${version} run --ulimit [an opted-in container starts and the kernel holds the exact rlimits]`, async () => {
       const d = await createDocker(requireBinary(), version, version === "20.10" ? 140 : 141);
       try {
         const limits = ULIMITS.flatMap((u) => ["--ulimit", u]);
-        const r = await d.docker(["run", "--rm", "--runtime", "oci-metadata", "--label", "oci-metadata.io/enabled=true", ...limits, d.image, "sh", "-c", PRINT]);
+        const r = await d.docker([
+          "run",
+          "--rm",
+          "--runtime",
+          "oci-metadata",
+          "--label",
+          "oci-metadata.io/enabled=true",
+          ...limits,
+          d.image,
+          "sh",
+          "-c",
+          PRINT,
+        ]);
         assert.equal(r.code, 0, r.stderr);
         assertExact(r.stdout);
       } finally {

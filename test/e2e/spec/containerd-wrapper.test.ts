@@ -10,11 +10,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { requireBinary } from "../lib/binary.js";
-import { containerdBinaries, createContainerd, type ContainerdVersion } from "../lib/containerd.js";
+import { type ContainerdVersion, containerdBinaries, createContainerd } from "../lib/containerd.js";
 import { NamespaceMode } from "../lib/cri.js";
 import { requireTools } from "../lib/guard.js";
 
-const TOOLS = ["/usr/sbin/runc", "ip", "tar", "/usr/lib/cni/bridge", "/usr/lib/cni/host-local", "/usr/lib/cni/loopback"];
+const TOOLS = [
+  "/usr/sbin/runc",
+  "ip",
+  "tar",
+  "/usr/lib/cni/bridge",
+  "/usr/lib/cni/host-local",
+  "/usr/lib/cni/loopback",
+];
 const VERSIONS: { version: ContainerdVersion; n: number }[] = [
   { version: "1.7", n: 44 },
   { version: "2.1", n: 45 },
@@ -30,7 +37,14 @@ for (const { version, n } of VERSIONS) {
       const configPath = join(dir, "config.json");
       // enabled: always — CRI passes container annotations to the OCI spec only when the runtime
       // lists them (container_annotations), and the test runtime lists none.
-      writeFileSync(configPath, JSON.stringify({ enabled: "always", hostRoot: join(dir, "meta"), log: { file: join(dir, "log"), level: "debug" } }));
+      writeFileSync(
+        configPath,
+        JSON.stringify({
+          enabled: "always",
+          hostRoot: join(dir, "meta"),
+          log: { file: join(dir, "log"), level: "debug" },
+        }),
+      );
       // containerd's shim and runc (and so the wrapper and its hooks) inherit containerd's env.
       const saved = process.env.OCI_METADATA_CONFIG;
       process.env.OCI_METADATA_CONFIG = configPath;
@@ -38,7 +52,10 @@ for (const { version, n } of VERSIONS) {
       try {
         const toml = readFileSync(cd.configPath, "utf8");
         assert.ok(toml.includes('BinaryName = "/usr/sbin/runc"'));
-        writeFileSync(cd.configPath, toml.replace('BinaryName = "/usr/sbin/runc"', `BinaryName = ${JSON.stringify(link)}`));
+        writeFileSync(
+          cd.configPath,
+          toml.replace('BinaryName = "/usr/sbin/runc"', `BinaryName = ${JSON.stringify(link)}`),
+        );
         await cd.restart();
         const pod = await cd.runPod("wrap");
         const id = await cd.createContainer(pod, undefined, {
@@ -46,7 +63,9 @@ for (const { version, n } of VERSIONS) {
           command: ["sh", "-c", 'cat "$ECS_CONTAINER_METADATA_FILE"'],
           config: {
             linux: {
-              securityContext: { namespaceOptions: { network: NamespaceMode.POD, pid: NamespaceMode.CONTAINER, ipc: NamespaceMode.POD } },
+              securityContext: {
+                namespaceOptions: { network: NamespaceMode.POD, pid: NamespaceMode.CONTAINER, ipc: NamespaceMode.POD },
+              },
               resources: { memoryLimitInBytes: 9223372036854775807n },
             },
           },

@@ -16,7 +16,8 @@ import { run, runOk } from "../lib/exec.js";
 import { requireTools } from "../lib/guard.js";
 import { createPodman } from "../lib/podman.js";
 
-const PRINT = 'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"; test -f "$ECS_CONTAINER_METADATA_FILE" && echo FILE=yes; true';
+const PRINT =
+  'echo "ENV=${ECS_CONTAINER_METADATA_FILE:-unset}"; test -f "$ECS_CONTAINER_METADATA_FILE" && echo FILE=yes; true';
 const work = mkdtempSync(join(tmpdir(), "ocimd-imgconf-"));
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -36,7 +37,12 @@ async function imageTar(name: string, at: string): Promise<string> {
 }
 
 function logged(file: string, code: string): boolean {
-  return existsSync(file) && readFileSync(file, "utf8").split("\n").some((l) => l.includes(`"reason":"${code}"`));
+  return (
+    existsSync(file) &&
+    readFileSync(file, "utf8")
+      .split("\n")
+      .some((l) => l.includes(`"reason":"${code}"`))
+  );
 }
 
 describe("runc inject", { skip: requireTools(["runc", "busybox"]) }, () => {
@@ -48,7 +54,11 @@ describe("runc inject", { skip: requireTools(["runc", "busybox"]) }, () => {
   for (const [name, at, expected] of cases) {
     it(`runc run [an image with a file at /${at} starts: ${name === "file-at-the-name" ? "next name" : "skipped"}]`, async () => {
       const dir = rootfsWithFile(`runc-${name}`, at);
-      const bundle = await makeBundle(join(dir, "bundle"), { rootfs: join(dir, "rootfs"), args: ["sh", "-c", PRINT], annotations: { "oci-metadata.io/enabled": "true", "oci-metadata.io/name": "web" } });
+      const bundle = await makeBundle(join(dir, "bundle"), {
+        rootfs: join(dir, "rootfs"),
+        args: ["sh", "-c", PRINT],
+        annotations: { "oci-metadata.io/enabled": "true", "oci-metadata.io/name": "web" },
+      });
       const id = `ocimd-ic-${name}`;
       const log = join(dir, "log");
       const env = { ...process.env, OCI_METADATA_HOST_ROOT: join(dir, "meta"), OCI_METADATA_LOG_FILE: log };
@@ -66,14 +76,41 @@ describe("podman precreate", { skip: requireTools(["podman", "runc", "conmon", "
   it("podman run [an image with a file at /ecs starts without metadata; one at /ecs/metadata/<name> gets the next name]", async () => {
     const p = await createPodman(requireBinary(), 160 + (process.pid % 40));
     try {
-      for (const [image, at] of [["localhost/ocimd-ic-ecs", "ecs"], ["localhost/ocimd-ic-name", "ecs/metadata/web"]] as const) {
-        await runOk("podman", ["import", "--change", 'CMD ["/bin/sh"]', await imageTar(`podman-${at.replace(/\//g, "_")}`, at), image], { env: p.env });
+      for (const [image, at] of [
+        ["localhost/ocimd-ic-ecs", "ecs"],
+        ["localhost/ocimd-ic-name", "ecs/metadata/web"],
+      ] as const) {
+        await runOk(
+          "podman",
+          ["import", "--change", 'CMD ["/bin/sh"]', await imageTar(`podman-${at.replace(/\//g, "_")}`, at), image],
+          { env: p.env },
+        );
       }
-      const skipped = await p.podman(["run", "--rm", "--annotation", "oci-metadata.io/enabled=true", "localhost/ocimd-ic-ecs", "sh", "-c", PRINT]);
+      const skipped = await p.podman([
+        "run",
+        "--rm",
+        "--annotation",
+        "oci-metadata.io/enabled=true",
+        "localhost/ocimd-ic-ecs",
+        "sh",
+        "-c",
+        PRINT,
+      ]);
       assert.equal(skipped.code, 0, skipped.stderr);
       assert.match(skipped.stdout, /^ENV=unset$/m);
       assert.ok(logged(p.logFile, "image-conflict"), "no log line with the reason");
-      const moved = await p.podman(["run", "--rm", "--name", "web", "--annotation", "oci-metadata.io/enabled=true", "localhost/ocimd-ic-name", "sh", "-c", PRINT]);
+      const moved = await p.podman([
+        "run",
+        "--rm",
+        "--name",
+        "web",
+        "--annotation",
+        "oci-metadata.io/enabled=true",
+        "localhost/ocimd-ic-name",
+        "sh",
+        "-c",
+        PRINT,
+      ]);
       assert.equal(moved.code, 0, moved.stderr);
       assert.match(moved.stdout, /^ENV=\/ecs\/metadata\/web-[0-9a-f]{12}\/ecs-container-metadata\.json$/m);
       assert.match(moved.stdout, /^FILE=yes$/m);
@@ -84,13 +121,25 @@ describe("podman precreate", { skip: requireTools(["podman", "runc", "conmon", "
 });
 
 for (const version of ["20.10", "28.5"] as DockerVersion[]) {
-  const skip = requireTools(["runc", "ip", "busybox", "/usr/bin/docker"], dockerdPath(version) ? [] : [`dockerd ${version}`]);
+  const skip = requireTools(
+    ["runc", "ip", "busybox", "/usr/bin/docker"],
+    dockerdPath(version) ? [] : [`dockerd ${version}`],
+  );
   describe(`docker ${version} runtime wrapper`, { skip }, () => {
     it(`docker ${version} run [an image with a file at /ecs starts without metadata; one at /ecs/metadata/<name> gets the next name]`, async () => {
       const d = await createDocker(requireBinary(), version, version === "20.10" ? 142 : 143);
       try {
-        for (const [image, at] of [["localhost/ocimd-ic-ecs", "ecs"], ["localhost/ocimd-ic-name", "ecs/metadata/web"]] as const) {
-          const r = await d.docker(["import", "--change", 'CMD ["/bin/sh"]', await imageTar(`docker${version}-${at.replace(/\//g, "_")}`, at), image]);
+        for (const [image, at] of [
+          ["localhost/ocimd-ic-ecs", "ecs"],
+          ["localhost/ocimd-ic-name", "ecs/metadata/web"],
+        ] as const) {
+          const r = await d.docker([
+            "import",
+            "--change",
+            'CMD ["/bin/sh"]',
+            await imageTar(`docker${version}-${at.replace(/\//g, "_")}`, at),
+            image,
+          ]);
           assert.equal(r.code, 0, r.stderr);
         }
         const on = ["--runtime", "oci-metadata", "--label", "oci-metadata.io/enabled=true"];
@@ -98,7 +147,17 @@ for (const version of ["20.10", "28.5"] as DockerVersion[]) {
         assert.equal(skipped.code, 0, skipped.stderr);
         assert.match(skipped.stdout, /^ENV=unset$/m);
         assert.ok(logged(join(d.dir, "oci-metadata.log"), "image-conflict"), "no log line with the reason");
-        const moved = await d.docker(["run", "--rm", ...on, "--name", "web", "localhost/ocimd-ic-name", "sh", "-c", PRINT]);
+        const moved = await d.docker([
+          "run",
+          "--rm",
+          ...on,
+          "--name",
+          "web",
+          "localhost/ocimd-ic-name",
+          "sh",
+          "-c",
+          PRINT,
+        ]);
         assert.equal(moved.code, 0, moved.stderr);
         assert.match(moved.stdout, /^ENV=\/ecs\/metadata\/web-[0-9a-f]{12}\/ecs-container-metadata\.json$/m);
         assert.match(moved.stdout, /^FILE=yes$/m);

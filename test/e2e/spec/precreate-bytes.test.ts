@@ -19,7 +19,12 @@ function podmanConfig(enabled: boolean): Buffer {
   const at = text.indexOf('"annotations":{') + '"annotations":{'.length;
   const extra = Buffer.concat([Buffer.from('"x-raw":"a'), Buffer.from([0xff, 0xe9]), Buffer.from('",')]);
   const out = Buffer.concat([text.subarray(0, at), extra, text.subarray(at)]);
-  return enabled ? out : Buffer.from(out.toString("latin1").replace('"oci-metadata.io/enabled":"true"', '"oci-metadata.io/enabled":"no"'), "latin1");
+  return enabled
+    ? out
+    : Buffer.from(
+        out.toString("latin1").replace('"oci-metadata.io/enabled":"true"', '"oci-metadata.io/enabled":"no"'),
+        "latin1",
+      );
 }
 
 function precreate(input: Buffer): { code: number | null; stdout: Buffer; stderr: string } {
@@ -46,7 +51,11 @@ describe("precreate keeps bytes", () => {
   });
 
   it("prints unparsable input back byte for byte under failurePolicy ignore", () => {
-    const input = Buffer.concat([Buffer.from('{"oci-metadata.io/enabled": "'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from("\n")]);
+    const input = Buffer.concat([
+      Buffer.from('{"oci-metadata.io/enabled": "'),
+      Buffer.from([0xc3, 0x28, 0xff]),
+      Buffer.from("\n"),
+    ]);
     const r = precreate(input);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(r.stdout.equals(input), "output differs from input");

@@ -20,12 +20,20 @@ describe("runc inject", { skip: requireTools(["runc", "busybox"]) }, () => {
     const bin = requireBinary();
     const rootfs = makeRootfs(work);
     const env = { ...process.env, OCI_METADATA_HOST_ROOT: join(work, "meta") };
-    const annotations = { "oci-metadata.io/enabled": "true", "oci-metadata.io/task": "t", "oci-metadata.io/name": "web" };
+    const annotations = {
+      "oci-metadata.io/enabled": "true",
+      "oci-metadata.io/task": "t",
+      "oci-metadata.io/name": "web",
+    };
     const ids = [1, 2, 3, 4, 5].map((i) => `ocimd-same-${process.pid}-${i}`.padStart(20, "0"));
     assert.equal(new Set(ids.map((id) => id.slice(0, 12))).size, 1);
     const files: string[] = [];
     for (const id of ids) {
-      const bundle = await makeBundle(join(work, id), { rootfs, args: ["sh", "-c", 'cat "$ECS_CONTAINER_METADATA_FILE"'], annotations });
+      const bundle = await makeBundle(join(work, id), {
+        rootfs,
+        args: ["sh", "-c", 'cat "$ECS_CONTAINER_METADATA_FILE"'],
+        annotations,
+      });
       await runOk(bin, ["inject", "--bundle", bundle, "--id", id], { env });
       const spec = JSON.parse(readFileSync(join(bundle, "config.json"), "utf8")) as { process: { env: string[] } };
       const file = spec.process.env.find((e) => e.startsWith("ECS_CONTAINER_METADATA_FILE="));

@@ -2,11 +2,14 @@
 // usage errors exit 2 with one line, and commands that need no config run without one.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { main } from "../../../src/cli/run.js";
 import { COMMANDS } from "../../../src/cli/commands.js";
 import { parseCommandArgs, splitCommandLine } from "../../../src/cli/parse.js";
+import { main } from "../../../src/cli/run.js";
 
-async function run(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
+async function run(
+  argv: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; out: string; err: string }> {
   let out = "";
   let err = "";
   const write = process.stderr.write;
@@ -68,7 +71,13 @@ describe("cli", () => {
   it("reports an interactive failure as one human line, not a JSON log line", async () => {
     const r = await run(["show", "/nonexistent/dir/x"], { OCI_METADATA_HOST_ROOT: "/nonexistent-root" });
     assert.notEqual(r.code, 0);
-    assert.equal(r.err.trim().split("\n").filter((l) => l.startsWith("{")).length, 0);
+    assert.equal(
+      r.err
+        .trim()
+        .split("\n")
+        .filter((l) => l.startsWith("{")).length,
+      0,
+    );
   });
 
   it("refuses a missing positional with the usage line", async () => {

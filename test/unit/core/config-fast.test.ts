@@ -24,9 +24,38 @@ function agree(text: string | undefined, env: Record<string, string | undefined>
 }
 
 // Values near each key's rules: valid ones, and the ways they go wrong.
-const anyString = fc.oneof(fc.string(), fc.constantFrom("", "/", "/x", "x", ".hidden", "a/b", "1X", "_ok", "50", "5", "abc", "always", "never", "opt-in", "ignore", "fail", "debug", "silent", "loud"));
+const anyString = fc.oneof(
+  fc.string(),
+  fc.constantFrom(
+    "",
+    "/",
+    "/x",
+    "x",
+    ".hidden",
+    "a/b",
+    "1X",
+    "_ok",
+    "50",
+    "5",
+    "abc",
+    "always",
+    "never",
+    "opt-in",
+    "ignore",
+    "fail",
+    "debug",
+    "silent",
+    "loud",
+  ),
+);
 const stage = fc.constantFrom("prestart", "createRuntime", "poststart", "poststop", "start", "");
-const identitySource = fc.oneof(anyString, fc.record({ file: anyString }), fc.record({ env: anyString }), fc.record({ file: anyString, env: anyString }), fc.jsonValue());
+const identitySource = fc.oneof(
+  anyString,
+  fc.record({ file: anyString }),
+  fc.record({ env: anyString }),
+  fc.record({ file: anyString, env: anyString }),
+  fc.jsonValue(),
+);
 const values: Record<string, fc.Arbitrary<unknown>> = {
   enabled: fc.oneof(fc.constantFrom("always", "opt-in", "never"), fc.jsonValue()),
   optInAnnotation: anyString,
@@ -36,18 +65,48 @@ const values: Record<string, fc.Arbitrary<unknown>> = {
   envName: anyString,
   stages: fc.oneof(fc.array(stage, { maxLength: 4 }), fc.jsonValue()),
   failurePolicy: fc.oneof(fc.constantFrom("ignore", "fail"), fc.jsonValue()),
-  identity: fc.oneof(fc.record({ cluster: identitySource, containerInstance: identitySource, availabilityZone: identitySource, hostIPv6Address: identitySource, region: identitySource }, { requiredKeys: [] }), fc.jsonValue()),
+  identity: fc.oneof(
+    fc.record(
+      {
+        cluster: identitySource,
+        containerInstance: identitySource,
+        availabilityZone: identitySource,
+        hostIPv6Address: identitySource,
+        region: identitySource,
+      },
+      { requiredKeys: [] },
+    ),
+    fc.jsonValue(),
+  ),
   annotationsToInclude: fc.oneof(fc.array(anyString, { maxLength: 3 }), fc.jsonValue()),
-  windows: fc.oneof(fc.record({ hostRoot: anyString, containerRoot: fc.oneof(anyString, fc.integer()) }, { requiredKeys: [] }), fc.jsonValue()),
-  log: fc.oneof(fc.record({ level: fc.constantFrom("debug", "info", "warn", "error", "silent", "loud"), file: anyString }, { requiredKeys: [] }), fc.jsonValue()),
+  windows: fc.oneof(
+    fc.record({ hostRoot: anyString, containerRoot: fc.oneof(anyString, fc.integer()) }, { requiredKeys: [] }),
+    fc.jsonValue(),
+  ),
+  log: fc.oneof(
+    fc.record(
+      { level: fc.constantFrom("debug", "info", "warn", "error", "silent", "loud"), file: anyString },
+      { requiredKeys: [] },
+    ),
+    fc.jsonValue(),
+  ),
   dockerSocket: anyString,
-  nri: fc.oneof(fc.record({ socket: anyString, pluginName: anyString, pluginIdx: anyString }, { requiredKeys: [] }), fc.jsonValue()),
+  nri: fc.oneof(
+    fc.record({ socket: anyString, pluginName: anyString, pluginIdx: anyString }, { requiredKeys: [] }),
+    fc.jsonValue(),
+  ),
 };
 const nearlyValid = fc.record(values, { requiredKeys: [] });
-const withStrays = fc.tuple(nearlyValid, fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 2 })).map(([a, b]) => ({ ...b, ...a }));
+const withStrays = fc
+  .tuple(nearlyValid, fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 2 }))
+  .map(([a, b]) => ({ ...b, ...a }));
 // Only valid values: the fast check must accept every one of these (and agree).
 const abs = fc.string().map((x) => `/${x}`);
-const validSource = fc.oneof(fc.string(), fc.record({ file: fc.string({ minLength: 1 }) }), fc.record({ env: fc.string({ minLength: 1 }) }));
+const validSource = fc.oneof(
+  fc.string(),
+  fc.record({ file: fc.string({ minLength: 1 }) }),
+  fc.record({ env: fc.string({ minLength: 1 }) }),
+);
 const valid = fc.record(
   {
     enabled: fc.constantFrom("always", "opt-in", "never"),
@@ -71,13 +130,27 @@ const valid = fc.record(
     ),
     annotationsToInclude: fc.array(fc.string()),
     windows: fc.record({ hostRoot: fc.string(), containerRoot: fc.string() }, { requiredKeys: [] }),
-    log: fc.record({ level: fc.constantFrom("debug", "info", "warn", "error", "silent"), file: abs }, { requiredKeys: [] }),
+    log: fc.record(
+      { level: fc.constantFrom("debug", "info", "warn", "error", "silent"), file: abs },
+      { requiredKeys: [] },
+    ),
     dockerSocket: abs,
-    nri: fc.record({ socket: abs, pluginName: fc.stringMatching(/^[A-Za-z0-9._-]{1,64}$/), pluginIdx: fc.stringMatching(/^[0-9]{2}$/) }, { requiredKeys: [] }),
+    nri: fc.record(
+      {
+        socket: abs,
+        pluginName: fc.stringMatching(/^[A-Za-z0-9._-]{1,64}$/),
+        pluginIdx: fc.stringMatching(/^[0-9]{2}$/),
+      },
+      { requiredKeys: [] },
+    ),
   },
   { requiredKeys: [] },
 );
-const envArb = fc.dictionary(fc.constantFrom(...CONFIG_ENV_NAMES), fc.oneof(anyString, fc.constantFrom("createRuntime,poststop", " poststart , ", "/run/x")), { maxKeys: 3 });
+const envArb = fc.dictionary(
+  fc.constantFrom(...CONFIG_ENV_NAMES),
+  fc.oneof(anyString, fc.constantFrom("createRuntime,poststop", " poststart , ", "/run/x")),
+  { maxKeys: 3 },
+);
 
 describe("fastConfig", () => {
   it("gives the defaults without a file and without overrides", () => {
@@ -93,16 +166,42 @@ describe("fastConfig", () => {
   });
 
   it("defers to the schema for what it does not accept (an error to word)", () => {
-    for (const text of ["{", "[]", "null", '{"enabled":"sometimes"}', '{"bogus":1}', '{"__proto__":{"x":1}}', '{"identity":{"cluster":{"file":""}}}']) {
+    for (const text of [
+      "{",
+      "[]",
+      "null",
+      '{"enabled":"sometimes"}',
+      '{"bogus":1}',
+      '{"__proto__":{"x":1}}',
+      '{"identity":{"cluster":{"file":""}}}',
+    ]) {
       assert.equal(fastConfig(text, {}), undefined, text);
     }
     assert.equal(fastConfig(undefined, { OCI_METADATA_LOG_FILE: "" }), undefined);
   });
 
   const examples: Array<[string, unknown, Record<string, string>]> = [
-    ["every key set", { ...defaultConfig(), enabled: "always", stages: ["prestart"], identity: { cluster: "c", containerInstance: { env: "I" } }, log: { level: "debug", file: "/l" } }, {}],
-    ["nested override", { log: { level: "warn", file: "/var/log/om.log" } }, { OCI_METADATA_LOG_LEVEL: "debug", OCI_METADATA_IDENTITY_CLUSTER: "prod" }],
-    ["list overrides", {}, { OCI_METADATA_STAGES: " createRuntime ,, poststop", OCI_METADATA_ANNOTATIONS_TO_INCLUDE: "a,b/*" }],
+    [
+      "every key set",
+      {
+        ...defaultConfig(),
+        enabled: "always",
+        stages: ["prestart"],
+        identity: { cluster: "c", containerInstance: { env: "I" } },
+        log: { level: "debug", file: "/l" },
+      },
+      {},
+    ],
+    [
+      "nested override",
+      { log: { level: "warn", file: "/var/log/om.log" } },
+      { OCI_METADATA_LOG_LEVEL: "debug", OCI_METADATA_IDENTITY_CLUSTER: "prod" },
+    ],
+    [
+      "list overrides",
+      {},
+      { OCI_METADATA_STAGES: " createRuntime ,, poststop", OCI_METADATA_ANNOTATIONS_TO_INCLUDE: "a,b/*" },
+    ],
     ["override replaces a non-object group", { log: "debug" }, { OCI_METADATA_LOG_LEVEL: "warn" }],
     ["identity file source", { identity: { cluster: { file: "/etc/c" } } }, {}],
     ["empty windows roots", { windows: { hostRoot: "", containerRoot: "" } }, {}],
@@ -115,7 +214,10 @@ describe("fastConfig", () => {
   }
 
   it("agrees with the schema on configs near every rule", () => {
-    fc.assert(fc.property(withStrays, envArb, (raw, env) => agree(JSON.stringify(raw), env)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(withStrays, envArb, (raw, env) => agree(JSON.stringify(raw), env)),
+      { numRuns: 2000 },
+    );
   });
 
   it("accepts every valid config, with the schema's result", () => {
@@ -129,7 +231,13 @@ describe("fastConfig", () => {
   });
 
   it("agrees with the schema on arbitrary JSON and text", () => {
-    fc.assert(fc.property(fc.jsonValue(), (raw) => agree(JSON.stringify(raw))), { numRuns: 500 });
-    fc.assert(fc.property(fc.string(), (text) => agree(text)), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.jsonValue(), (raw) => agree(JSON.stringify(raw))),
+      { numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(fc.string(), (text) => agree(text)),
+      { numRuns: 300 },
+    );
   });
 });

@@ -11,7 +11,7 @@ import {
   loadConfig,
   validateConfig,
 } from "../../../src/core/config.js";
-import { isOciMetadataError, OciMetadataError } from "../../../src/core/errors.js";
+import { isOciMetadataError, type OciMetadataError } from "../../../src/core/errors.js";
 
 // Reads a dotted key path out of a config.
 function at(config: Config, path: string): unknown {
@@ -56,8 +56,20 @@ describe("defaultConfig", () => {
 
   it("has no keys beyond the documented ones", () => {
     assert.deepEqual(Object.keys(defaultConfig()).sort(), [
-      "annotationsToInclude", "containerRoot", "dockerSocket", "enabled", "envName", "failurePolicy", "fileName",
-      "hostRoot", "identity", "log", "nri", "optInAnnotation", "stages", "windows",
+      "annotationsToInclude",
+      "containerRoot",
+      "dockerSocket",
+      "enabled",
+      "envName",
+      "failurePolicy",
+      "fileName",
+      "hostRoot",
+      "identity",
+      "log",
+      "nri",
+      "optInAnnotation",
+      "stages",
+      "windows",
     ]);
   });
 
@@ -84,7 +96,14 @@ describe("loadConfig", () => {
   });
 
   it("reads values from the file and keeps defaults for the rest", () => {
-    const config = loadConfig(JSON.stringify({ enabled: "always", log: { file: "/var/log/om.log" }, identity: { cluster: { file: "/etc/cluster" } } }), {});
+    const config = loadConfig(
+      JSON.stringify({
+        enabled: "always",
+        log: { file: "/var/log/om.log" },
+        identity: { cluster: { file: "/etc/cluster" } },
+      }),
+      {},
+    );
     assert.equal(config.enabled, "always");
     assert.deepEqual(config.log, { level: "info", file: "/var/log/om.log" });
     assert.deepEqual(config.identity, { cluster: { file: "/etc/cluster" } });
@@ -93,7 +112,10 @@ describe("loadConfig", () => {
 
   it("accepts every identity source form", () => {
     for (const source of ["prod", { file: "/etc/c" }, { env: "CLUSTER" }]) {
-      assert.deepEqual(loadConfig(JSON.stringify({ identity: { containerInstance: source } }), {}).identity.containerInstance, source);
+      assert.deepEqual(
+        loadConfig(JSON.stringify({ identity: { containerInstance: source } }), {}).identity.containerInstance,
+        source,
+      );
     }
   });
 
@@ -105,7 +127,10 @@ describe("loadConfig", () => {
   });
 
   it("names the source it was given in the message", () => {
-    assert.match(errorOf(() => loadConfig("{", {}, "/etc/oci-metadata/config.json")).message, /^\[config-invalid\] reading \/etc\/oci-metadata\/config\.json: not valid JSON: /);
+    assert.match(
+      errorOf(() => loadConfig("{", {}, "/etc/oci-metadata/config.json")).message,
+      /^\[config-invalid\] reading \/etc\/oci-metadata\/config\.json: not valid JSON: /,
+    );
   });
 
   const nonObjects: Array<[string, string, string]> = [
@@ -117,28 +142,59 @@ describe("loadConfig", () => {
   ];
   for (const [name, text, got] of nonObjects) {
     it(`refuses JSON that is not an object [${name}]`, () => {
-      assert.equal(errorOf(() => loadConfig(text, {})).message, `[config-invalid] reading config: expected a JSON object, got ${got}`);
+      assert.equal(
+        errorOf(() => loadConfig(text, {})).message,
+        `[config-invalid] reading config: expected a JSON object, got ${got}`,
+      );
     });
   }
 
   // The message names the key path, what was expected, and what came with its type.
   const badValues: Array<[string, unknown, string]> = [
-    ["enabled-unknown-word", { enabled: "sometimes" }, `enabled: expected one of always|opt-in|never, got "sometimes" (string)`],
+    [
+      "enabled-unknown-word",
+      { enabled: "sometimes" },
+      `enabled: expected one of always|opt-in|never, got "sometimes" (string)`,
+    ],
     ["enabled-boolean", { enabled: true }, "enabled: expected one of always|opt-in|never, got true (boolean)"],
     ["failure-policy", { failurePolicy: "retry" }, `failurePolicy: expected one of ignore|fail, got "retry" (string)`],
     ["stages-not-a-list", { stages: "createRuntime" }, `stages: expected array, got "createRuntime" (string)`],
-    ["stages-unknown-stage", { stages: ["createRuntime", "bogus"] }, `stages.1: expected one of prestart|createRuntime|poststart|poststop, got "bogus" (string)`],
+    [
+      "stages-unknown-stage",
+      { stages: ["createRuntime", "bogus"] },
+      `stages.1: expected one of prestart|createRuntime|poststart|poststop, got "bogus" (string)`,
+    ],
     ["host-root-relative", { hostRoot: "var/lib/x" }, `hostRoot: must be an absolute path, got "var/lib/x" (string)`],
     ["host-root-number", { hostRoot: 5 }, "hostRoot: expected string, got 5 (number)"],
-    ["container-root-relative", { containerRoot: "ecs" }, `containerRoot: must be an absolute path, got "ecs" (string)`],
-    ["file-name-with-slash", { fileName: "a/b" }, `fileName: must be a plain file name (not starting with a dot or a dash), got "a/b" (string)`],
+    [
+      "container-root-relative",
+      { containerRoot: "ecs" },
+      `containerRoot: must be an absolute path, got "ecs" (string)`,
+    ],
+    [
+      "file-name-with-slash",
+      { fileName: "a/b" },
+      `fileName: must be a plain file name (not starting with a dot or a dash), got "a/b" (string)`,
+    ],
     ["env-name-leading-digit", { envName: "1X" }, `envName: must be an env var name, got "1X" (string)`],
     ["log-not-an-object", { log: "debug" }, `log: expected object, got "debug" (string)`],
-    ["log-level", { log: { level: "loud" } }, `log.level: expected one of debug|info|warn|error|silent, got "loud" (string)`],
+    [
+      "log-level",
+      { log: { level: "loud" } },
+      `log.level: expected one of debug|info|warn|error|silent, got "loud" (string)`,
+    ],
     ["log-file-relative", { log: { file: "om.log" } }, `log.file: must be an absolute path, got "om.log" (string)`],
     ["windows-host-root-number", { windows: { hostRoot: 3 } }, "windows.hostRoot: expected string, got 3 (number)"],
-    ["identity-cluster-number", { identity: { cluster: 5 } }, `identity.cluster: expected a string, {"file": PATH} or {"env": NAME}, got 5 (number)`],
-    ["annotations-to-include-number", { annotationsToInclude: [1] }, "annotationsToInclude.0: expected string, got 1 (number)"],
+    [
+      "identity-cluster-number",
+      { identity: { cluster: 5 } },
+      `identity.cluster: expected a string, {"file": PATH} or {"env": NAME}, got 5 (number)`,
+    ],
+    [
+      "annotations-to-include-number",
+      { annotationsToInclude: [1] },
+      "annotationsToInclude.0: expected string, got 1 (number)",
+    ],
   ];
   for (const [name, raw, detail] of badValues) {
     it(`names the key, the expectation and the value [${name}]`, () => {
@@ -167,12 +223,24 @@ describe("loadConfig", () => {
     ["top-level", { bogus: 1 }, `(root): unknown key "bogus"; known: enabled, optInAnnotation, hostRoot,`],
     ["two-top-level", { a: 1, b: 2 }, `(root): unknown keys "a", "b"; known: enabled,`],
     ["nested-in-log", { log: { lvl: "debug" } }, `log: unknown key "lvl"; known: level, file`],
-    ["nested-in-identity", { identity: { region: "eu" } }, `identity: unknown key "region"; known: cluster, containerInstance,`],
+    [
+      "nested-in-identity",
+      { identity: { region: "eu" } },
+      `identity: unknown key "region"; known: cluster, containerInstance,`,
+    ],
     ["nested-in-windows", { windows: { root: "C:\\" } }, `windows: unknown key "root"; known: hostRoot, containerRoot`],
     ["in-identity-source", { identity: { cluster: { file: "/x", mode: 1 } } }, `identity.cluster: unknown key "mode"`],
     ["typo-case", { hostroot: "/x" }, `(root): unknown key "hostroot" (did you mean "hostRoot"?); known:`],
-    ["typo-letters", { failurPolicy: "fail" }, `(root): unknown key "failurPolicy" (did you mean "failurePolicy"?); known:`],
-    ["typo-nested", { log: { levle: "debug" } }, `log: unknown key "levle" (did you mean "level"?); known: level, file`],
+    [
+      "typo-letters",
+      { failurPolicy: "fail" },
+      `(root): unknown key "failurPolicy" (did you mean "failurePolicy"?); known:`,
+    ],
+    [
+      "typo-nested",
+      { log: { levle: "debug" } },
+      `log: unknown key "levle" (did you mean "level"?); known: level, file`,
+    ],
     ["typo-snake-case", { nri: { plugin_idx: "50" } }, `nri: unknown key "plugin_idx" (did you mean "pluginIdx"?)`],
     ["no-near-key", { colour: "red" }, `(root): unknown key "colour"; known:`],
   ];
@@ -185,7 +253,10 @@ describe("loadConfig", () => {
 
   it("keeps the message on one line even for a hostile value", () => {
     const message = errorOf(() => loadConfig(JSON.stringify({ enabled: "a\nb" }), {})).message;
-    assert.equal(message, `[config-invalid] reading config: enabled: expected one of always|opt-in|never, got "a\\nb" (string)`);
+    assert.equal(
+      message,
+      `[config-invalid] reading config: enabled: expected one of always|opt-in|never, got "a\\nb" (string)`,
+    );
   });
 });
 
@@ -221,13 +292,18 @@ describe("env overrides", () => {
   }
 
   it("beats the value from the file", () => {
-    const config = loadConfig(JSON.stringify({ enabled: "never", envName: "META" }), { OCI_METADATA_ENABLED: "always" });
+    const config = loadConfig(JSON.stringify({ enabled: "never", envName: "META" }), {
+      OCI_METADATA_ENABLED: "always",
+    });
     assert.equal(config.enabled, "always");
     assert.equal(config.envName, "META");
   });
 
   it("merges a nested override with the file's siblings", () => {
-    const text = JSON.stringify({ log: { level: "warn", file: "/var/log/om.log" }, identity: { containerInstance: { file: "/etc/instance" } } });
+    const text = JSON.stringify({
+      log: { level: "warn", file: "/var/log/om.log" },
+      identity: { containerInstance: { file: "/etc/instance" } },
+    });
     const config = loadConfig(text, { OCI_METADATA_LOG_LEVEL: "debug", OCI_METADATA_IDENTITY_CLUSTER: "prod-eu" });
     assert.deepEqual(config.log, { level: "debug", file: "/var/log/om.log" });
     assert.deepEqual(config.identity, { cluster: "prod-eu", containerInstance: { file: "/etc/instance" } });
@@ -253,11 +329,16 @@ describe("env overrides", () => {
 
   it("applies an empty string as a value (it does not mean unset)", () => {
     const err = errorOf(() => loadConfig(undefined, { OCI_METADATA_ENABLED: "" }));
-    assert.equal(err.message, `[config-invalid] reading $OCI_METADATA_ENABLED (environment): enabled: expected one of always|opt-in|never, got "" (string)`);
+    assert.equal(
+      err.message,
+      `[config-invalid] reading $OCI_METADATA_ENABLED (environment): enabled: expected one of always|opt-in|never, got "" (string)`,
+    );
   });
 
   it("a bad value in a file is the file's, even with other env overrides set (issue 13)", () => {
-    const err = errorOf(() => loadConfig('{"enabled": "sometimes"}', { OCI_METADATA_LOG_LEVEL: "debug" }, "/etc/x.json"));
+    const err = errorOf(() =>
+      loadConfig('{"enabled": "sometimes"}', { OCI_METADATA_LOG_LEVEL: "debug" }, "/etc/x.json"),
+    );
     assert.match(err.message, /^\[config-invalid\] reading \/etc\/x\.json: enabled: /);
   });
 
@@ -277,7 +358,9 @@ describe("env overrides", () => {
   });
 
   it("replaces a non-object group in the file when a nested override is set", () => {
-    assert.deepEqual(applyEnvOverrides({ log: "debug" }, { OCI_METADATA_LOG_LEVEL: "warn" }), { log: { level: "warn" } });
+    assert.deepEqual(applyEnvOverrides({ log: "debug" }, { OCI_METADATA_LOG_LEVEL: "warn" }), {
+      log: { level: "warn" },
+    });
   });
 
   it("does not mutate the object it was given", () => {
@@ -299,7 +382,22 @@ describe("fileName", () => {
 });
 
 describe("config errors for arbitrary input", () => {
-  const keys = ["enabled", "optInAnnotation", "hostRoot", "containerRoot", "fileName", "envName", "stages", "failurePolicy", "identity", "annotationsToInclude", "windows", "log", "dockerSocket", "nri"];
+  const keys = [
+    "enabled",
+    "optInAnnotation",
+    "hostRoot",
+    "containerRoot",
+    "fileName",
+    "envName",
+    "stages",
+    "failurePolicy",
+    "identity",
+    "annotationsToInclude",
+    "windows",
+    "log",
+    "dockerSocket",
+    "nri",
+  ];
 
   it("either load or fail with a one-line config-invalid message naming a key and the value", () => {
     const raw = fc.dictionary(fc.oneof(fc.constantFrom(...keys), fc.string()), fc.jsonValue(), { maxKeys: 4 });
@@ -310,7 +408,10 @@ describe("config errors for arbitrary input", () => {
         } catch (err) {
           assert.ok(isOciMetadataError(err));
           assert.equal(err.code, "config-invalid");
-          assert.match(err.message, /^\[config-invalid\] reading config: [^:\s]+: (.+, got .+ \((string|number|boolean|null|array|object)\)|unknown keys? .+)$/);
+          assert.match(
+            err.message,
+            /^\[config-invalid\] reading config: [^:\s]+: (.+, got .+ \((string|number|boolean|null|array|object)\)|unknown keys? .+)$/,
+          );
           assert.doesNotMatch(err.message, /Invalid input|[\n\r]/);
         }
       }),
@@ -326,7 +427,13 @@ describe("validateConfig", () => {
   });
 
   it("names (root) when the whole value is wrong", () => {
-    assert.equal(errorOf(() => validateConfig(5)).message, "[config-invalid] reading config: (root): expected object, got 5 (number)");
-    assert.equal(errorOf(() => validateConfig(null, "env")).message, "[config-invalid] reading env: (root): expected object, got null (null)");
+    assert.equal(
+      errorOf(() => validateConfig(5)).message,
+      "[config-invalid] reading config: (root): expected object, got 5 (number)",
+    );
+    assert.equal(
+      errorOf(() => validateConfig(null, "env")).message,
+      "[config-invalid] reading env: (root): expected object, got null (null)",
+    );
   });
 });

@@ -5,10 +5,21 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { identityFromAnnotations, PINNED, parsePorts, stringRecord, viewFromSpec } from "../../../src/core/container.js";
+import {
+  identityFromAnnotations,
+  PINNED,
+  parsePorts,
+  stringRecord,
+  viewFromSpec,
+} from "../../../src/core/container.js";
 
 // The facts (ECS task definition, zone, network names) no annotation in these cases carries.
-const NO_NEWER_FACTS = { taskDefinitionFamily: undefined, taskDefinitionRevision: undefined, availabilityZone: undefined, networkNames: undefined };
+const NO_NEWER_FACTS = {
+  taskDefinitionFamily: undefined,
+  taskDefinitionRevision: undefined,
+  availabilityZone: undefined,
+  networkNames: undefined,
+};
 
 const ID = "ef3dabed9bef4f9e8d8f4d2c1b0a9988";
 
@@ -45,7 +56,8 @@ describe("parsePorts", () => {
     ["one-bad-among-good", JSON.stringify([good, { ...good, Protocol: "any" }, good])],
   ];
   for (const [name, text] of malformed) {
-    it(`drops malformed pinned ports entirely, never half-read [${name}]`, () => assert.equal(parsePorts(text), undefined));
+    it(`drops malformed pinned ports entirely, never half-read [${name}]`, () =>
+      assert.equal(parsePorts(text), undefined));
   }
 
   it("never throws, and returns either undefined or only well-formed mappings", () => {
@@ -55,7 +67,11 @@ describe("parsePorts", () => {
       BindIp: fc.oneof(fc.string(), fc.ipV4()),
       Protocol: fc.constantFrom("tcp", "udp", "sctp", "TCP", "", "icmp"),
     });
-    const text = fc.oneof(fc.string(), fc.json(), fc.array(mapping).map((m) => JSON.stringify(m)));
+    const text = fc.oneof(
+      fc.string(),
+      fc.json(),
+      fc.array(mapping).map((m) => JSON.stringify(m)),
+    );
     fc.assert(
       fc.property(text, (t) => {
         const ports = parsePorts(t);
@@ -74,10 +90,23 @@ describe("identityFromAnnotations", () => {
   const names: Array<[string, Record<string, string>, string | undefined]> = [
     [
       "ours-first",
-      { "oci-metadata.io/name": "ours", "com.amazonaws.ecs.container-name": "ecs", "io.kubernetes.cri.container-name": "cri", "io.kubernetes.container.name": "kube" },
+      {
+        "oci-metadata.io/name": "ours",
+        "com.amazonaws.ecs.container-name": "ecs",
+        "io.kubernetes.cri.container-name": "cri",
+        "io.kubernetes.container.name": "kube",
+      },
       "ours",
     ],
-    ["ecs-before-cri", { "com.amazonaws.ecs.container-name": "ecs", "io.kubernetes.cri.container-name": "cri", "io.kubernetes.container.name": "kube" }, "ecs"],
+    [
+      "ecs-before-cri",
+      {
+        "com.amazonaws.ecs.container-name": "ecs",
+        "io.kubernetes.cri.container-name": "cri",
+        "io.kubernetes.container.name": "kube",
+      },
+      "ecs",
+    ],
     ["cri-containerd", { "io.kubernetes.cri.container-name": "cri", "io.kubernetes.container.name": "kube" }, "cri"],
     ["cri-o", { "io.kubernetes.container.name": "kube" }, "kube"],
     ["empty-ours-skipped", { "oci-metadata.io/name": "", "com.amazonaws.ecs.container-name": "ecs" }, "ecs"],
@@ -96,13 +125,33 @@ describe("identityFromAnnotations", () => {
     "io.kubernetes.cri.sandbox-uid": "1f0e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
   };
   const tasks: Array<[string, Record<string, string>, string | undefined]> = [
-    ["ours-first", { "oci-metadata.io/task": "ours", "com.amazonaws.ecs.task-arn": "arn:aws:ecs:eu-west-1:123456789012:task/c/abc", ...CRI_SANDBOX }, "ours"],
-    ["ecs-before-cri", { "com.amazonaws.ecs.task-arn": "arn:aws:ecs:eu-west-1:123456789012:task/c/abc", ...CRI_SANDBOX }, "arn:aws:ecs:eu-west-1:123456789012:task/c/abc"],
+    [
+      "ours-first",
+      {
+        "oci-metadata.io/task": "ours",
+        "com.amazonaws.ecs.task-arn": "arn:aws:ecs:eu-west-1:123456789012:task/c/abc",
+        ...CRI_SANDBOX,
+      },
+      "ours",
+    ],
+    [
+      "ecs-before-cri",
+      { "com.amazonaws.ecs.task-arn": "arn:aws:ecs:eu-west-1:123456789012:task/c/abc", ...CRI_SANDBOX },
+      "arn:aws:ecs:eu-west-1:123456789012:task/c/abc",
+    ],
     ["cri-ns-name-uid", CRI_SANDBOX, "default/web-7d9c5b6f4-x2x9q/1f0e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"],
     ["cri-without-uid", { ...CRI_SANDBOX, "io.kubernetes.cri.sandbox-uid": "" }, "default/web-7d9c5b6f4-x2x9q"],
     ["cri-without-namespace", { ...CRI_SANDBOX, "io.kubernetes.cri.sandbox-namespace": "" }, undefined],
-    ["cri-without-name", { "io.kubernetes.cri.sandbox-namespace": "default", "io.kubernetes.cri.sandbox-uid": "u" }, undefined],
-    ["empty-ours-skipped", { "oci-metadata.io/task": "", ...CRI_SANDBOX }, "default/web-7d9c5b6f4-x2x9q/1f0e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"],
+    [
+      "cri-without-name",
+      { "io.kubernetes.cri.sandbox-namespace": "default", "io.kubernetes.cri.sandbox-uid": "u" },
+      undefined,
+    ],
+    [
+      "empty-ours-skipped",
+      { "oci-metadata.io/task": "", ...CRI_SANDBOX },
+      "default/web-7d9c5b6f4-x2x9q/1f0e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+    ],
     ["none", {}, undefined],
   ];
   for (const [name, annotations, expected] of tasks) {
@@ -112,8 +161,20 @@ describe("identityFromAnnotations", () => {
   }
 
   const images: Array<[string, Record<string, string>, string | undefined]> = [
-    ["ours-first", { "oci-metadata.io/image": "ours:1", "io.kubernetes.cri.image-name": "cri:1", "org.opencontainers.image.ref.name": "1" }, "ours:1"],
-    ["cri-before-oci", { "io.kubernetes.cri.image-name": "docker.io/library/nginx:1.27", "org.opencontainers.image.ref.name": "1.27" }, "docker.io/library/nginx:1.27"],
+    [
+      "ours-first",
+      {
+        "oci-metadata.io/image": "ours:1",
+        "io.kubernetes.cri.image-name": "cri:1",
+        "org.opencontainers.image.ref.name": "1",
+      },
+      "ours:1",
+    ],
+    [
+      "cri-before-oci",
+      { "io.kubernetes.cri.image-name": "docker.io/library/nginx:1.27", "org.opencontainers.image.ref.name": "1.27" },
+      "docker.io/library/nginx:1.27",
+    ],
     ["oci-ref-name", { "org.opencontainers.image.ref.name": "1.27" }, "1.27"],
   ];
   for (const [name, annotations, expected] of images) {
@@ -123,7 +184,10 @@ describe("identityFromAnnotations", () => {
   }
 
   it("finds the cluster by ours before ECS", () => {
-    assert.equal(identityFromAnnotations({ "oci-metadata.io/cluster": "ours", "com.amazonaws.ecs.cluster": "ecs" }).cluster, "ours");
+    assert.equal(
+      identityFromAnnotations({ "oci-metadata.io/cluster": "ours", "com.amazonaws.ecs.cluster": "ecs" }).cluster,
+      "ours",
+    );
     assert.equal(identityFromAnnotations({ "com.amazonaws.ecs.cluster": "ecs" }).cluster, "ecs");
   });
 
@@ -138,7 +202,17 @@ describe("identityFromAnnotations", () => {
       [PINNED.networkMode]: "bridge",
       [PINNED.ports]: JSON.stringify(ports),
     });
-    assert.deepEqual(facts, { name: "web", task: "pod/web", image: "httpd:2.4", imageId: "sha256:04bbc221", dockerName: "/web", networkMode: "bridge", ports, cluster: undefined, ...NO_NEWER_FACTS });
+    assert.deepEqual(facts, {
+      name: "web",
+      task: "pod/web",
+      image: "httpd:2.4",
+      imageId: "sha256:04bbc221",
+      dockerName: "/web",
+      networkMode: "bridge",
+      ports,
+      cluster: undefined,
+      ...NO_NEWER_FACTS,
+    });
   });
 
   it("reads a real containerd CRI container's annotations", () => {
@@ -171,7 +245,10 @@ describe("identityFromAnnotations", () => {
 
 describe("stringRecord", () => {
   it("keeps only string-valued entries", () => {
-    assert.deepEqual(stringRecord({ a: "1", b: 2, c: null, d: { e: "f" }, g: ["h"], i: "", j: true }), { a: "1", i: "" });
+    assert.deepEqual(stringRecord({ a: "1", b: 2, c: null, d: { e: "f" }, g: ["h"], i: "", j: true }), {
+      a: "1",
+      i: "",
+    });
   });
 
   it("keeps a __proto__ key from JSON as a plain own key, without pollution", () => {
@@ -184,7 +261,9 @@ describe("stringRecord", () => {
   });
 
   it("drops an object-valued __proto__ and pollutes nothing", () => {
-    const record = stringRecord(JSON.parse('{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"a":"1"}'));
+    const record = stringRecord(
+      JSON.parse('{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"a":"1"}'),
+    );
     assert.deepEqual(Object.keys(record), ["a"]);
     assert.equal(Object.getPrototypeOf(record), Object.prototype);
     assert.equal((record as Record<string, unknown>).polluted, undefined);
@@ -196,8 +275,15 @@ describe("stringRecord", () => {
     assert.deepEqual({ ...record }, { constructor: "c", toString: "t", hasOwnProperty: "h" });
   });
 
-  for (const [name, value] of [["undefined", undefined], ["null", null], ["array", ["a"]], ["string", "a=b"], ["number", 1]] as const) {
-    it(`gives an empty record for a value that is not an object [${name}]`, () => assert.deepEqual(stringRecord(value), {}));
+  for (const [name, value] of [
+    ["undefined", undefined],
+    ["null", null],
+    ["array", ["a"]],
+    ["string", "a=b"],
+    ["number", 1],
+  ] as const) {
+    it(`gives an empty record for a value that is not an object [${name}]`, () =>
+      assert.deepEqual(stringRecord(value), {}));
   }
 
   it("copies: changing the record leaves the input alone", () => {
@@ -213,7 +299,10 @@ describe("stringRecord", () => {
         const value: unknown = JSON.parse(text);
         const record = stringRecord(value);
         assert.equal(Object.getPrototypeOf(record), Object.prototype);
-        const expected = typeof value === "object" && value !== null && !Array.isArray(value) ? Object.entries(value).filter(([, v]) => typeof v === "string") : [];
+        const expected =
+          typeof value === "object" && value !== null && !Array.isArray(value)
+            ? Object.entries(value).filter(([, v]) => typeof v === "string")
+            : [];
         assert.deepEqual(Object.entries(record), expected);
       }),
       { numRuns: 500 },
@@ -225,15 +314,27 @@ describe("viewFromSpec", () => {
   // A Windows container's config.json as containerd/hcsshim would pass it.
   const WINDOWS_SPEC = {
     ociVersion: "1.1.0",
-    process: { cwd: "C:\\", args: ["cmd", "/S", "/C", "ping -t localhost"], env: ["PATH=C:\\Windows\\system32;C:\\Windows", 7] },
+    process: {
+      cwd: "C:\\",
+      args: ["cmd", "/S", "/C", "ping -t localhost"],
+      env: ["PATH=C:\\Windows\\system32;C:\\Windows", 7],
+    },
     root: { path: "" },
     mounts: [
       { destination: "C:\\data", source: "C:\\ProgramData\\docker\\volumes\\data\\_data", options: ["rbind", "rw", 1] },
       { source: "C:\\nodest" },
       "not-a-mount",
     ],
-    annotations: { "io.kubernetes.cri.container-name": "iis", "io.kubernetes.cri.sandbox-namespace": "win", "io.kubernetes.cri.sandbox-name": "iis-0", n: 1 },
-    windows: { layerFolders: ["C:\\ProgramData\\containerd\\snapshots\\12"], network: { networkNamespace: "3b2f9a4c-1d0e-4f5a-9b8c-7d6e5f4a3b2c" } },
+    annotations: {
+      "io.kubernetes.cri.container-name": "iis",
+      "io.kubernetes.cri.sandbox-namespace": "win",
+      "io.kubernetes.cri.sandbox-name": "iis-0",
+      n: 1,
+    },
+    windows: {
+      layerFolders: ["C:\\ProgramData\\containerd\\snapshots\\12"],
+      network: { networkNamespace: "3b2f9a4c-1d0e-4f5a-9b8c-7d6e5f4a3b2c" },
+    },
   };
 
   it("builds a Windows view from a spec with a windows section", () => {
@@ -248,8 +349,19 @@ describe("viewFromSpec", () => {
       ports: undefined,
       cluster: undefined,
       ...NO_NEWER_FACTS,
-      annotations: { "io.kubernetes.cri.container-name": "iis", "io.kubernetes.cri.sandbox-namespace": "win", "io.kubernetes.cri.sandbox-name": "iis-0" },
-      mounts: [{ destination: "C:\\data", source: "C:\\ProgramData\\docker\\volumes\\data\\_data", type: undefined, options: ["rbind", "rw"] }],
+      annotations: {
+        "io.kubernetes.cri.container-name": "iis",
+        "io.kubernetes.cri.sandbox-namespace": "win",
+        "io.kubernetes.cri.sandbox-name": "iis-0",
+      },
+      mounts: [
+        {
+          destination: "C:\\data",
+          source: "C:\\ProgramData\\docker\\volumes\\data\\_data",
+          type: undefined,
+          options: ["rbind", "rw"],
+        },
+      ],
       env: ["PATH=C:\\Windows\\system32;C:\\Windows"],
       platform: "windows",
       engine: "containerd",
@@ -270,7 +382,10 @@ describe("viewFromSpec", () => {
   }
 
   it("keeps a __proto__ annotation as a plain annotation", () => {
-    const spec = JSON.parse('{"annotations":{"__proto__":"x","oci-metadata.io/name":"web"}}') as Record<string, unknown>;
+    const spec = JSON.parse('{"annotations":{"__proto__":"x","oci-metadata.io/name":"web"}}') as Record<
+      string,
+      unknown
+    >;
     const view = viewFromSpec(spec, ID, "runc");
     assert.ok(Object.hasOwn(view.annotations, "__proto__"));
     assert.equal(view.name, "web");

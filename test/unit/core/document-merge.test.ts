@@ -13,11 +13,28 @@ const NOW = new Date("2026-11-28T09:00:00.000Z");
 const ID = "5b1a3c8e2f9d4a7b6c0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e";
 
 function view(over: Partial<ContainerView> = {}): ContainerView {
-  return { id: ID, annotations: {}, mounts: [], env: [], platform: "linux", engine: "docker", networkMode: "app", ...over };
+  return {
+    id: ID,
+    annotations: {},
+    mounts: [],
+    env: [],
+    platform: "linux",
+    engine: "docker",
+    networkMode: "app",
+    ...over,
+  };
 }
 
 function input(over: Partial<DocumentInput> = {}): DocumentInput {
-  return { view: view(), plan: { task: "default", name: "dns" }, identity: {}, status: "running", annotationsToInclude: [], now: NOW, ...over };
+  return {
+    view: view(),
+    plan: { task: "default", name: "dns" },
+    identity: {},
+    status: "running",
+    annotationsToInclude: [],
+    now: NOW,
+    ...over,
+  };
 }
 
 // Docker's inspect after start: two networks, IPv6 on "app"; prefixes unknown (0), so no CIDRs.
@@ -30,7 +47,13 @@ const APP: NetworkEntry = {
   IPv4Gateway: "172.18.0.1",
   IPv6Gateway: "fd00:db8:1::1",
 };
-const DB: NetworkEntry = { NetworkMode: "db", MACAddress: "02:42:ac:13:00:03", IPv4Addresses: ["172.19.0.3"], IPv6Addresses: [], IPv4Gateway: "172.19.0.1" };
+const DB: NetworkEntry = {
+  NetworkMode: "db",
+  MACAddress: "02:42:ac:13:00:03",
+  IPv4Addresses: ["172.19.0.3"],
+  IPv6Addresses: [],
+  IPv4Gateway: "172.19.0.1",
+};
 
 // The same container's netns: the IPv4 default route leaves by eth1 (the "db" network).
 const NET: NetworkFacts = {
@@ -97,7 +120,13 @@ describe("mergeByMac", () => {
   }
 
   it("keeps the engine's own network name, MAC, IPv4 addresses and gateways", () => {
-    const proc: NetworkEntry = { ...ETH0, NetworkMode: "bridge", IPv4Addresses: ["10.9.9.9"], IPv4Gateway: "10.9.9.1", IPv6Gateway: "fd00::9" };
+    const proc: NetworkEntry = {
+      ...ETH0,
+      NetworkMode: "bridge",
+      IPv4Addresses: ["10.9.9.9"],
+      IPv4Gateway: "10.9.9.1",
+      IPv6Gateway: "fd00::9",
+    };
     const [merged] = mergeByMac([APP], [proc]);
     assert.equal(merged?.NetworkMode, "app");
     assert.equal(merged?.MACAddress, "02:42:AC:12:00:05");
@@ -107,7 +136,12 @@ describe("mergeByMac", () => {
   });
 
   it("keeps what the engine already says over what /proc shows", () => {
-    const engine: NetworkEntry = { ...APP, Interface: "app0", IPv4CIDRs: ["172.18.0.5/17"], IPv6CIDRs: ["fd00:db8:1::5/48"] };
+    const engine: NetworkEntry = {
+      ...APP,
+      Interface: "app0",
+      IPv4CIDRs: ["172.18.0.5/17"],
+      IPv6CIDRs: ["fd00:db8:1::5/48"],
+    };
     assert.deepEqual(mergeByMac([engine], [ETH0]), [engine]);
   });
 
@@ -159,8 +193,20 @@ describe("mergeByMac", () => {
       MACAddress: mac,
       IPv4Addresses: fc.array(fc.ipV4(), { maxLength: 2 }),
       IPv6Addresses: fc.array(fc.ipV6(), { maxLength: 2 }),
-      IPv4CIDRs: fc.option(fc.array(fc.ipV4().map((a) => `${a}/24`), { maxLength: 2 }), { nil: undefined }),
-      IPv6CIDRs: fc.option(fc.array(fc.ipV6().map((a) => `${a}/64`), { maxLength: 2 }), { nil: undefined }),
+      IPv4CIDRs: fc.option(
+        fc.array(
+          fc.ipV4().map((a) => `${a}/24`),
+          { maxLength: 2 },
+        ),
+        { nil: undefined },
+      ),
+      IPv6CIDRs: fc.option(
+        fc.array(
+          fc.ipV6().map((a) => `${a}/64`),
+          { maxLength: 2 },
+        ),
+        { nil: undefined },
+      ),
       IPv4Gateway: fc.option(fc.ipV4(), { nil: undefined }),
       IPv6Gateway: fc.option(fc.ipV6(), { nil: undefined }),
     });
@@ -170,8 +216,10 @@ describe("mergeByMac", () => {
         assert.equal(merged.length, engine.length);
         merged.forEach((m, i) => {
           const e = engine[i]!;
-          for (const key of ["NetworkMode", "MACAddress", "IPv4Addresses", "IPv4Gateway", "IPv6Gateway"] as const) assert.deepEqual(m[key], e[key]);
-          for (const key of ["Interface", "IPv4CIDRs", "IPv6CIDRs"] as const) if (e[key] !== undefined) assert.deepEqual(m[key], e[key]);
+          for (const key of ["NetworkMode", "MACAddress", "IPv4Addresses", "IPv4Gateway", "IPv6Gateway"] as const)
+            assert.deepEqual(m[key], e[key]);
+          for (const key of ["Interface", "IPv4CIDRs", "IPv6CIDRs"] as const)
+            if (e[key] !== undefined) assert.deepEqual(m[key], e[key]);
           if (e.IPv6Addresses.length > 0) assert.deepEqual(m.IPv6Addresses, e.IPv6Addresses);
           const mac = e.MACAddress?.toLowerCase();
           if (!mac || !proc.some((p) => p.MACAddress?.toLowerCase() === mac)) assert.deepEqual(m, e);
@@ -195,7 +243,13 @@ describe("buildDocument with engine networks", () => {
   });
 
   it("takes the primary address from the first engine network with an IPv4 address", () => {
-    const noV4: NetworkEntry = { NetworkMode: "v6only", MACAddress: "02:42:ac:15:00:02", IPv4Addresses: [], IPv6Addresses: ["fd00:15::2"], IPv6Gateway: "fd00:15::1" };
+    const noV4: NetworkEntry = {
+      NetworkMode: "v6only",
+      MACAddress: "02:42:ac:15:00:02",
+      IPv4Addresses: [],
+      IPv6Addresses: ["fd00:15::2"],
+      IPv6Gateway: "fd00:15::1",
+    };
     const doc = buildDocument(input({ engineNetworks: [noV4, DB] }));
     assert.equal(doc.IPAddress, "172.19.0.3");
     assert.equal(doc.Gateway, "172.19.0.1");
@@ -217,7 +271,11 @@ describe("buildDocument with engine networks", () => {
   });
 
   it("prefers the gateways /proc shows over the engine's", () => {
-    const net: NetworkFacts = { ...NET, ipv4Gateway: { address: "172.19.0.254", interface: "eth1" }, ipv6Gateway: { address: "fd00:db8:1::fe", interface: "eth0" } };
+    const net: NetworkFacts = {
+      ...NET,
+      ipv4Gateway: { address: "172.19.0.254", interface: "eth1" },
+      ipv6Gateway: { address: "fd00:db8:1::fe", interface: "eth0" },
+    };
     const doc = buildDocument(input({ network: net, engineNetworks: [APP, DB] }));
     assert.equal(doc.Gateway, "172.19.0.254");
     assert.equal(doc.IPv6Gateway, "fd00:db8:1::fe");
@@ -249,12 +307,9 @@ describe("buildDocument with engine networks", () => {
 
   // Docker shows `"Networks": {}` for `--network container:<other>`; the netns is still there,
   // and docker-enrich passes `facts.networks ?? []`, so an empty list means "engine says nothing".
-  it(
-    "keeps the /proc networks when the engine reports none",
-    () => {
-      const doc = buildDocument(input({ network: NET, engineNetworks: [] }));
-      assert.equal(doc.Networks?.length, 2);
-      assert.equal(doc.IPAddress, "172.19.0.3");
-    },
-  );
+  it("keeps the /proc networks when the engine reports none", () => {
+    const doc = buildDocument(input({ network: NET, engineNetworks: [] }));
+    assert.equal(doc.Networks?.length, 2);
+    assert.equal(doc.IPAddress, "172.19.0.3");
+  });
 });

@@ -5,7 +5,15 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { type ContainerView, viewFromSpec } from "../../../src/core/container.js";
-import { buildDocument, type DocumentInput, deriveNetworkMode, type MetadataDocument, networkEntries, pickAnnotations, serializeDocument } from "../../../src/core/document.js";
+import {
+  buildDocument,
+  type DocumentInput,
+  deriveNetworkMode,
+  type MetadataDocument,
+  networkEntries,
+  pickAnnotations,
+  serializeDocument,
+} from "../../../src/core/document.js";
 import { documentSchema } from "../../../src/core/document-schema.js";
 import type { NetworkFacts } from "../../../src/core/net-parse.js";
 
@@ -17,7 +25,15 @@ function view(over: Partial<ContainerView> = {}): ContainerView {
 }
 
 function input(over: Partial<DocumentInput> = {}): DocumentInput {
-  return { view: view(), plan: { task: "default", name: ID }, identity: {}, status: "created", annotationsToInclude: [], now: NOW, ...over };
+  return {
+    view: view(),
+    plan: { task: "default", name: ID },
+    identity: {},
+    status: "created",
+    annotationsToInclude: [],
+    now: NOW,
+    ...over,
+  };
 }
 
 // Two interfaces; the IPv4 default route leaves by the second one (eth1), IPv6 by eth0.
@@ -35,7 +51,10 @@ const NET: NetworkFacts = {
     },
     {
       name: "eth1",
-      ipv4: [{ address: "10.0.0.5", prefix: 24 }, { address: "10.0.0.6", prefix: 24 }],
+      ipv4: [
+        { address: "10.0.0.5", prefix: 24 },
+        { address: "10.0.0.6", prefix: 24 },
+      ],
       ipv6: [{ address: "fe80::1", prefix: 64, scope: "link" }],
     },
   ],
@@ -111,8 +130,35 @@ describe("buildDocument", () => {
   });
 
   it("has the ECS keys, the seed's keys and ours", () => {
-    const doc = buildDocument(input({ view: view({ dockerName: "/x", image: "i", imageId: "sha256:1", networkMode: "bridge", ports: [], cluster: "c", annotations: { a: "1" } }), identity: { containerInstance: "n" }, network: NET, annotationsToInclude: ["a"] }));
-    const ecs = ["Cluster", "ContainerInstanceARN", "TaskARN", "ContainerName", "ContainerID", "DockerContainerName", "ImageID", "ImageName", "PortMappings", "Networks", "MetadataFileStatus"];
+    const doc = buildDocument(
+      input({
+        view: view({
+          dockerName: "/x",
+          image: "i",
+          imageId: "sha256:1",
+          networkMode: "bridge",
+          ports: [],
+          cluster: "c",
+          annotations: { a: "1" },
+        }),
+        identity: { containerInstance: "n" },
+        network: NET,
+        annotationsToInclude: ["a"],
+      }),
+    );
+    const ecs = [
+      "Cluster",
+      "ContainerInstanceARN",
+      "TaskARN",
+      "ContainerName",
+      "ContainerID",
+      "DockerContainerName",
+      "ImageID",
+      "ImageName",
+      "PortMappings",
+      "Networks",
+      "MetadataFileStatus",
+    ];
     const seed = ["Version", "Status", "Gateway", "IPAddress", "IPv6Gateway", "LastUpdatedAt"];
     const ours = ["Engine", "NetworkMode", "IPv6Address", "Annotations"];
     assert.deepEqual(Object.keys(doc).sort(), [...ecs, ...seed, ...ours].sort());
@@ -141,21 +187,42 @@ describe("buildDocument", () => {
   });
 
   it("omits empty strings and undefined values instead of inventing them", () => {
-    const doc = buildDocument(input({ view: view({ image: "", imageId: undefined, dockerName: "", networkMode: "" }), identity: { containerInstance: "" } }));
-    for (const key of ["ImageName", "ImageID", "DockerContainerName", "NetworkMode", "ContainerInstanceARN", "Cluster", "PortMappings", "Annotations"]) {
+    const doc = buildDocument(
+      input({
+        view: view({ image: "", imageId: undefined, dockerName: "", networkMode: "" }),
+        identity: { containerInstance: "" },
+      }),
+    );
+    for (const key of [
+      "ImageName",
+      "ImageID",
+      "DockerContainerName",
+      "NetworkMode",
+      "ContainerInstanceARN",
+      "Cluster",
+      "PortMappings",
+      "Annotations",
+    ]) {
       assert.equal(key in doc, false, key);
     }
     assert.ok(Object.values(doc).every((v) => v !== undefined && v !== ""));
   });
 
   it("omits undefined keys inside network entries", () => {
-    const doc = buildDocument(input({ network: { interfaces: [{ name: "eth0", ipv4: [{ address: "10.1.1.1", prefix: 8 }], ipv6: [] }] } }));
-    assert.deepEqual(doc.Networks, [{ Interface: "eth0", IPv4Addresses: ["10.1.1.1"], IPv6Addresses: [], IPv4CIDRs: ["10.1.1.1/8"], IPv6CIDRs: [] }]);
+    const doc = buildDocument(
+      input({ network: { interfaces: [{ name: "eth0", ipv4: [{ address: "10.1.1.1", prefix: 8 }], ipv6: [] }] } }),
+    );
+    assert.deepEqual(doc.Networks, [
+      { Interface: "eth0", IPv4Addresses: ["10.1.1.1"], IPv6Addresses: [], IPv4CIDRs: ["10.1.1.1/8"], IPv6CIDRs: [] },
+    ]);
     assert.equal("Gateway" in doc, false);
   });
 
   it("takes the cluster from the configured identity before the view's annotation", () => {
-    assert.equal(buildDocument(input({ view: view({ cluster: "annotated" }), identity: { cluster: "configured" } })).Cluster, "configured");
+    assert.equal(
+      buildDocument(input({ view: view({ cluster: "annotated" }), identity: { cluster: "configured" } })).Cluster,
+      "configured",
+    );
     assert.equal(buildDocument(input({ view: view({ cluster: "annotated" }) })).Cluster, "annotated");
   });
 
@@ -186,7 +253,13 @@ describe("primary address", () => {
 
   it("takes IPv6Address from the primary interface, or from any interface with a routable one", () => {
     assert.equal(buildDocument(input({ network: NET })).IPv6Address, "2001:db8::2"); // eth1 (primary) has only link-local
-    const onlyPrimary: NetworkFacts = { ...NET, interfaces: [NET.interfaces[1]!, { name: "eth2", ipv4: [], ipv6: [{ address: "2001:db8::9", prefix: 64, scope: "global" }] }] };
+    const onlyPrimary: NetworkFacts = {
+      ...NET,
+      interfaces: [
+        NET.interfaces[1]!,
+        { name: "eth2", ipv4: [], ipv6: [{ address: "2001:db8::9", prefix: 64, scope: "global" }] },
+      ],
+    };
     assert.equal(buildDocument(input({ network: onlyPrimary })).IPv6Address, "2001:db8::9");
   });
 
@@ -227,19 +300,33 @@ describe("networkEntries", () => {
   });
 
   it("gives one entry per interface", () => {
-    assert.deepEqual(networkEntries(NET, undefined).map((n) => n.Interface), ["eth0", "eth1"]);
+    assert.deepEqual(
+      networkEntries(NET, undefined).map((n) => n.Interface),
+      ["eth0", "eth1"],
+    );
     assert.deepEqual(networkEntries({ interfaces: [] }, "none"), []);
   });
 });
 
 describe("annotations allow-list", () => {
-  const all = { "com.example/team": "web", "com.example/tier": "front", "com.examplex": "no", "io.kubernetes.pod.name": "p", plain: "1", "": "empty-key" };
+  const all = {
+    "com.example/team": "web",
+    "com.example/tier": "front",
+    "com.examplex": "no",
+    "io.kubernetes.pod.name": "p",
+    plain: "1",
+    "": "empty-key",
+  };
   const cases: Array<[string, string[], Record<string, string> | undefined]> = [
     ["empty-list", [], undefined],
     ["exact-key", ["plain"], { plain: "1" }],
     ["exact-key-is-not-a-prefix", ["com.example"], undefined],
     ["prefix", ["com.example/*"], { "com.example/team": "web", "com.example/tier": "front" }],
-    ["prefix-without-slash", ["com.example*"], { "com.example/team": "web", "com.example/tier": "front", "com.examplex": "no" }],
+    [
+      "prefix-without-slash",
+      ["com.example*"],
+      { "com.example/team": "web", "com.example/tier": "front", "com.examplex": "no" },
+    ],
     ["star-alone-takes-all", ["*"], all],
     ["exact-and-prefix", ["plain", "io.kubernetes.*"], { "io.kubernetes.pod.name": "p", plain: "1" }],
     ["nothing-matches", ["absent", "none/*"], undefined],
@@ -270,7 +357,16 @@ describe("serializeDocument", () => {
 describe("documentSchema", () => {
   it("accepts a document built with and without network", () => {
     for (const network of [undefined, NET, { interfaces: [] }]) {
-      const doc = buildDocument(input({ network, view: view({ ports: [{ ContainerPort: 53, HostPort: 53, BindIp: "::", Protocol: "udp" }], annotations: { a: "b" } }), annotationsToInclude: ["*"] }));
+      const doc = buildDocument(
+        input({
+          network,
+          view: view({
+            ports: [{ ContainerPort: 53, HostPort: 53, BindIp: "::", Protocol: "udp" }],
+            annotations: { a: "b" },
+          }),
+          annotationsToInclude: ["*"],
+        }),
+      );
       const result = documentSchema.safeParse(doc);
       assert.ok(result.success, JSON.stringify(result.error?.issues));
     }
@@ -285,27 +381,26 @@ describe("documentSchema", () => {
     assert.equal(documentSchema.safeParse(missing).success, false);
   });
 
-  it(
-    "accepts a document whose task or name came in as an empty string",
-    
-    () => {
-      const doc = buildDocument(input({ plan: { task: "", name: "" } }));
-      const result = documentSchema.safeParse(doc);
-      assert.ok(result.success, JSON.stringify(result.error?.issues));
-    },
-  );
+  it("accepts a document whose task or name came in as an empty string", () => {
+    const doc = buildDocument(input({ plan: { task: "", name: "" } }));
+    const result = documentSchema.safeParse(doc);
+    assert.ok(result.success, JSON.stringify(result.error?.issues));
+  });
 
-  it(
-    "never produces a port mapping that fails the schema from pinned ports with an empty BindIp",
-    () => {
-      // A workload can pin ports itself; parsePorts refuses the whole list when one is malformed.
-      const pinned = viewFromSpec({ annotations: { "oci-metadata.io/ports": '[{"ContainerPort":80,"HostPort":8080,"BindIp":"","Protocol":"tcp"}]' } }, ID, "runc");
-      assert.equal(pinned.ports, undefined);
-      const doc = buildDocument(input({ view: pinned }));
-      const result = documentSchema.safeParse(doc);
-      assert.ok(result.success, JSON.stringify(result.error?.issues));
-    },
-  );
+  it("never produces a port mapping that fails the schema from pinned ports with an empty BindIp", () => {
+    // A workload can pin ports itself; parsePorts refuses the whole list when one is malformed.
+    const pinned = viewFromSpec(
+      {
+        annotations: { "oci-metadata.io/ports": '[{"ContainerPort":80,"HostPort":8080,"BindIp":"","Protocol":"tcp"}]' },
+      },
+      ID,
+      "runc",
+    );
+    assert.equal(pinned.ports, undefined);
+    const doc = buildDocument(input({ view: pinned }));
+    const result = documentSchema.safeParse(doc);
+    assert.ok(result.success, JSON.stringify(result.error?.issues));
+  });
 
   it("accepts every document built from arbitrary facts", () => {
     const text = fc.string();
@@ -313,11 +408,31 @@ describe("documentSchema", () => {
     const nonEmpty = fc.string({ minLength: 1 });
     const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
     const ipv4 = fc.record({ address: fc.ipV4(), prefix: fc.integer({ min: 0, max: 32 }) });
-    const ipv6 = fc.record({ address: fc.ipV6(), prefix: fc.integer({ min: 0, max: 128 }), scope: fc.constantFrom("global" as const, "site" as const, "link" as const, "host" as const) });
-    const iface = fc.record({ name: fc.stringMatching(/^[a-z][a-z0-9]{0,14}$/), mac: opt(text), ipv4: fc.array(ipv4, { maxLength: 3 }), ipv6: fc.array(ipv6, { maxLength: 3 }) });
+    const ipv6 = fc.record({
+      address: fc.ipV6(),
+      prefix: fc.integer({ min: 0, max: 128 }),
+      scope: fc.constantFrom("global" as const, "site" as const, "link" as const, "host" as const),
+    });
+    const iface = fc.record({
+      name: fc.stringMatching(/^[a-z][a-z0-9]{0,14}$/),
+      mac: opt(text),
+      ipv4: fc.array(ipv4, { maxLength: 3 }),
+      ipv6: fc.array(ipv6, { maxLength: 3 }),
+    });
     const gateway = fc.record({ address: text, interface: text });
-    const network = opt(fc.record({ interfaces: fc.array(iface, { maxLength: 3 }), ipv4Gateway: opt(gateway), ipv6Gateway: opt(gateway) }));
-    const port = fc.record({ ContainerPort: fc.nat(65535), HostPort: fc.nat(65535), BindIp: nonEmpty, Protocol: fc.constantFrom("tcp" as const, "udp" as const, "sctp" as const) });
+    const network = opt(
+      fc.record({
+        interfaces: fc.array(iface, { maxLength: 3 }),
+        ipv4Gateway: opt(gateway),
+        ipv6Gateway: opt(gateway),
+      }),
+    );
+    const port = fc.record({
+      ContainerPort: fc.nat(65535),
+      HostPort: fc.nat(65535),
+      BindIp: nonEmpty,
+      Protocol: fc.constantFrom("tcp" as const, "udp" as const, "sctp" as const),
+    });
     const facts = fc.record({
       id: nonEmpty,
       name: opt(nonEmpty),
@@ -331,14 +446,30 @@ describe("documentSchema", () => {
       task: nonEmpty,
       identity: fc.record({ cluster: opt(text), containerInstance: opt(text) }),
       status: fc.constantFrom("creating" as const, "created" as const, "running" as const),
-      allow: fc.array(fc.oneof(text, text.map((s) => `${s}*`)), { maxLength: 3 }),
+      allow: fc.array(
+        fc.oneof(
+          text,
+          text.map((s) => `${s}*`),
+        ),
+        { maxLength: 3 },
+      ),
       network,
       now: fc.date({ min: new Date(0), max: new Date("2200-01-01T00:00:00Z"), noInvalidDate: true }),
     });
     fc.assert(
       fc.property(facts, (f) => {
         const doc = buildDocument({
-          view: view({ id: f.id, name: f.name, dockerName: f.dockerName, image: f.image, imageId: f.imageId, cluster: f.cluster, networkMode: f.networkMode, ports: f.ports, annotations: f.annotations }),
+          view: view({
+            id: f.id,
+            name: f.name,
+            dockerName: f.dockerName,
+            image: f.image,
+            imageId: f.imageId,
+            cluster: f.cluster,
+            networkMode: f.networkMode,
+            ports: f.ports,
+            annotations: f.annotations,
+          }),
           plan: { task: f.task, name: f.name ?? f.id },
           identity: f.identity,
           network: f.network,
@@ -366,6 +497,7 @@ describe("deriveNetworkMode", () => {
     ["empty-annotation-ignored", true, undefined, "", "host"],
   ];
   for (const [name, sharesHost, net, annotated, expected] of cases) {
-    it(`derives the mode when the engine cannot tell [${name}]`, () => assert.equal(deriveNetworkMode(sharesHost, net, annotated), expected));
+    it(`derives the mode when the engine cannot tell [${name}]`, () =>
+      assert.equal(deriveNetworkMode(sharesHost, net, annotated), expected));
   }
 });

@@ -28,8 +28,17 @@ const ECS_AGENT_KEYS: ReadonlyArray<readonly [string, "string" | "array"]> = [
 ];
 
 // Fields of the agent's PortMapping and Network entries that consumers read.
-const ECS_PORT_FIELDS = [["ContainerPort", "number"], ["HostPort", "number"], ["BindIp", "string"], ["Protocol", "string"]] as const;
-const ECS_NETWORK_FIELDS = [["NetworkMode", "string"], ["IPv4Addresses", "array"], ["IPv6Addresses", "array"]] as const;
+const ECS_PORT_FIELDS = [
+  ["ContainerPort", "number"],
+  ["HostPort", "number"],
+  ["BindIp", "string"],
+  ["Protocol", "string"],
+] as const;
+const ECS_NETWORK_FIELDS = [
+  ["NetworkMode", "string"],
+  ["IPv4Addresses", "array"],
+  ["IPv6Addresses", "array"],
+] as const;
 
 type JsonSchema = { type?: string; properties?: Record<string, JsonSchema>; items?: JsonSchema };
 const schema = JSON.parse(readFileSync("schema/metadata.schema.json", "utf8")) as JsonSchema;
@@ -46,7 +55,8 @@ describe("the ECS agent's key set", () => {
     });
   }
   for (const [field, type] of ECS_PORT_FIELDS) {
-    it(`PortMappings[].${field} is a ${type}`, () => assert.equal(props.PortMappings?.items?.properties?.[field]?.type, type));
+    it(`PortMappings[].${field} is a ${type}`, () =>
+      assert.equal(props.PortMappings?.items?.properties?.[field]?.type, type));
   }
   for (const [field, type] of ECS_NETWORK_FIELDS) {
     it(`Networks[].${field} is a ${type}`, () => assert.equal(props.Networks?.items?.properties?.[field]?.type, type));
@@ -57,7 +67,10 @@ describe("the README key table", () => {
   const readme = readFileSync("README.md", "utf8");
   const rows = new Map<string, string[]>();
   for (const line of readme.split("\n")) {
-    const cells = line.split("|").slice(1, -1).map((c) => c.trim());
+    const cells = line
+      .split("|")
+      .slice(1, -1)
+      .map((c) => c.trim());
     for (const m of (cells[0] ?? "").matchAll(/`([A-Za-z0-9]+)(\[\])?`/g)) rows.set(m[1]!, cells);
   }
   const header = readme.split("\n").find((l) => l.startsWith("| key | meaning |")) ?? "";
@@ -69,7 +82,10 @@ describe("the README key table", () => {
       const cells = rows.get(key);
       assert.ok(cells, `README.md has no table row for ${key}`);
       assert.equal(cells.length, header.split("|").length - 2, `the ${key} row has a cell per column`);
-      assert.ok(cells.slice(2).every((c) => c !== ""), `every engine cell of ${key} says something`);
+      assert.ok(
+        cells.slice(2).every((c) => c !== ""),
+        `every engine cell of ${key} says something`,
+      );
     });
   }
 });

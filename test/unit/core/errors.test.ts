@@ -99,7 +99,10 @@ describe("wrap", () => {
   });
 
   it("uses the given code for a foreign error without errno", () => {
-    assert.equal(wrap("parsing state", new Error("bad"), "state-invalid").message, "[state-invalid] parsing state: bad");
+    assert.equal(
+      wrap("parsing state", new Error("bad"), "state-invalid").message,
+      "[state-invalid] parsing state: bad",
+    );
   });
 
   it("points the cause at our error when that error had none", () => {

@@ -59,7 +59,10 @@ describe("parseJsonDoc", () => {
   for (const [name, text, message] of invalid) {
     it(`refuses what JSON.parse refuses [${name}]`, () => {
       assert.throws(() => JSON.parse(text));
-      assert.throws(() => parseJsonDoc(text), (err: Error) => err instanceof SyntaxError && message.test(err.message));
+      assert.throws(
+        () => parseJsonDoc(text),
+        (err: Error) => err instanceof SyntaxError && message.test(err.message),
+      );
     });
   }
 
@@ -86,7 +89,12 @@ describe("parseJsonDoc", () => {
 
   it("accepts and refuses exactly what JSON.parse does on mangled input (fuzz)", () => {
     const mangled = fc
-      .tuple(fc.jsonValue(), fc.nat(), fc.nat(), fc.constantFrom("", ",", "]", "}", '"', "\\", "-", "0", ".", "e", " ", "\u0001", "x", "[", "{"))
+      .tuple(
+        fc.jsonValue(),
+        fc.nat(),
+        fc.nat(),
+        fc.constantFrom("", ",", "]", "}", '"', "\\", "-", "0", ".", "e", " ", "\u0001", "x", "[", "{"),
+      )
       .map(([v, at, cut, insert]) => {
         const s = JSON.stringify(v);
         const i = at % (s.length + 1);
@@ -120,7 +128,8 @@ describe("renderJsonDoc", () => {
   });
 
   it("keeps number literals, duplicate keys and integer-like key order around an edit", () => {
-    const src = '{\n  "b": 18446744073709551615,\n  "2": 1e400,\n  "1": [9007199254740993, -0, 1E+2],\n  "b": -9223372036854775808,\n  "list": []\n}\n';
+    const src =
+      '{\n  "b": 18446744073709551615,\n  "2": 1e400,\n  "1": [9007199254740993, -0, 1E+2],\n  "b": -9223372036854775808,\n  "list": []\n}\n';
     const doc = parseJsonDoc(src);
     (doc.value as { list: unknown[] }).list.push("added");
     assert.equal(
@@ -134,7 +143,10 @@ describe("renderJsonDoc", () => {
     const v = doc.value as { mounts: unknown[]; hooks?: unknown };
     v.mounts.push({ b: 2 }, { c: 3 });
     v.hooks = { poststop: [{ path: "/bin/x", timeout: 10 }] };
-    assert.equal(renderJsonText(doc), '{\n\t"mounts": [\n\t\t{"a": 1},\n\t\t{"b":2},\n\t\t{"c":3}\n\t],\n\t"x" : 1,\n\t"hooks" : {"poststop":[{"path":"/bin/x","timeout":10}]}\n}');
+    assert.equal(
+      renderJsonText(doc),
+      '{\n\t"mounts": [\n\t\t{"a": 1},\n\t\t{"b":2},\n\t\t{"c":3}\n\t],\n\t"x" : 1,\n\t"hooks" : {"poststop":[{"path":"/bin/x","timeout":10}]}\n}',
+    );
   });
 
   it("replaces a changed scalar and a value whose type changed, nothing else", () => {
@@ -158,7 +170,10 @@ describe("renderJsonDoc", () => {
     const src = new Uint8Array([...bytes('{"a":"x'), 0xff, 0xfe, 0xc3, ...bytes('","env":[]}')]);
     const doc = parseJsonDoc(src);
     (doc.value as { env: string[] }).env.push("E=1");
-    assert.deepEqual(renderJsonDoc(doc), new Uint8Array([...bytes('{"a":"x'), 0xff, 0xfe, 0xc3, ...bytes('","env":["E=1"]}')]));
+    assert.deepEqual(
+      renderJsonDoc(doc),
+      new Uint8Array([...bytes('{"a":"x'), 0xff, 0xfe, 0xc3, ...bytes('","env":["E=1"]}')]),
+    );
   });
 
   it("keeps an object under a __proto__ key as data", () => {
@@ -170,16 +185,21 @@ describe("renderJsonDoc", () => {
   it("reads back as the edited value after random edits, big literals untouched (fuzz)", () => {
     const BIG = ["18446744073709551615", "9223372036854775807", "-9223372036854775808", "9007199254740993", "1e400"];
     fc.assert(
-      fc.property(fc.jsonValue(), fc.array(fc.tuple(fc.nat(), fc.nat(), fc.jsonValue()), { maxLength: 6 }), fc.constantFrom(undefined, 1, "\t"), (v, edits, indent) => {
-        const src = `{"big":[${BIG.join(",")}],"body":${JSON.stringify(v, null, indent)}}`;
-        const doc = parseJsonDoc(src);
-        const root = doc.value as { big: unknown; body: unknown };
-        for (const [pick, kind, added] of edits) editSomewhere(root, pick, kind, added);
-        const out = renderJsonText(doc);
-        const reread = JSON.parse(out) as { big: unknown; body: unknown };
-        assert.deepStrictEqual(reread.body, JSON.parse(JSON.stringify(root.body)));
-        assert.ok(out.startsWith(`{"big":[${BIG.join(",")}],`), out);
-      }),
+      fc.property(
+        fc.jsonValue(),
+        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.jsonValue()), { maxLength: 6 }),
+        fc.constantFrom(undefined, 1, "\t"),
+        (v, edits, indent) => {
+          const src = `{"big":[${BIG.join(",")}],"body":${JSON.stringify(v, null, indent)}}`;
+          const doc = parseJsonDoc(src);
+          const root = doc.value as { big: unknown; body: unknown };
+          for (const [pick, kind, added] of edits) editSomewhere(root, pick, kind, added);
+          const out = renderJsonText(doc);
+          const reread = JSON.parse(out) as { big: unknown; body: unknown };
+          assert.deepStrictEqual(reread.body, JSON.parse(JSON.stringify(root.body)));
+          assert.ok(out.startsWith(`{"big":[${BIG.join(",")}],`), out);
+        },
+      ),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 1500) },
     );
   });

@@ -11,7 +11,12 @@ const HOST_ROOT = "/var/lib/ecs/data/metadata";
 const OWN_ENV = "ECS_CONTAINER_METADATA_FILE=/ecs/metadata/web/ecs-container-metadata.json";
 
 function mount(task: string, name: string): MountView {
-  return { destination: `/ecs/metadata/${name}`, source: `${HOST_ROOT}/${task}/${name}`, type: "bind", options: [...LINUX_MOUNT_OPTIONS] };
+  return {
+    destination: `/ecs/metadata/${name}`,
+    source: `${HOST_ROOT}/${task}/${name}`,
+    type: "bind",
+    options: [...LINUX_MOUNT_OPTIONS],
+  };
 }
 
 function view(over: Partial<ContainerView> = {}): ContainerView {
@@ -34,15 +39,33 @@ describe("ownMetadataDir", () => {
   });
 
   it("picks its own mount out of two metadata mounts (--volumes-from), whatever their order", () => {
-    assert.equal(ownMetadataDir(view({ mounts: [mount("t1", "db"), mount("t2", "web")] }), cfg()), `${HOST_ROOT}/t2/web`);
-    assert.equal(ownMetadataDir(view({ mounts: [mount("t2", "web"), mount("t1", "db")] }), cfg()), `${HOST_ROOT}/t2/web`);
+    assert.equal(
+      ownMetadataDir(view({ mounts: [mount("t1", "db"), mount("t2", "web")] }), cfg()),
+      `${HOST_ROOT}/t2/web`,
+    );
+    assert.equal(
+      ownMetadataDir(view({ mounts: [mount("t2", "web"), mount("t1", "db")] }), cfg()),
+      `${HOST_ROOT}/t2/web`,
+    );
     const dbEnv = ["ECS_CONTAINER_METADATA_FILE=/ecs/metadata/db/ecs-container-metadata.json"];
-    assert.equal(ownMetadataDir(view({ env: dbEnv, mounts: [mount("t2", "web"), mount("t1", "db")] }), cfg()), `${HOST_ROOT}/t1/db`);
+    assert.equal(
+      ownMetadataDir(view({ env: dbEnv, mounts: [mount("t2", "web"), mount("t1", "db")] }), cfg()),
+      `${HOST_ROOT}/t1/db`,
+    );
   });
 
   it("finds the dir a plan made, after it moved aside for another container's mount", () => {
     const other = mount("t1", "web");
-    const base: ContainerView = { id: "0123456789abcdef", task: "t2", name: "web", annotations: {}, mounts: [other], env: [], platform: "linux", engine: "runc" };
+    const base: ContainerView = {
+      id: "0123456789abcdef",
+      task: "t2",
+      name: "web",
+      annotations: {},
+      mounts: [other],
+      env: [],
+      platform: "linux",
+      engine: "runc",
+    };
     const plan = planContainer(base, cfg({ enabled: "always" })) as Inject;
     assert.equal(plan.kind, "inject");
     const edited = view({ mounts: [other, plan.mount], env: [`${plan.env.name}=${plan.env.value}`] });
@@ -57,7 +80,10 @@ describe("ownMetadataDir", () => {
 
   it("uses the last value when the env var is set twice (the one the process sees last wins)", () => {
     const env = ["ECS_CONTAINER_METADATA_FILE=/ecs/metadata/db/ecs-container-metadata.json", OWN_ENV];
-    assert.equal(ownMetadataDir(view({ env, mounts: [mount("t1", "db"), mount("t2", "web")] }), cfg()), `${HOST_ROOT}/t2/web`);
+    assert.equal(
+      ownMetadataDir(view({ env, mounts: [mount("t1", "db"), mount("t2", "web")] }), cfg()),
+      `${HOST_ROOT}/t2/web`,
+    );
   });
 
   it("reads the configured env name and roots", () => {
@@ -70,12 +96,24 @@ describe("ownMetadataDir", () => {
   const none: Array<[string, Partial<ContainerView>]> = [
     ["without-env-var", { env: ["PATH=/bin"] }],
     ["without-any-env", { env: [] }],
-    ["with-a-similar-env-name", { env: ["ECS_CONTAINER_METADATA_FILE_X=/ecs/metadata/web/ecs-container-metadata.json"] }],
+    [
+      "with-a-similar-env-name",
+      { env: ["ECS_CONTAINER_METADATA_FILE_X=/ecs/metadata/web/ecs-container-metadata.json"] },
+    ],
     ["without-the-mount", { mounts: [{ destination: "/proc", source: "proc", type: "proc" }] }],
     ["with-only-another-containers-mount", { mounts: [mount("t1", "db")] }],
-    ["with-a-mount-outside-host-root", { mounts: [{ destination: "/ecs/metadata/web", source: "/tmp/web", type: "bind" }] }],
-    ["with-a-mount-escaping-host-root", { mounts: [{ destination: "/ecs/metadata/web", source: `${HOST_ROOT}/../../../../etc`, type: "bind" }] }],
-    ["with-a-mount-of-host-root-itself", { mounts: [{ destination: "/ecs/metadata/web", source: HOST_ROOT, type: "bind" }] }],
+    [
+      "with-a-mount-outside-host-root",
+      { mounts: [{ destination: "/ecs/metadata/web", source: "/tmp/web", type: "bind" }] },
+    ],
+    [
+      "with-a-mount-escaping-host-root",
+      { mounts: [{ destination: "/ecs/metadata/web", source: `${HOST_ROOT}/../../../../etc`, type: "bind" }] },
+    ],
+    [
+      "with-a-mount-of-host-root-itself",
+      { mounts: [{ destination: "/ecs/metadata/web", source: HOST_ROOT, type: "bind" }] },
+    ],
     ["with-a-mount-without-source", { mounts: [{ destination: "/ecs/metadata/web", type: "tmpfs" }] }],
     ["with-env-pointing-outside-container-root", { env: ["ECS_CONTAINER_METADATA_FILE=/etc/passwd"] }],
     ["on-windows", { platform: "windows" }],

@@ -1,10 +1,17 @@
 // Tests src/core/names.ts: untrusted names become safe, bounded, stable path segments;
 // safe names stay readable; different names do not share a segment.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { createHash } from "node:crypto";
-import { isSafeSegment, MAX_SEGMENT, NAME_HASH_HEX, nameHash, SEGMENT_PATTERN, safeSegment } from "../../../src/core/names.js";
+import {
+  isSafeSegment,
+  MAX_SEGMENT,
+  NAME_HASH_HEX,
+  nameHash,
+  SEGMENT_PATTERN,
+  safeSegment,
+} from "../../../src/core/names.js";
 import { sha256Hex } from "../../../src/core/sha256.js";
 
 // Everything a produced segment must be, whatever the input.
@@ -117,17 +124,13 @@ describe("safeSegment", () => {
     assert.notEqual(safeSegment(a), safeSegment(b));
   });
 
-  it(
-    "never gives a safe name the segment of a different hostile name",
-    
-    () => {
-      const hostileName = "a/b";
-      const lookalike = safeSegment(hostileName); // "a_b-<32 hex>", itself a safe name
-      assert.notEqual(safeSegment(lookalike), safeSegment(hostileName));
-      // The 64-bit form of earlier builds is hashed too.
-      assert.notEqual(safeSegment("a_b-3a8e75c1c3759637"), "a_b-3a8e75c1c3759637");
-    },
-  );
+  it("never gives a safe name the segment of a different hostile name", () => {
+    const hostileName = "a/b";
+    const lookalike = safeSegment(hostileName); // "a_b-<32 hex>", itself a safe name
+    assert.notEqual(safeSegment(lookalike), safeSegment(hostileName));
+    // The 64-bit form of earlier builds is hashed too.
+    assert.notEqual(safeSegment("a_b-3a8e75c1c3759637"), "a_b-3a8e75c1c3759637");
+  });
 });
 
 describe("safeSegment properties", () => {
@@ -140,7 +143,10 @@ describe("safeSegment properties", () => {
   );
 
   it("always matches SEGMENT_PATTERN and stays within MAX_SEGMENT", () => {
-    fc.assert(fc.property(anyName, (name) => assertSafe(safeSegment(name))), { numRuns: 2000 });
+    fc.assert(
+      fc.property(anyName, (name) => assertSafe(safeSegment(name))),
+      { numRuns: 2000 },
+    );
   });
 
   it("is deterministic", () => {
@@ -154,9 +160,11 @@ describe("safeSegment properties", () => {
   });
 
   it("changes every name that is not already safe", () => {
-    fc.assert(fc.property(anyName, (name) => {
-      if (!isSafeSegment(name)) assert.notEqual(safeSegment(name), name);
-    }));
+    fc.assert(
+      fc.property(anyName, (name) => {
+        if (!isSafeSegment(name)) assert.notEqual(safeSegment(name), name);
+      }),
+    );
   });
 
   it("is injective on samples of distinct names", () => {
@@ -210,10 +218,15 @@ describe("sha256Hex", () => {
   const vectors: Array<[string, string, string]> = [
     ["empty", "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"],
     ["abc", "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"],
-    ["two-blocks", "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"],
+    [
+      "two-blocks",
+      "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+    ],
   ];
   for (const [name, input, expected] of vectors) {
-    it(`matches the reference vector [${name}]`, () => assert.equal(sha256Hex(new TextEncoder().encode(input)), expected));
+    it(`matches the reference vector [${name}]`, () =>
+      assert.equal(sha256Hex(new TextEncoder().encode(input)), expected));
   }
 
   it("agrees with node:crypto on any bytes, across block boundaries", () => {

@@ -9,7 +9,13 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { macFromSysfs, parseDevNames, parseProcNet, type NetworkFacts, type ProcNetText } from "../../../src/core/net-parse.js";
+import {
+  macFromSysfs,
+  type NetworkFacts,
+  type ProcNetText,
+  parseDevNames,
+  parseProcNet,
+} from "../../../src/core/net-parse.js";
 import { hexToIpv6 } from "../../../src/core/net-parse-v6.js";
 
 const FIXTURES = new URL("../../fixtures/proc-net/", import.meta.url);
@@ -20,7 +26,13 @@ function fixture(name: string): ProcNetText {
     const url = new URL(`${name}/${file}`, FIXTURES);
     return existsSync(url) ? readFileSync(url, "utf8") : "";
   };
-  return { fibTrie: read("fib_trie"), route: read("route"), ifInet6: read("if_inet6"), ipv6Route: read("ipv6_route"), dev: read("dev") };
+  return {
+    fibTrie: read("fib_trie"),
+    route: read("route"),
+    ifInet6: read("if_inet6"),
+    ipv6Route: read("ipv6_route"),
+    dev: read("dev"),
+  };
 }
 
 const EMPTY: ProcNetText = { fibTrie: "", route: "", ifInet6: "", ipv6Route: "", dev: "" };
@@ -29,24 +41,37 @@ const DEV2 = `${DEV}  eth1: 3 4\n`;
 const leaf = (ip: string, ...aliases: string[]) => [`     |-- ${ip}`, ...aliases.map((a) => `        ${a}`)].join("\n");
 const trie = (header: string, ...leaves: string[]) => [header, "  +-- 0.0.0.0/0 2 0 2", ...leaves].join("\n");
 // /proc/net/route prints each __be32 as a little-endian u32 in %08X.
-const le = (ip: string) => ip.split(".").reverse().map((o) => Number(o).toString(16).padStart(2, "0")).join("").toUpperCase();
+const le = (ip: string) =>
+  ip
+    .split(".")
+    .reverse()
+    .map((o) => Number(o).toString(16).padStart(2, "0"))
+    .join("")
+    .toUpperCase();
 const route = (iface: string, dest: string, gw: string, flags: string, metric: number, mask: string) =>
   [iface, le(dest), le(gw), flags, 0, 0, metric, le(mask), 0, 0, 0].join("\t");
 const ROUTE_HEAD = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT";
-const hex6 = (groups: string) => groups.split(":").map((g) => g.padStart(4, "0")).join("");
+const hex6 = (groups: string) =>
+  groups
+    .split(":")
+    .map((g) => g.padStart(4, "0"))
+    .join("");
 const ZERO6 = "0".repeat(32);
 
 describe("parseProcNet on real captures", () => {
   const expected: Record<string, NetworkFacts> = {
     "one-veth-dual-stack": {
-      interfaces: [{
-        name: "eth0", index: 2,
-        ipv4: [{ address: "10.123.1.2", prefix: 24 }],
-        ipv6: [
-          { address: "fd00:123::2", prefix: 64, scope: "global" },
-          { address: "fe80::e85b:fdff:fec2:ebb0", prefix: 64, scope: "link" },
-        ],
-      }],
+      interfaces: [
+        {
+          name: "eth0",
+          index: 2,
+          ipv4: [{ address: "10.123.1.2", prefix: 24 }],
+          ipv6: [
+            { address: "fd00:123::2", prefix: 64, scope: "global" },
+            { address: "fe80::e85b:fdff:fec2:ebb0", prefix: 64, scope: "link" },
+          ],
+        },
+      ],
       ipv4Gateway: { address: "10.123.1.1", interface: "eth0" },
       ipv6Gateway: { address: "fd00:123::1", interface: "eth0" },
     },
@@ -55,15 +80,20 @@ describe("parseProcNet on real captures", () => {
     "two-interfaces": {
       interfaces: [
         {
-          name: "eth0", index: 2,
-          ipv4: [{ address: "10.123.2.2", prefix: 24 }, { address: "10.123.2.3", prefix: 24 }],
+          name: "eth0",
+          index: 2,
+          ipv4: [
+            { address: "10.123.2.2", prefix: 24 },
+            { address: "10.123.2.3", prefix: 24 },
+          ],
           ipv6: [
             { address: "fd00:123:2::2", prefix: 64, scope: "global" },
             { address: "fe80::20ae:afff:fee1:8452", prefix: 64, scope: "link" },
           ],
         },
         {
-          name: "eth1", index: 3,
+          name: "eth1",
+          index: 3,
           ipv4: [{ address: "10.123.3.2", prefix: 28 }],
           ipv6: [{ address: "fe80::c45f:77ff:fec0:83dd", prefix: 64, scope: "link" }],
         },
@@ -74,11 +104,16 @@ describe("parseProcNet on real captures", () => {
     "loopback-only": { interfaces: [] },
     // No if_inet6 line means no ifindex; the unrouted /32 goes to the only interface.
     "ipv6-disabled": {
-      interfaces: [{
-        name: "eth0",
-        ipv4: [{ address: "10.123.4.2", prefix: 24 }, { address: "10.123.9.4", prefix: 32 }],
-        ipv6: [],
-      }],
+      interfaces: [
+        {
+          name: "eth0",
+          ipv4: [
+            { address: "10.123.4.2", prefix: 24 },
+            { address: "10.123.9.4", prefix: 32 },
+          ],
+          ipv6: [],
+        },
+      ],
       ipv4Gateway: { address: "10.123.4.1", interface: "eth0" },
     },
   };
@@ -90,7 +125,10 @@ describe("parseProcNet on real captures", () => {
 
   it("treats absent IPv6 files like empty ones", () => {
     const facts = parseProcNet({ ...fixture("one-veth-dual-stack"), ifInet6: "", ipv6Route: "" });
-    assert.deepEqual(facts.interfaces.map((i) => [i.name, i.index, i.ipv6]), [["eth0", undefined, []]]);
+    assert.deepEqual(
+      facts.interfaces.map((i) => [i.name, i.index, i.ipv6]),
+      [["eth0", undefined, []]],
+    );
     assert.equal(facts.ipv6Gateway, undefined);
     assert.deepEqual(facts.ipv4Gateway, { address: "10.123.1.1", interface: "eth0" });
   });
@@ -100,40 +138,77 @@ describe("IPv4 rules", () => {
   const cases: Array<{ name: string; text: Partial<ProcNetText>; ipv4: Record<string, string[]>; gateway?: string }> = [
     {
       name: "only-host-local-leaves-are-addresses",
-      text: { dev: DEV, route: route("eth0", "10.9.0.0", "0.0.0.0", "0001", 0, "255.255.255.0"),
-        fibTrie: trie("Main:", leaf("10.9.0.0", "/24 link UNICAST"), leaf("10.9.0.7", "/32 host LOCAL"), leaf("10.9.0.255", "/32 link BROADCAST")) },
+      text: {
+        dev: DEV,
+        route: route("eth0", "10.9.0.0", "0.0.0.0", "0001", 0, "255.255.255.0"),
+        fibTrie: trie(
+          "Main:",
+          leaf("10.9.0.0", "/24 link UNICAST"),
+          leaf("10.9.0.7", "/32 host LOCAL"),
+          leaf("10.9.0.255", "/32 link BROADCAST"),
+        ),
+      },
       ipv4: { eth0: ["10.9.0.7/24"] },
     },
     {
       name: "other-tables-are-ignored",
-      text: { dev: DEV, fibTrie: [trie("Id 100:", leaf("10.9.0.8", "/32 host LOCAL")), trie("Local:", leaf("10.9.0.7", "/32 host LOCAL"))].join("\n") },
+      text: {
+        dev: DEV,
+        fibTrie: [
+          trie("Id 100:", leaf("10.9.0.8", "/32 host LOCAL")),
+          trie("Local:", leaf("10.9.0.7", "/32 host LOCAL")),
+        ].join("\n"),
+      },
       ipv4: { eth0: ["10.9.0.7/32"] },
     },
     {
       name: "loopback-range-is-dropped",
-      text: { dev: DEV, fibTrie: trie("Local:", leaf("127.0.0.5", "/32 host LOCAL"), leaf("127.0.0.0", "/8 host LOCAL")) },
+      text: {
+        dev: DEV,
+        fibTrie: trie("Local:", leaf("127.0.0.5", "/32 host LOCAL"), leaf("127.0.0.0", "/8 host LOCAL")),
+      },
       ipv4: { eth0: [] },
     },
     {
       name: "longest-prefix-wins",
-      text: { dev: DEV2, fibTrie: trie("Main:", leaf("10.1.2.3", "/32 host LOCAL")),
-        route: [ROUTE_HEAD, route("eth0", "10.0.0.0", "0.0.0.0", "0001", 0, "255.0.0.0"), route("eth1", "10.1.0.0", "0.0.0.0", "0001", 0, "255.255.0.0")].join("\n") },
+      text: {
+        dev: DEV2,
+        fibTrie: trie("Main:", leaf("10.1.2.3", "/32 host LOCAL")),
+        route: [
+          ROUTE_HEAD,
+          route("eth0", "10.0.0.0", "0.0.0.0", "0001", 0, "255.0.0.0"),
+          route("eth1", "10.1.0.0", "0.0.0.0", "0001", 0, "255.255.0.0"),
+        ].join("\n"),
+      },
       ipv4: { eth0: [], eth1: ["10.1.2.3/16"] },
     },
     {
       name: "gateway-routes-do-not-place-addresses",
-      text: { dev: DEV2, fibTrie: trie("Main:", leaf("10.1.2.3", "/32 host LOCAL")),
-        route: route("eth1", "10.1.2.0", "10.1.2.1", "0003", 0, "255.255.255.0") },
+      text: {
+        dev: DEV2,
+        fibTrie: trie("Main:", leaf("10.1.2.3", "/32 host LOCAL")),
+        route: route("eth1", "10.1.2.0", "10.1.2.1", "0003", 0, "255.255.255.0"),
+      },
       ipv4: { eth0: [], eth1: [] },
     },
     {
       name: "default-dev-route-is-not-a-subnet",
-      text: { dev: DEV, fibTrie: trie("Main:", leaf("10.1.2.3", "/32 host LOCAL")), route: route("eth0", "0.0.0.0", "0.0.0.0", "0001", 0, "0.0.0.0") },
+      text: {
+        dev: DEV,
+        fibTrie: trie("Main:", leaf("10.1.2.3", "/32 host LOCAL")),
+        route: route("eth0", "0.0.0.0", "0.0.0.0", "0001", 0, "0.0.0.0"),
+      },
       ipv4: { eth0: ["10.1.2.3/32"] },
     },
     {
       name: "reject-default-is-no-gateway",
-      text: { dev: DEV, route: [route("eth0", "0.0.0.0", "10.0.0.1", "0203", 1, "0.0.0.0"), route("eth0", "0.0.0.0", "10.0.0.2", "0003", 9, "0.0.0.0")].join("\n") },
+      text: {
+        dev: DEV,
+        route: [
+          route("eth0", "0.0.0.0", "10.0.0.1", "0203", 1, "0.0.0.0"),
+          route("eth0", "0.0.0.0", "10.0.0.2", "0003", 9, "0.0.0.0"),
+        ].join("\n"),
+      },
       ipv4: { eth0: [] },
       gateway: "10.0.0.2",
     },
@@ -146,7 +221,9 @@ describe("IPv4 rules", () => {
   for (const c of cases) {
     it(`applies ${c.name}`, () => {
       const facts = parseProcNet({ ...EMPTY, ...c.text });
-      const got = Object.fromEntries(facts.interfaces.map((i) => [i.name, i.ipv4.map((a) => `${a.address}/${a.prefix}`)]));
+      const got = Object.fromEntries(
+        facts.interfaces.map((i) => [i.name, i.ipv4.map((a) => `${a.address}/${a.prefix}`)]),
+      );
       assert.deepEqual(got, c.ipv4);
       assert.equal(facts.ipv4Gateway?.address, c.gateway);
     });
@@ -165,7 +242,10 @@ describe("IPv6 rules", () => {
       line("fd00:0:0:0:0:0:0:4", "02", "40", "00", "c8"), // dadfailed
     ].join("\n");
     const [eth0] = parseProcNet({ ...EMPTY, dev: DEV, ifInet6 }).interfaces;
-    assert.deepEqual(eth0?.ipv6.map((a) => a.address), ["fd00::1", "fd00::2", "fd00::3"]);
+    assert.deepEqual(
+      eth0?.ipv6.map((a) => a.address),
+      ["fd00::1", "fd00::2", "fd00::3"],
+    );
   });
 
   it("maps scopes, skips unknown ones, and sorts global first", () => {
@@ -189,7 +269,10 @@ describe("IPv6 rules", () => {
   it("reads the interface index as hex", () => {
     const dev = `${DEV}  vethx: 0 0\n`;
     const ifInet6 = line("fe80:0:0:0:0:0:0:1", "1a", "40", "20", "80", "vethx");
-    assert.deepEqual(parseProcNet({ ...EMPTY, dev, ifInet6 }).interfaces.map((i) => i.index), [undefined, 26]);
+    assert.deepEqual(
+      parseProcNet({ ...EMPTY, dev, ifInet6 }).interfaces.map((i) => i.index),
+      [undefined, 26],
+    );
   });
 
   it("picks the default route with a next hop and the lowest metric", () => {
@@ -202,7 +285,10 @@ describe("IPv6 rules", () => {
       r(ZERO6, "00", "00", hex6("fe80:0:0:0:0:0:0:1"), "000000ff", "eth1"),
       r(hex6("fd00:0:0:0:0:0:0:0"), "40", "00", hex6("fd00:0:0:0:0:0:0:9"), "00000000", "eth0"),
     ].join("\n");
-    assert.deepEqual(parseProcNet({ ...EMPTY, dev: DEV2, ipv6Route }).ipv6Gateway, { address: "fe80::1", interface: "eth1" });
+    assert.deepEqual(parseProcNet({ ...EMPTY, dev: DEV2, ipv6Route }).ipv6Gateway, {
+      address: "fe80::1",
+      interface: "eth1",
+    });
   });
 });
 
@@ -224,12 +310,15 @@ describe("hexToIpv6", () => {
 
   it("agrees with the WHATWG URL serialiser, which compresses the same way", () => {
     const group = fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 0, max: 0xffff }));
-    fc.assert(fc.property(fc.array(group, { minLength: 8, maxLength: 8 }), (groups) => {
-      const hex = groups.map((g) => g.toString(16).padStart(4, "0")).join("");
-      fc.pre(!hex.startsWith("00000000000000000000ffff")); // URL keeps mapped addresses in hex
-      const viaUrl = new URL(`http://[${groups.map((g) => g.toString(16)).join(":")}]/`).hostname.slice(1, -1);
-      assert.equal(hexToIpv6(hex), viaUrl);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.array(group, { minLength: 8, maxLength: 8 }), (groups) => {
+        const hex = groups.map((g) => g.toString(16).padStart(4, "0")).join("");
+        fc.pre(!hex.startsWith("00000000000000000000ffff")); // URL keeps mapped addresses in hex
+        const viaUrl = new URL(`http://[${groups.map((g) => g.toString(16)).join(":")}]/`).hostname.slice(1, -1);
+        assert.equal(hexToIpv6(hex), viaUrl);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("refuses text that is not 32 hex digits", () => {
@@ -257,16 +346,52 @@ describe("macFromSysfs", () => {
 
 describe("garbage input", () => {
   it("drops interface names the kernel could not have made", () => {
-    const dev = ["  ..: 0 0", "   .: 0 0", " a/b: 0 0", "  x y: 0 0", " abcdefghijklmnop: 0 0", " eth0: 1 2", " eth0: 1 2", "bad: x y"].join("\n");
+    const dev = [
+      "  ..: 0 0",
+      "   .: 0 0",
+      " a/b: 0 0",
+      "  x y: 0 0",
+      " abcdefghijklmnop: 0 0",
+      " eth0: 1 2",
+      " eth0: 1 2",
+      "bad: x y",
+    ].join("\n");
     assert.deepEqual(parseDevNames(dev), ["eth0"]);
   });
 
   const cases: Array<[string, Partial<ProcNetText>]> = [
     ["all-empty", {}],
-    ["binary-noise", { fibTrie: "\u0000\uffff|-- \n/32 host LOCAL", route: "\t\t\t\t\t\t\t\t", ifInet6: "zz zz zz", ipv6Route: " ", dev: ":::" }],
-    ["truncated-lines", { fibTrie: "Main:\n  |-- 10.0", route: "eth0\t0000", ifInet6: "fd00", ipv6Route: "0000", dev: "  eth0:" }],
-    ["out-of-range-values", { dev: DEV, fibTrie: trie("Main:", leaf("300.1.1.1", "/32 host LOCAL")), route: route("eth0", "0.0.0.0", "1.1.1.1", "0003", 0, "255.0.255.0"), ifInet6: `${ZERO6} 02 ff 00 00 eth0` }],
-    ["huge-numbers", { dev: DEV, route: `eth0\t00000000\t0100000A\t0003\t0\t0\t99999999999999999999\t00000000`, ifInet6: `${ZERO6} ffffffffff 40 00 00 eth0` }],
+    [
+      "binary-noise",
+      {
+        fibTrie: "\u0000\uffff|-- \n/32 host LOCAL",
+        route: "\t\t\t\t\t\t\t\t",
+        ifInet6: "zz zz zz",
+        ipv6Route: " ",
+        dev: ":::",
+      },
+    ],
+    [
+      "truncated-lines",
+      { fibTrie: "Main:\n  |-- 10.0", route: "eth0\t0000", ifInet6: "fd00", ipv6Route: "0000", dev: "  eth0:" },
+    ],
+    [
+      "out-of-range-values",
+      {
+        dev: DEV,
+        fibTrie: trie("Main:", leaf("300.1.1.1", "/32 host LOCAL")),
+        route: route("eth0", "0.0.0.0", "1.1.1.1", "0003", 0, "255.0.255.0"),
+        ifInet6: `${ZERO6} 02 ff 00 00 eth0`,
+      },
+    ],
+    [
+      "huge-numbers",
+      {
+        dev: DEV,
+        route: `eth0\t00000000\t0100000A\t0003\t0\t0\t99999999999999999999\t00000000`,
+        ifInet6: `${ZERO6} ffffffffff 40 00 00 eth0`,
+      },
+    ],
     ["not-strings", { fibTrie: 1, route: null, dev: {} } as unknown as Partial<ProcNetText>],
   ];
   for (const [name, text] of cases) {
@@ -278,27 +403,33 @@ describe("garbage input", () => {
 
   it("never throws on random text", () => {
     const text = fc.string({ unit: "binary", maxLength: 300 });
-    fc.assert(fc.property(text, text, text, text, text, (fibTrie, route, ifInet6, ipv6Route, dev) => {
-      parseProcNet({ fibTrie, route, ifInet6, ipv6Route, dev });
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(text, text, text, text, text, (fibTrie, route, ifInet6, ipv6Route, dev) => {
+        parseProcNet({ fibTrie, route, ifInet6, ipv6Route, dev });
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("never throws and never invents interfaces when capture lines are dropped or cut", () => {
     const real = fixture("two-interfaces");
     const keys = Object.keys(real) as Array<keyof ProcNetText>;
     const cut = fc.array(fc.tuple(fc.boolean(), fc.nat()), { maxLength: 80 });
-    fc.assert(fc.property(cut, (edits) => {
-      const mangled = { ...real };
-      for (const [i, [drop, at]] of edits.entries()) {
-        const key = keys[i % keys.length]!;
-        const lines = mangled[key].split("\n");
-        const n = at % Math.max(lines.length, 1);
-        if (drop) lines.splice(n, 1);
-        else lines[n] = (lines[n] ?? "").slice(0, at % 40);
-        mangled[key] = lines.join("\n");
-      }
-      const facts = parseProcNet(mangled);
-      assert.ok(facts.interfaces.every((i) => i.name === "eth0" || i.name === "eth1"));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(cut, (edits) => {
+        const mangled = { ...real };
+        for (const [i, [drop, at]] of edits.entries()) {
+          const key = keys[i % keys.length]!;
+          const lines = mangled[key].split("\n");
+          const n = at % Math.max(lines.length, 1);
+          if (drop) lines.splice(n, 1);
+          else lines[n] = (lines[n] ?? "").slice(0, at % 40);
+          mangled[key] = lines.join("\n");
+        }
+        const facts = parseProcNet(mangled);
+        assert.ok(facts.interfaces.every((i) => i.name === "eth0" || i.name === "eth1"));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

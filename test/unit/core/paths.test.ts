@@ -2,7 +2,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { dirnamePosix, isWithin, joinPath, normalizePosix, type Platform, relativeSegments } from "../../../src/core/paths.js";
+import {
+  dirnamePosix,
+  isWithin,
+  joinPath,
+  normalizePosix,
+  type Platform,
+  relativeSegments,
+} from "../../../src/core/paths.js";
 
 describe("joinPath", () => {
   const cases: Array<[string, Platform, string, string[], string]> = [
@@ -17,7 +24,13 @@ describe("joinPath", () => {
     ["windows-trailing-backslash", "windows", "C:\\Amazon\\ECS\\metadata\\", ["web"], "C:\\Amazon\\ECS\\metadata\\web"],
     ["windows-drive-root", "windows", "C:\\", ["web"], "C:\\web"],
     ["windows-drive-root-no-segments", "windows", "C:\\", [], "C:\\"],
-    ["windows-forward-slashes", "windows", "C:/Amazon/ECS/metadata/", ["web", "f.json"], "C:\\Amazon\\ECS\\metadata\\web\\f.json"],
+    [
+      "windows-forward-slashes",
+      "windows",
+      "C:/Amazon/ECS/metadata/",
+      ["web", "f.json"],
+      "C:\\Amazon\\ECS\\metadata\\web\\f.json",
+    ],
     ["windows-mixed-separators", "windows", "C:\\Amazon/ECS\\", ["web"], "C:\\Amazon\\ECS\\web"],
     [
       "windows-program-data",

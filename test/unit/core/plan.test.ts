@@ -12,12 +12,12 @@ import {
   type Inject,
   isMetadataMount,
   LINUX_MOUNT_OPTIONS,
+  NAME_ATTEMPTS,
+  nameCandidate,
   type Plan,
   planContainer,
   rootsFor,
   SEED_OPT_IN_KEY,
-  nameCandidate,
-  NAME_ATTEMPTS,
 } from "../../../src/core/plan.js";
 
 const ID = "ef3dabed9bef4f9e8d8f4d2c1b0a9988";
@@ -40,13 +40,25 @@ function injected(plan: Plan): Inject {
 
 // A metadata mount as we (or another container's plan) would have made it.
 function metadataMount(task: string, name: string, destinationName = name): MountView {
-  return { destination: `/ecs/metadata/${destinationName}`, source: `${HOST_ROOT}/${task}/${name}`, type: "bind", options: [...LINUX_MOUNT_OPTIONS] };
+  return {
+    destination: `/ecs/metadata/${destinationName}`,
+    source: `${HOST_ROOT}/${task}/${name}`,
+    type: "bind",
+    options: [...LINUX_MOUNT_OPTIONS],
+  };
 }
 
 describe("planContainer enablement", () => {
   it("skips every container when disabled, even one that opts in", () => {
-    const plan = planContainer(view({ annotations: { "oci-metadata.io/enabled": "true" } }), config({ enabled: "never" }));
-    assert.deepEqual(plan, { kind: "skip", code: "disabled", reason: "oci-metadata is disabled by config (enabled: never)" });
+    const plan = planContainer(
+      view({ annotations: { "oci-metadata.io/enabled": "true" } }),
+      config({ enabled: "never" }),
+    );
+    assert.deepEqual(plan, {
+      kind: "skip",
+      code: "disabled",
+      reason: "oci-metadata is disabled by config (enabled: never)",
+    });
   });
 
   it("skips a container without the annotation under opt-in (the default)", () => {
@@ -93,7 +105,11 @@ describe("planContainer enablement", () => {
     const custom = config({ optInAnnotation: "example.com/metadata" });
     injected(planContainer(view({ annotations: { "example.com/metadata": "yes" } }), custom));
     const plan = planContainer(view({ annotations: { "oci-metadata.io/enabled": "true" } }), custom);
-    assert.deepEqual(plan, { kind: "skip", code: "not-opted-in", reason: "the workload does not set example.com/metadata=true (enabled: opt-in)" });
+    assert.deepEqual(plan, {
+      kind: "skip",
+      code: "not-opted-in",
+      reason: "the workload does not set example.com/metadata=true (enabled: opt-in)",
+    });
   });
 
   it("injects every container under always when nothing opts out", () => {
@@ -106,7 +122,11 @@ describe("planContainer enablement", () => {
   for (const value of no) {
     it(`skips under always when the workload opts out with ${JSON.stringify(value)}`, () => {
       const plan = planContainer(view({ annotations: { "oci-metadata.io/enabled": value } }), always());
-      assert.deepEqual(plan, { kind: "skip", code: "opted-out", reason: `the workload sets oci-metadata.io/enabled=${value}` });
+      assert.deepEqual(plan, {
+        kind: "skip",
+        code: "opted-out",
+        reason: `the workload sets oci-metadata.io/enabled=${value}`,
+      });
     });
   }
 });
@@ -151,7 +171,13 @@ describe("planContainer placement", () => {
   });
 
   it("follows custom roots, file name, env name and stages", () => {
-    const custom = always({ hostRoot: "/run/om/", containerRoot: "/meta/", fileName: "m.json", envName: "META", stages: ["prestart", "poststart"] });
+    const custom = always({
+      hostRoot: "/run/om/",
+      containerRoot: "/meta/",
+      fileName: "m.json",
+      envName: "META",
+      stages: ["prestart", "poststart"],
+    });
     const plan = injected(planContainer(view({ task: "t", name: "n" }), custom));
     assert.equal(plan.hostDir, "/run/om/t/n");
     assert.equal(plan.hostFile, "/run/om/t/n/m.json");
@@ -212,7 +238,10 @@ describe("planContainer mount conflicts", () => {
   ];
   for (const [name, mount] of conflicts) {
     it(`skips when the workload already mounts on or around the target [${name}]`, () => {
-      const plan = planContainer(view({ mounts: [{ destination: "/proc", type: "proc", source: "proc" }, mount] }), always());
+      const plan = planContainer(
+        view({ mounts: [{ destination: "/proc", type: "proc", source: "proc" }, mount] }),
+        always(),
+      );
       assert.deepEqual(plan, {
         kind: "skip",
         code: "mount-conflict",
@@ -234,7 +263,9 @@ describe("planContainer mount conflicts", () => {
   }
 
   it("is not a conflict to carry another container's metadata mount (--volumes-from)", () => {
-    const plan = injected(planContainer(view({ task: "t2", name: "web", mounts: [metadataMount("t1", "db")] }), always()));
+    const plan = injected(
+      planContainer(view({ task: "t2", name: "web", mounts: [metadataMount("t1", "db")] }), always()),
+    );
     assert.equal(plan.nameSegment, "web");
     assert.equal(plan.hostDir, `${HOST_ROOT}/t2/web`);
     assert.equal(plan.containerDir, "/ecs/metadata/web");
@@ -247,14 +278,21 @@ describe("planContainer mount conflicts", () => {
 
   it("moves to <name>-<id prefix> when another container's mount sits at our destination", () => {
     const id = "0123456789abcdef0123456789abcdef";
-    const plan = injected(planContainer(view({ id, task: "t2", name: "web", mounts: [metadataMount("t1", "web")] }), always()));
+    const plan = injected(
+      planContainer(view({ id, task: "t2", name: "web", mounts: [metadataMount("t1", "web")] }), always()),
+    );
     assert.equal(plan.nameSegment, "web-0123456789ab");
     assert.equal(plan.taskSegment, "t2");
     assert.equal(plan.name, "web");
     assert.equal(plan.hostDir, `${HOST_ROOT}/t2/web-0123456789ab`);
     assert.equal(plan.containerDir, "/ecs/metadata/web-0123456789ab");
     assert.equal(plan.env.value, "/ecs/metadata/web-0123456789ab/ecs-container-metadata.json");
-    assert.deepEqual(plan.mount, { destination: plan.containerDir, source: plan.hostDir, type: "bind", options: LINUX_MOUNT_OPTIONS });
+    assert.deepEqual(plan.mount, {
+      destination: plan.containerDir,
+      source: plan.hostDir,
+      type: "bind",
+      options: LINUX_MOUNT_OPTIONS,
+    });
   });
 
   it("moves on past every candidate another container's mount already holds", () => {
@@ -265,16 +303,26 @@ describe("planContainer mount conflicts", () => {
   });
 
   it("keeps its name when the mount at our destination is our own earlier one", () => {
-    const plan = injected(planContainer(view({ task: "t1", name: "web", mounts: [metadataMount("t1", "web")] }), always()));
+    const plan = injected(
+      planContainer(view({ task: "t1", name: "web", mounts: [metadataMount("t1", "web")] }), always()),
+    );
     assert.equal(plan.nameSegment, "web");
     assert.equal(plan.hostDir, `${HOST_ROOT}/t1/web`);
   });
 
   it("plans the same moved dir again once its own mount and env are in the spec", () => {
     const id = "0123456789abcdef0123456789abcdef";
-    const first = injected(planContainer(view({ id, task: "t2", name: "web", mounts: [metadataMount("t1", "web")] }), always()));
+    const first = injected(
+      planContainer(view({ id, task: "t2", name: "web", mounts: [metadataMount("t1", "web")] }), always()),
+    );
     const again = planContainer(
-      view({ id, task: "t2", name: "web", mounts: [metadataMount("t1", "web"), first.mount], env: [`${first.env.name}=${first.env.value}`] }),
+      view({
+        id,
+        task: "t2",
+        name: "web",
+        mounts: [metadataMount("t1", "web"), first.mount],
+        env: [`${first.env.name}=${first.env.value}`],
+      }),
       always(),
     );
     assert.deepEqual(again, first);
@@ -284,7 +332,11 @@ describe("planContainer mount conflicts", () => {
 describe("planContainer env conflicts", () => {
   it("skips when the workload sets the env var itself", () => {
     const plan = planContainer(view({ env: ["PATH=/bin", "ECS_CONTAINER_METADATA_FILE=/tmp/mine.json"] }), always());
-    assert.deepEqual(plan, { kind: "skip", code: "env-conflict", reason: "the workload already sets ECS_CONTAINER_METADATA_FILE" });
+    assert.deepEqual(plan, {
+      kind: "skip",
+      code: "env-conflict",
+      reason: "the workload already sets ECS_CONTAINER_METADATA_FILE",
+    });
   });
 
   it("skips when the workload sets the env var to an empty value", () => {
@@ -292,12 +344,19 @@ describe("planContainer env conflicts", () => {
   });
 
   it("is not a conflict when the env var already holds our own value", () => {
-    const plan = injected(planContainer(view({ name: "web", env: ["ECS_CONTAINER_METADATA_FILE=/ecs/metadata/web/ecs-container-metadata.json"] }), always()));
+    const plan = injected(
+      planContainer(
+        view({ name: "web", env: ["ECS_CONTAINER_METADATA_FILE=/ecs/metadata/web/ecs-container-metadata.json"] }),
+        always(),
+      ),
+    );
     assert.equal(plan.env.value, "/ecs/metadata/web/ecs-container-metadata.json");
   });
 
   it("is not a conflict for a variable whose name merely starts with ours", () => {
-    injected(planContainer(view({ env: ["ECS_CONTAINER_METADATA_FILE_OLD=/x", "XECS_CONTAINER_METADATA_FILE=/y"] }), always()));
+    injected(
+      planContainer(view({ env: ["ECS_CONTAINER_METADATA_FILE_OLD=/x", "XECS_CONTAINER_METADATA_FILE=/y"] }), always()),
+    );
   });
 
   it("checks the configured env name", () => {
@@ -321,7 +380,10 @@ describe("planContainer on Windows", () => {
       hostFile: "%ProgramData%\\Amazon\\ECS\\data\\metadata\\t1\\web\\ecs-container-metadata.json",
       containerDir: "C:\\Amazon\\ECS\\metadata\\web",
       containerFile: "C:\\Amazon\\ECS\\metadata\\web\\ecs-container-metadata.json",
-      env: { name: "ECS_CONTAINER_METADATA_FILE", value: "C:\\Amazon\\ECS\\metadata\\web\\ecs-container-metadata.json" },
+      env: {
+        name: "ECS_CONTAINER_METADATA_FILE",
+        value: "C:\\Amazon\\ECS\\metadata\\web\\ecs-container-metadata.json",
+      },
       mount: {
         destination: "C:\\Amazon\\ECS\\metadata\\web",
         source: "%ProgramData%\\Amazon\\ECS\\data\\metadata\\t1\\web",
@@ -355,7 +417,10 @@ describe("planContainer on Windows", () => {
   }
 
   it("is not a conflict to carry another container's Windows metadata mount", () => {
-    const other: MountView = { destination: "C:\\Amazon\\ECS\\metadata\\db", source: "%ProgramData%\\Amazon\\ECS\\data\\metadata\\t1\\db" };
+    const other: MountView = {
+      destination: "C:\\Amazon\\ECS\\metadata\\db",
+      source: "%ProgramData%\\Amazon\\ECS\\data\\metadata\\t1\\db",
+    };
     injected(planContainer(win({ name: "web", mounts: [other] }), always()));
   });
 
@@ -365,18 +430,28 @@ describe("planContainer on Windows", () => {
 });
 
 describe("planContainer properties", () => {
-  const anyText = fc.oneof(fc.string(), fc.string({ unit: "binary", maxLength: 200 }), fc.constantFrom("..", ".", "/", "", "../../etc"));
+  const anyText = fc.oneof(
+    fc.string(),
+    fc.string({ unit: "binary", maxLength: 200 }),
+    fc.constantFrom("..", ".", "/", "", "../../etc"),
+  );
   const linuxRoot = fc.constantFrom("/var/lib/ecs/data/metadata", "/run/om/", "/", "/a//b/");
 
   it("keeps the host dir within hostRoot plus two safe segments and the container dir within containerRoot", () => {
     fc.assert(
-      fc.property(fc.option(anyText, { nil: undefined }), fc.option(anyText, { nil: undefined }), anyText, linuxRoot, (task, name, id, hostRoot) => {
-        const plan = injected(planContainer(view({ id, task, name }), always({ hostRoot })));
-        const host = relativeSegments(hostRoot, plan.hostDir);
-        assert.ok(host !== undefined && host.length === 2 && host.every(isSafeSegment), plan.hostDir);
-        const ctr = relativeSegments("/ecs/metadata", plan.containerDir);
-        assert.ok(ctr !== undefined && ctr.length === 1 && isSafeSegment(ctr[0]!), plan.containerDir);
-      }),
+      fc.property(
+        fc.option(anyText, { nil: undefined }),
+        fc.option(anyText, { nil: undefined }),
+        anyText,
+        linuxRoot,
+        (task, name, id, hostRoot) => {
+          const plan = injected(planContainer(view({ id, task, name }), always({ hostRoot })));
+          const host = relativeSegments(hostRoot, plan.hostDir);
+          assert.ok(host !== undefined && host.length === 2 && host.every(isSafeSegment), plan.hostDir);
+          const ctr = relativeSegments("/ecs/metadata", plan.containerDir);
+          assert.ok(ctr !== undefined && ctr.length === 1 && isSafeSegment(ctr[0]!), plan.containerDir);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -384,14 +459,19 @@ describe("planContainer properties", () => {
   it("does the same on Windows, whose paths compare through backslashes", () => {
     const posix = (p: string) => `/${p.replace(/\\/g, "/")}`;
     fc.assert(
-      fc.property(fc.option(anyText, { nil: undefined }), fc.option(anyText, { nil: undefined }), anyText, (task, name, id) => {
-        const plan = injected(planContainer(view({ id, task, name, platform: "windows" }), always()));
-        const host = relativeSegments(posix("%ProgramData%\\Amazon\\ECS\\data\\metadata"), posix(plan.hostDir));
-        assert.ok(host !== undefined && host.length === 2 && host.every(isSafeSegment), plan.hostDir);
-        const ctr = relativeSegments(posix("C:\\Amazon\\ECS\\metadata"), posix(plan.containerDir));
-        assert.ok(ctr !== undefined && ctr.length === 1 && isSafeSegment(ctr[0]!), plan.containerDir);
-        assert.ok(!plan.hostDir.includes("/") && !plan.containerDir.includes("/"));
-      }),
+      fc.property(
+        fc.option(anyText, { nil: undefined }),
+        fc.option(anyText, { nil: undefined }),
+        anyText,
+        (task, name, id) => {
+          const plan = injected(planContainer(view({ id, task, name, platform: "windows" }), always()));
+          const host = relativeSegments(posix("%ProgramData%\\Amazon\\ECS\\data\\metadata"), posix(plan.hostDir));
+          assert.ok(host !== undefined && host.length === 2 && host.every(isSafeSegment), plan.hostDir);
+          const ctr = relativeSegments(posix("C:\\Amazon\\ECS\\metadata"), posix(plan.containerDir));
+          assert.ok(ctr !== undefined && ctr.length === 1 && isSafeSegment(ctr[0]!), plan.containerDir);
+          assert.ok(!plan.hostDir.includes("/") && !plan.containerDir.includes("/"));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -417,12 +497,16 @@ describe("isMetadataMount and rootsFor", () => {
     ["destination-outside", { destination: "/data", source: `${HOST_ROOT}/t/n` }, false],
   ];
   for (const [name, mount, expected] of cases) {
-    it(`recognises our own mount shape [${name}]`, () => assert.equal(isMetadataMount(mount, roots, "linux"), expected));
+    it(`recognises our own mount shape [${name}]`, () =>
+      assert.equal(isMetadataMount(mount, roots, "linux"), expected));
   }
 
   it("picks the roots of the platform", () => {
     assert.deepEqual(rootsFor("linux", defaultConfig()), { host: HOST_ROOT, container: "/ecs/metadata" });
-    assert.deepEqual(rootsFor("windows", defaultConfig()), { host: "%ProgramData%\\Amazon\\ECS\\data\\metadata", container: "C:\\Amazon\\ECS\\metadata" });
+    assert.deepEqual(rootsFor("windows", defaultConfig()), {
+      host: "%ProgramData%\\Amazon\\ECS\\data\\metadata",
+      container: "C:\\Amazon\\ECS\\metadata",
+    });
   });
 });
 
@@ -436,7 +520,8 @@ describe("nameCandidate", () => {
     ["numbered-later", 15, `web-${ID12}cdef-15`],
   ];
   for (const [name, attempt, expected] of cases) {
-    it(`gives each attempt its own name [${name}]`, () => assert.equal(nameCandidate("web", `${ID12}cdef`, attempt), expected));
+    it(`gives each attempt its own name [${name}]`, () =>
+      assert.equal(nameCandidate("web", `${ID12}cdef`, attempt), expected));
   }
 
   it("gives two containers whose ids share 12 characters different names by attempt 2", () => {

@@ -14,16 +14,30 @@ import {
   addMount,
   applyEdits,
   editsFor,
-  pinFacts,
   type HookCommand,
   type JsonObject,
+  pinFacts,
 } from "../../../src/core/spec.js";
 
 const ID = "ef3dabed9bef4f9e8d8f4d2c1b0a9988";
-const HOOK: HookCommand = { path: "/usr/local/bin/oci-metadata", extraArgs: ["--config", "/etc/oci-metadata/config.json"], timeout: 5 };
+const HOOK: HookCommand = {
+  path: "/usr/local/bin/oci-metadata",
+  extraArgs: ["--config", "/etc/oci-metadata/config.json"],
+  timeout: 5,
+};
 
 function planFor(over: Partial<ContainerView> = {}, cfg: Partial<Config> = {}): Inject {
-  const view: ContainerView = { id: ID, task: "t1", name: "web", annotations: {}, mounts: [], env: [], platform: "linux", engine: "runc", ...over };
+  const view: ContainerView = {
+    id: ID,
+    task: "t1",
+    name: "web",
+    annotations: {},
+    mounts: [],
+    env: [],
+    platform: "linux",
+    engine: "runc",
+    ...over,
+  };
   const plan = planContainer(view, { ...defaultConfig(), enabled: "always", ...cfg });
   assert.equal(plan.kind, "inject");
   return plan as Inject;
@@ -33,7 +47,13 @@ function planFor(over: Partial<ContainerView> = {}, cfg: Partial<Config> = {}): 
 function baseSpec(): JsonObject {
   return {
     ociVersion: "1.2.0",
-    process: { terminal: false, user: { uid: 0, gid: 0 }, args: ["sh"], env: ["PATH=/usr/bin:/bin", "TERM=xterm"], cwd: "/" },
+    process: {
+      terminal: false,
+      user: { uid: 0, gid: 0 },
+      args: ["sh"],
+      env: ["PATH=/usr/bin:/bin", "TERM=xterm"],
+      cwd: "/",
+    },
     root: { path: "rootfs", readonly: true },
     hostname: "runc",
     mounts: [{ destination: "/proc", type: "proc", source: "proc" }],
@@ -63,9 +83,18 @@ describe("editsFor and applyEdits", () => {
     const spec = applyEdits(baseSpec(), editsFor(plan, HOOK));
     assert.deepEqual(spec.mounts, [
       { destination: "/proc", type: "proc", source: "proc" },
-      { destination: "/ecs/metadata/web", source: "/var/lib/ecs/data/metadata/t1/web", type: "bind", options: ["rbind", "ro", "nosuid", "nodev", "noexec"] },
+      {
+        destination: "/ecs/metadata/web",
+        source: "/var/lib/ecs/data/metadata/t1/web",
+        type: "bind",
+        options: ["rbind", "ro", "nosuid", "nodev", "noexec"],
+      },
     ]);
-    assert.deepEqual((spec.process as JsonObject).env, ["PATH=/usr/bin:/bin", "TERM=xterm", "ECS_CONTAINER_METADATA_FILE=/ecs/metadata/web/ecs-container-metadata.json"]);
+    assert.deepEqual((spec.process as JsonObject).env, [
+      "PATH=/usr/bin:/bin",
+      "TERM=xterm",
+      "ECS_CONTAINER_METADATA_FILE=/ecs/metadata/web/ecs-container-metadata.json",
+    ]);
     assert.deepEqual(spec.hooks, { createRuntime: [hookEntry("createRuntime")], poststop: [hookEntry("poststop")] });
   });
 
@@ -89,7 +118,9 @@ describe("editsFor and applyEdits", () => {
   it("copies the hook env into each entry", () => {
     const hook: HookCommand = { path: "/bin/om", env: ["OCI_METADATA_LOG_LEVEL=debug"] };
     const spec = applyEdits(baseSpec(), editsFor(planFor({}, { stages: ["poststop"] }), hook));
-    assert.deepEqual(spec.hooks, { poststop: [{ path: "/bin/om", args: ["/bin/om", "hook", "poststop"], env: ["OCI_METADATA_LOG_LEVEL=debug"] }] });
+    assert.deepEqual(spec.hooks, {
+      poststop: [{ path: "/bin/om", args: ["/bin/om", "hook", "poststop"], env: ["OCI_METADATA_LOG_LEVEL=debug"] }],
+    });
     (hook.env as string[]).push("X=1");
     assert.deepEqual(((spec.hooks as JsonObject).poststop as JsonObject[])[0]!.env, ["OCI_METADATA_LOG_LEVEL=debug"]);
   });
@@ -106,22 +137,41 @@ describe("editsFor and applyEdits", () => {
     assert.equal(edits.length, 2);
     const spec = applyEdits({ ociVersion: "1.2.0", process: { env: [] }, windows: { layerFolders: [] } }, edits);
     assert.equal(spec.hooks, undefined);
-    assert.deepEqual(spec.mounts, [{ destination: "C:\\Amazon\\ECS\\metadata\\web", source: "%ProgramData%\\Amazon\\ECS\\data\\metadata\\t1\\web", type: "bind", options: ["ro"] }]);
-    assert.deepEqual((spec.process as JsonObject).env, ["ECS_CONTAINER_METADATA_FILE=C:\\Amazon\\ECS\\metadata\\web\\ecs-container-metadata.json"]);
+    assert.deepEqual(spec.mounts, [
+      {
+        destination: "C:\\Amazon\\ECS\\metadata\\web",
+        source: "%ProgramData%\\Amazon\\ECS\\data\\metadata\\t1\\web",
+        type: "bind",
+        options: ["ro"],
+      },
+    ]);
+    assert.deepEqual((spec.process as JsonObject).env, [
+      "ECS_CONTAINER_METADATA_FILE=C:\\Amazon\\ECS\\metadata\\web\\ecs-container-metadata.json",
+    ]);
   });
 
   it("creates process, env, mounts and hooks when the spec has none", () => {
     const spec = applyEdits({ ociVersion: "1.2.0" }, editsFor(planFor({}, { stages: ["createRuntime"] }), HOOK));
     assert.deepEqual(spec, {
       ociVersion: "1.2.0",
-      mounts: [{ destination: "/ecs/metadata/web", source: "/var/lib/ecs/data/metadata/t1/web", type: "bind", options: ["rbind", "ro", "nosuid", "nodev", "noexec"] }],
+      mounts: [
+        {
+          destination: "/ecs/metadata/web",
+          source: "/var/lib/ecs/data/metadata/t1/web",
+          type: "bind",
+          options: ["rbind", "ro", "nosuid", "nodev", "noexec"],
+        },
+      ],
       process: { env: ["ECS_CONTAINER_METADATA_FILE=/ecs/metadata/web/ecs-container-metadata.json"] },
       hooks: { createRuntime: [hookEntry("createRuntime")] },
     });
   });
 
   it("treats null mounts, env and hook lists as empty", () => {
-    const spec = applyEdits({ mounts: null, process: { env: null }, hooks: { createRuntime: null } }, editsFor(planFor({}, { stages: ["createRuntime"] }), HOOK));
+    const spec = applyEdits(
+      { mounts: null, process: { env: null }, hooks: { createRuntime: null } },
+      editsFor(planFor({}, { stages: ["createRuntime"] }), HOOK),
+    );
     assert.equal((spec.mounts as unknown[]).length, 1);
     assert.equal(((spec.process as JsonObject).env as unknown[]).length, 1);
     assert.deepEqual((spec.hooks as JsonObject).createRuntime, [hookEntry("createRuntime")]);
@@ -147,18 +197,27 @@ describe("idempotence", () => {
     const spec = baseSpec();
     (spec.process as JsonObject).env = ["ECS_CONTAINER_METADATA_FILE=/old/path.json", "PATH=/bin"];
     applyEdits(spec, [addEnv("ECS_CONTAINER_METADATA_FILE", "/ecs/metadata/web/ecs-container-metadata.json")]);
-    assert.deepEqual((spec.process as JsonObject).env, ["ECS_CONTAINER_METADATA_FILE=/ecs/metadata/web/ecs-container-metadata.json", "PATH=/bin"]);
+    assert.deepEqual((spec.process as JsonObject).env, [
+      "ECS_CONTAINER_METADATA_FILE=/ecs/metadata/web/ecs-container-metadata.json",
+      "PATH=/bin",
+    ]);
   });
 
   it("leaves a variable whose name only starts with ours", () => {
     const spec: JsonObject = { process: { env: ["ECS_CONTAINER_METADATA_FILE_OLD=/x"] } };
     applyEdits(spec, [addEnv("ECS_CONTAINER_METADATA_FILE", "/y")]);
-    assert.deepEqual((spec.process as JsonObject).env, ["ECS_CONTAINER_METADATA_FILE_OLD=/x", "ECS_CONTAINER_METADATA_FILE=/y"]);
+    assert.deepEqual((spec.process as JsonObject).env, [
+      "ECS_CONTAINER_METADATA_FILE_OLD=/x",
+      "ECS_CONTAINER_METADATA_FILE=/y",
+    ]);
   });
 
   it("keeps other tools' hooks and appends ours after them", () => {
     const spec = baseSpec();
-    const other = { path: "/usr/bin/nvidia-container-runtime-hook", args: ["nvidia-container-runtime-hook", "prestart"] };
+    const other = {
+      path: "/usr/bin/nvidia-container-runtime-hook",
+      args: ["nvidia-container-runtime-hook", "prestart"],
+    };
     spec.hooks = { createRuntime: [other], prestart: [other] };
     applyEdits(spec, editsFor(planFor({}, { stages: ["createRuntime"] }), HOOK));
     assert.deepEqual(spec.hooks, { createRuntime: [other, hookEntry("createRuntime")], prestart: [other] });
@@ -174,9 +233,13 @@ describe("idempotence", () => {
 
   it("does not add the mount again when the same destination and source are present", () => {
     const plan = planFor();
-    const spec: JsonObject = { mounts: [{ destination: plan.mount.destination, source: plan.mount.source, type: "bind", options: ["bind"] }] };
+    const spec: JsonObject = {
+      mounts: [{ destination: plan.mount.destination, source: plan.mount.source, type: "bind", options: ["bind"] }],
+    };
     addMount(plan)(spec);
-    assert.deepEqual(spec.mounts, [{ destination: plan.mount.destination, source: plan.mount.source, type: "bind", options: ["bind"] }]);
+    assert.deepEqual(spec.mounts, [
+      { destination: plan.mount.destination, source: plan.mount.source, type: "bind", options: ["bind"] },
+    ]);
   });
 
   it("plans the same inject again from a spec it already edited", () => {
@@ -191,8 +254,24 @@ describe("idempotence", () => {
 });
 
 describe("unknown fields", () => {
-  const reserved = new Set(["mounts", "process", "hooks", "env", "annotations", "destination", "source", "path", "args", "createRuntime", "poststop"]);
-  const extra = fc.dictionary(fc.string().filter((k) => !reserved.has(k)), fc.jsonValue(), { maxKeys: 5 });
+  const reserved = new Set([
+    "mounts",
+    "process",
+    "hooks",
+    "env",
+    "annotations",
+    "destination",
+    "source",
+    "path",
+    "args",
+    "createRuntime",
+    "poststop",
+  ]);
+  const extra = fc.dictionary(
+    fc.string().filter((k) => !reserved.has(k)),
+    fc.jsonValue(),
+    { maxKeys: 5 },
+  );
 
   it("survive anywhere in the spec, whatever they hold", () => {
     fc.assert(
@@ -208,10 +287,15 @@ describe("unknown fields", () => {
         applyEdits(spec, editsFor(planFor(), HOOK));
         const before = JSON.parse(text) as JsonObject;
         for (const key of Object.keys(top)) assert.deepEqual(spec[key], before[key]);
-        for (const key of Object.keys(proc)) assert.deepEqual((spec.process as JsonObject)[key], (before.process as JsonObject)[key]);
+        for (const key of Object.keys(proc))
+          assert.deepEqual((spec.process as JsonObject)[key], (before.process as JsonObject)[key]);
         assert.deepEqual((spec.mounts as unknown[])[0], (before.mounts as unknown[])[0]);
-        for (const key of Object.keys(hooks)) assert.deepEqual((spec.hooks as JsonObject)[key], (before.hooks as JsonObject)[key]);
-        assert.deepEqual(((spec.hooks as JsonObject).createRuntime as unknown[])[0], ((before.hooks as JsonObject).createRuntime as unknown[])[0]);
+        for (const key of Object.keys(hooks))
+          assert.deepEqual((spec.hooks as JsonObject)[key], (before.hooks as JsonObject)[key]);
+        assert.deepEqual(
+          ((spec.hooks as JsonObject).createRuntime as unknown[])[0],
+          ((before.hooks as JsonObject).createRuntime as unknown[])[0],
+        );
       }),
       { numRuns: 200 },
     );
@@ -219,13 +303,20 @@ describe("unknown fields", () => {
 
   it("make no difference to idempotence", () => {
     fc.assert(
-      fc.property(fc.object(), fc.subarray(["prestart", "createRuntime", "poststart", "poststop"] as Stage[]), (top, stages) => {
-        const text = JSON.stringify({ ...top, process: { env: [] }, mounts: [], hooks: {} });
-        const plan = planFor({}, { stages });
-        const once = applyEdits(JSON.parse(text) as JsonObject, editsFor(plan, HOOK));
-        const twice = applyEdits(applyEdits(JSON.parse(text) as JsonObject, editsFor(plan, HOOK)), editsFor(plan, HOOK));
-        assert.deepEqual(twice, once);
-      }),
+      fc.property(
+        fc.object(),
+        fc.subarray(["prestart", "createRuntime", "poststart", "poststop"] as Stage[]),
+        (top, stages) => {
+          const text = JSON.stringify({ ...top, process: { env: [] }, mounts: [], hooks: {} });
+          const plan = planFor({}, { stages });
+          const once = applyEdits(JSON.parse(text) as JsonObject, editsFor(plan, HOOK));
+          const twice = applyEdits(
+            applyEdits(JSON.parse(text) as JsonObject, editsFor(plan, HOOK)),
+            editsFor(plan, HOOK),
+          );
+          assert.deepEqual(twice, once);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -235,8 +326,16 @@ describe("unknown fields", () => {
     const spec = JSON.parse(text) as JsonObject;
     applyEdits(spec, editsFor(planFor(), null));
     const out = JSON.stringify(spec);
-    assert.ok(out.startsWith(`{"ociVersion":"1.2.0","x-vendor":{"b":1,"a":[true,null,"\\u0000"]},"process":{"env":["ECS_CONTAINER_METADATA_FILE=`));
-    assert.ok(out.includes(`"rlimits":[{"type":"RLIMIT_NOFILE","hard":1024,"soft":1024}]},"linux":{"seccomp":{"defaultAction":"SCMP_ACT_ERRNO"}}`));
+    assert.ok(
+      out.startsWith(
+        `{"ociVersion":"1.2.0","x-vendor":{"b":1,"a":[true,null,"\\u0000"]},"process":{"env":["ECS_CONTAINER_METADATA_FILE=`,
+      ),
+    );
+    assert.ok(
+      out.includes(
+        `"rlimits":[{"type":"RLIMIT_NOFILE","hard":1024,"soft":1024}]},"linux":{"seccomp":{"defaultAction":"SCMP_ACT_ERRNO"}}`,
+      ),
+    );
   });
 });
 
@@ -251,7 +350,11 @@ describe("specs that cannot be edited", () => {
     ["env-object", { process: { env: { PATH: "/bin" } } }, "[spec-invalid] editing process.env: expected an array"],
     ["hooks-array", { hooks: [] }, "[spec-invalid] editing hooks: hooks is not an object"],
     ["hooks-string", { hooks: "none" }, "[spec-invalid] editing hooks: hooks is not an object"],
-    ["hook-stage-object", { hooks: { createRuntime: {} } }, "[spec-invalid] editing hooks.createRuntime: expected an array"],
+    [
+      "hook-stage-object",
+      { hooks: { createRuntime: {} } },
+      "[spec-invalid] editing hooks.createRuntime: expected an array",
+    ],
     ["hook-stage-number", { hooks: { poststop: 1 } }, "[spec-invalid] editing hooks.poststop: expected an array"],
   ];
   for (const [name, spec, message] of cases) {
@@ -261,8 +364,14 @@ describe("specs that cannot be edited", () => {
   }
 
   it("throws spec-invalid for annotations that are not an object", () => {
-    assertSpecInvalid(() => addAnnotationIfAbsent("k", "v")({ annotations: ["k=v"] }), "[spec-invalid] editing annotations: not an object");
-    assertSpecInvalid(() => addAnnotationIfAbsent("k", "v")({ annotations: null }), "[spec-invalid] editing annotations: not an object");
+    assertSpecInvalid(
+      () => addAnnotationIfAbsent("k", "v")({ annotations: ["k=v"] }),
+      "[spec-invalid] editing annotations: not an object",
+    );
+    assertSpecInvalid(
+      () => addAnnotationIfAbsent("k", "v")({ annotations: null }),
+      "[spec-invalid] editing annotations: not an object",
+    );
   });
 });
 
@@ -324,7 +433,12 @@ describe("pinFacts", () => {
   it("keeps annotations the spec already has", () => {
     const spec: JsonObject = { annotations: { [PINNED.image]: "mine:1", other: "x" } };
     applyEdits(spec, pinFacts({ ...view(), image: "httpd:2.4" }, { name: "web", task: "t1" }));
-    assert.deepEqual(spec.annotations, { [PINNED.image]: "mine:1", other: "x", [PINNED.name]: "web", [PINNED.task]: "t1" });
+    assert.deepEqual(spec.annotations, {
+      [PINNED.image]: "mine:1",
+      other: "x",
+      [PINNED.name]: "web",
+      [PINNED.task]: "t1",
+    });
   });
 
   it("lets a hook that only sees the spec read back the same facts", () => {
@@ -332,7 +446,15 @@ describe("pinFacts", () => {
     applyEdits(spec, pinFacts({ ...view(), ...facts }, { name: "web", task: "ns/pod/uid" }));
     const back = viewFromSpec(spec, ID, "runc");
     assert.deepEqual(
-      { name: back.name, task: back.task, image: back.image, imageId: back.imageId, dockerName: back.dockerName, networkMode: back.networkMode, ports: back.ports },
+      {
+        name: back.name,
+        task: back.task,
+        image: back.image,
+        imageId: back.imageId,
+        dockerName: back.dockerName,
+        networkMode: back.networkMode,
+        ports: back.ports,
+      },
       { name: "web", task: "ns/pod/uid", ...facts },
     );
   });

@@ -18,7 +18,9 @@ import { runInject } from "../../../src/engines/runc/inject.js";
 import { contextFor } from "../../../src/steps/context.js";
 
 const CORPUS = new URL("../../fixtures/spec-corpus/", import.meta.url).pathname;
-const FIXTURES = readdirSync(CORPUS).filter((f) => f.endsWith(".json")).sort();
+const FIXTURES = readdirSync(CORPUS)
+  .filter((f) => f.endsWith(".json"))
+  .sort();
 const HOOK = { path: "/usr/local/bin/oci-metadata", extraArgs: ["--engine", "test"], timeout: 10 };
 const work = mkdtempSync(join(tmpdir(), "ocimd-corpus-"));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -26,7 +28,8 @@ after(() => rmSync(work, { recursive: true, force: true }));
 type Door = (input: Uint8Array, dir: string) => Promise<Uint8Array>;
 let n = 0;
 const ctxIn = (dir: string) => contextFor(config(dir));
-const config = (dir: string) => validateConfig({ hostRoot: join(dir, "meta"), enabled: "always", log: { level: "silent" } });
+const config = (dir: string) =>
+  validateConfig({ hostRoot: join(dir, "meta"), enabled: "always", log: { level: "silent" } });
 // Writes the input as <dir>/bundle/config.json, runs a bundle door, returns the new file.
 const bundleDoor =
   (run: (bundle: string, id: string, dir: string) => Promise<void>): Door =>
@@ -43,12 +46,16 @@ const DOORS: Record<string, Door> = {
   precreate: (input, dir) => runPrecreate(ctxIn(dir), input, HOOK),
 };
 // precreate needs podman's layout (container id in the userdata mounts); the others take any spec.
-const doorsFor = (fixture: string) => Object.keys(DOORS).filter((d) => d !== "precreate" || fixture.startsWith("podman"));
+const doorsFor = (fixture: string) =>
+  Object.keys(DOORS).filter((d) => d !== "precreate" || fixture.startsWith("podman"));
 
 describe("the spec corpus through every door", () => {
   it("holds configs from each engine here", () => {
     for (const prefix of ["podman-", "docker-20.10", "docker-28.5", "containerd-1.7", "containerd-2.1", "runc-"]) {
-      assert.ok(FIXTURES.some((f) => f.startsWith(prefix)), `no ${prefix} fixture in ${FIXTURES.join(", ")}`);
+      assert.ok(
+        FIXTURES.some((f) => f.startsWith(prefix)),
+        `no ${prefix} fixture in ${FIXTURES.join(", ")}`,
+      );
     }
   });
   for (const fixture of FIXTURES) {
@@ -58,9 +65,19 @@ describe("the spec corpus through every door", () => {
         const dir = mkdtempSync(join(work, "d-"));
         const output = new Uint8Array(await DOORS[door]!(input, dir));
         assertOnlyAdditions(input, output);
-        const edited = JSON.parse(new TextDecoder().decode(output)) as { mounts: { source: string }[]; process: { env: string[] }; hooks: Record<string, unknown[]> };
-        assert.ok(edited.mounts.some((m) => m.source.startsWith(join(dir, "meta"))), "our mount is missing");
-        assert.ok(edited.process.env.some((e) => e.startsWith("ECS_CONTAINER_METADATA_FILE=")), "our env var is missing");
+        const edited = JSON.parse(new TextDecoder().decode(output)) as {
+          mounts: { source: string }[];
+          process: { env: string[] };
+          hooks: Record<string, unknown[]>;
+        };
+        assert.ok(
+          edited.mounts.some((m) => m.source.startsWith(join(dir, "meta"))),
+          "our mount is missing",
+        );
+        assert.ok(
+          edited.process.env.some((e) => e.startsWith("ECS_CONTAINER_METADATA_FILE=")),
+          "our env var is missing",
+        );
         assert.ok(JSON.stringify(edited.hooks).includes(HOOK.path), "our hook is missing");
       });
     }
@@ -82,7 +99,11 @@ function assertOnlyAdditions(input: Uint8Array, output: Uint8Array): void {
 function compareNodes(ia: Uint8Array, a: JsonNode, ib: Uint8Array, b: JsonNode, path: string): void {
   assert.equal(b.kind, a.kind, `${path}: kind changed`);
   if (a.kind === "scalar") {
-    assert.equal(Buffer.from(ib.subarray(b.start, b.end)).toString("latin1"), Buffer.from(ia.subarray(a.start, a.end)).toString("latin1"), `${path}: literal changed`);
+    assert.equal(
+      Buffer.from(ib.subarray(b.start, b.end)).toString("latin1"),
+      Buffer.from(ia.subarray(a.start, a.end)).toString("latin1"),
+      `${path}: literal changed`,
+    );
     return;
   }
   if (b.kind === "scalar") return;

@@ -4,7 +4,7 @@
 // OCI_METADATA_SKIP_ENGINE_TESTS=1, and otherwise fails when a tool is missing.
 
 import assert from "node:assert/strict";
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,7 +30,11 @@ function fakeProc(root: string, pid: number, withIpv6 = false): string {
 }
 
 // Makes <sysfs>/class/net/<name> symlinks to device dirs, like sysfs does.
-function fakeSysfs(sysfs: string, names: string[], address: (dir: string) => void = (d) => writeFileSync(join(d, "address"), `${MAC}\n`)): void {
+function fakeSysfs(
+  sysfs: string,
+  names: string[],
+  address: (dir: string) => void = (d) => writeFileSync(join(d, "address"), `${MAC}\n`),
+): void {
   mkdirSync(join(sysfs, "class", "net"), { recursive: true });
   for (const name of names) {
     const dev = join(sysfs, "devices", "virtual", "net", name);
@@ -54,8 +58,10 @@ describe("readNetwork on a prepared procRoot", () => {
   });
 
   it("reports netns-missing when the pid directory does not exist", async () => {
-    await assert.rejects(readNetwork(999_999, { procRoot: root }),
-      isCode("netns-missing", "[netns-missing] reading network of pid 999999: process is gone"));
+    await assert.rejects(
+      readNetwork(999_999, { procRoot: root }),
+      isCode("netns-missing", "[netns-missing] reading network of pid 999999: process is gone"),
+    );
   });
 
   const badPids: Array<[string, unknown, string]> = [
@@ -64,7 +70,7 @@ describe("readNetwork on a prepared procRoot", () => {
     ["fraction", 1.5, "1.5 (number)"],
     ["not-a-number", Number.NaN, "null (number)"],
     ["beyond-safe-integers", 2 ** 53, "9007199254740992 (number)"],
-    ["string-with-traversal", "../1", "\"../1\" (string)"],
+    ["string-with-traversal", "../1", '"../1" (string)'],
   ];
   for (const [name, pid, shown] of badPids) {
     it(`refuses the pid ${name}`, async () => {
@@ -77,29 +83,72 @@ describe("readNetwork on a prepared procRoot", () => {
   // Each case builds a sysfs layout for pid `n` and says whether eth0's MAC may be used.
   const sysfsCases: Array<{ name: string; rootfs?: string; build: (pidDir: string) => void; mac: boolean }> = [
     { name: "matching-sysfs", build: (d) => fakeSysfs(join(d, "root/sys"), ["lo", "eth0"]), mac: true },
-    { name: "host-sysfs-with-more-interfaces", build: (d) => fakeSysfs(join(d, "root/sys"), ["lo", "eth0", "ocimd-h1"]), mac: false },
+    {
+      name: "host-sysfs-with-more-interfaces",
+      build: (d) => fakeSysfs(join(d, "root/sys"), ["lo", "eth0", "ocimd-h1"]),
+      mac: false,
+    },
     { name: "sysfs-missing-an-interface", build: (d) => fakeSysfs(join(d, "root/sys"), ["lo"]), mac: false },
     {
       name: "bonding-masters-file-is-not-a-device",
-      build: (d) => { fakeSysfs(join(d, "root/sys"), ["lo", "eth0"]); writeFileSync(join(d, "root/sys/class/net/bonding_masters"), ""); },
+      build: (d) => {
+        fakeSysfs(join(d, "root/sys"), ["lo", "eth0"]);
+        writeFileSync(join(d, "root/sys/class/net/bonding_masters"), "");
+      },
       mac: true,
     },
     {
       name: "rootfs-sysfs-when-own-sysfs-is-the-hosts",
       rootfs: "/run/ctr/rootfs",
-      build: (d) => { fakeSysfs(join(d, "root/sys"), ["lo", "eth0", "docker0"]); fakeSysfs(join(d, "root/run/ctr/rootfs/sys"), ["lo", "eth0"]); },
+      build: (d) => {
+        fakeSysfs(join(d, "root/sys"), ["lo", "eth0", "docker0"]);
+        fakeSysfs(join(d, "root/run/ctr/rootfs/sys"), ["lo", "eth0"]);
+      },
       mac: true,
     },
-    { name: "rootfs-with-dotdot", rootfs: "/run/../run/ctr/rootfs", build: (d) => fakeSysfs(join(d, "root/run/ctr/rootfs/sys"), ["lo", "eth0"]), mac: false },
-    { name: "relative-rootfs", rootfs: "run/ctr/rootfs", build: (d) => fakeSysfs(join(d, "root/run/ctr/rootfs/sys"), ["lo", "eth0"]), mac: false },
-    { name: "fifo-address", build: (d) => fakeSysfs(join(d, "root/sys"), ["lo", "eth0"], (dev) => execFileSync("mkfifo", [join(dev, "address")])), mac: false },
-    { name: "oversized-address", build: (d) => fakeSysfs(join(d, "root/sys"), ["lo", "eth0"], (dev) => writeFileSync(join(dev, "address"), `${MAC}\n`.repeat(10))), mac: false },
     {
-      name: "symlinked-address",
-      build: (d) => fakeSysfs(join(d, "root/sys"), ["lo", "eth0"], (dev) => { writeFileSync(join(dev, "real"), `${MAC}\n`); symlinkSync("real", join(dev, "address")); }),
+      name: "rootfs-with-dotdot",
+      rootfs: "/run/../run/ctr/rootfs",
+      build: (d) => fakeSysfs(join(d, "root/run/ctr/rootfs/sys"), ["lo", "eth0"]),
       mac: false,
     },
-    { name: "zero-mac", build: (d) => fakeSysfs(join(d, "root/sys"), ["lo", "eth0"], (dev) => writeFileSync(join(dev, "address"), "00:00:00:00:00:00\n")), mac: false },
+    {
+      name: "relative-rootfs",
+      rootfs: "run/ctr/rootfs",
+      build: (d) => fakeSysfs(join(d, "root/run/ctr/rootfs/sys"), ["lo", "eth0"]),
+      mac: false,
+    },
+    {
+      name: "fifo-address",
+      build: (d) =>
+        fakeSysfs(join(d, "root/sys"), ["lo", "eth0"], (dev) => execFileSync("mkfifo", [join(dev, "address")])),
+      mac: false,
+    },
+    {
+      name: "oversized-address",
+      build: (d) =>
+        fakeSysfs(join(d, "root/sys"), ["lo", "eth0"], (dev) =>
+          writeFileSync(join(dev, "address"), `${MAC}\n`.repeat(10)),
+        ),
+      mac: false,
+    },
+    {
+      name: "symlinked-address",
+      build: (d) =>
+        fakeSysfs(join(d, "root/sys"), ["lo", "eth0"], (dev) => {
+          writeFileSync(join(dev, "real"), `${MAC}\n`);
+          symlinkSync("real", join(dev, "address"));
+        }),
+      mac: false,
+    },
+    {
+      name: "zero-mac",
+      build: (d) =>
+        fakeSysfs(join(d, "root/sys"), ["lo", "eth0"], (dev) =>
+          writeFileSync(join(dev, "address"), "00:00:00:00:00:00\n"),
+        ),
+      mac: false,
+    },
   ];
   sysfsCases.forEach((c, i) => {
     it(`${c.mac ? "uses" : "ignores"} the MAC for ${c.name}`, async () => {
@@ -111,13 +160,20 @@ describe("readNetwork on a prepared procRoot", () => {
   });
 
   it("compares namespace links to tell shared from separate netns", async () => {
-    for (const [pid, target] of [["self", "net:[1]"], ["7", "net:[1]"], ["8", "net:[2]"]] as const) {
+    for (const [pid, target] of [
+      ["self", "net:[1]"],
+      ["7", "net:[1]"],
+      ["8", "net:[2]"],
+    ] as const) {
       mkdirSync(join(root, pid, "ns"), { recursive: true });
       symlinkSync(target, join(root, pid, "ns", "net"));
     }
     assert.equal(await sharesHostNetns(7, root), true);
     assert.equal(await sharesHostNetns(8, root), false);
-    await assert.rejects(sharesHostNetns(9, root), isCode("netns-missing", "[netns-missing] checking netns of pid 9: process is gone"));
+    await assert.rejects(
+      sharesHostNetns(9, root),
+      isCode("netns-missing", "[netns-missing] checking netns of pid 9: process is gone"),
+    );
   });
 });
 
@@ -133,7 +189,8 @@ describe("readNetwork on a real network namespace", { skip }, () => {
   const ipJson = (...args: string[]) => JSON.parse(ip("-j", "-n", ns, ...args)) as Array<Record<string, unknown>>;
 
   before(async () => {
-    if (process.getuid?.() !== 0) throw new Error("these tests need root (set OCI_METADATA_SKIP_ENGINE_TESTS=1 to skip)");
+    if (process.getuid?.() !== 0)
+      throw new Error("these tests need root (set OCI_METADATA_SKIP_ENGINE_TESTS=1 to skip)");
     ip("netns", "add", ns);
     ip("link", "add", hostVeth, "type", "veth", "peer", "name", "eth0", "netns", ns);
     ip("link", "set", hostVeth, "up"); // no address on the host side: the host routing table stays as it was
@@ -151,17 +208,39 @@ describe("readNetwork on a real network namespace", { skip }, () => {
     // (c) like runc before pivot_root: the netns's sysfs mounted at <rootfs>/sys, host's at /sys.
     mkdirSync(join(rootfs, "sys"));
     const script = 'mount -t sysfs sysfs "$0/sys" && exec sleep 30';
-    pids.rootfsSysfs = await start("nsenter", [`--net=/run/netns/${ns}`, "unshare", "--mount", "--propagation", "private", "sh", "-c", script, rootfs]);
+    pids.rootfsSysfs = await start("nsenter", [
+      `--net=/run/netns/${ns}`,
+      "unshare",
+      "--mount",
+      "--propagation",
+      "private",
+      "sh",
+      "-c",
+      script,
+      rootfs,
+    ]);
   });
 
   after(async () => {
-    await Promise.all(children.map((c) => new Promise((done) => {
-      if (c.exitCode !== null || c.signalCode !== null) return done(undefined);
-      c.once("exit", done);
-      c.kill("SIGKILL");
-    })));
-    for (const args of [["netns", "del", ns], ["link", "del", hostVeth]]) {
-      try { ip(...args); } catch { /* already gone: the veth dies with its netns */ }
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise((done) => {
+            if (c.exitCode !== null || c.signalCode !== null) return done(undefined);
+            c.once("exit", done);
+            c.kill("SIGKILL");
+          }),
+      ),
+    );
+    for (const args of [
+      ["netns", "del", ns],
+      ["link", "del", hostVeth],
+    ]) {
+      try {
+        ip(...args);
+      } catch {
+        /* already gone: the veth dies with its netns */
+      }
     }
     rmSync(rootfs, { recursive: true, force: true });
   });
@@ -170,7 +249,9 @@ describe("readNetwork on a real network namespace", { skip }, () => {
     const child = spawn(cmd, args, { stdio: "ignore" });
     children.push(child);
     let failure: Error | undefined;
-    child.once("error", (err) => { failure = err; });
+    child.once("error", (err) => {
+      failure = err;
+    });
     // The tools exec in place, so the pid is ready once it runs `sleep`.
     await until(() => {
       if (failure) throw new Error(`starting ${cmd}: ${failure.message}`); // not ENOENT-coded: must fail
@@ -184,9 +265,11 @@ describe("readNetwork on a real network namespace", { skip }, () => {
     const facts = await readNetwork(pids.ipExec);
     const [link] = ipJson("link", "show", "dev", "eth0");
     const addrInfo = (ipJson("addr", "show", "dev", "eth0")[0]?.addr_info ?? []) as Array<Record<string, unknown>>;
-    const v6FromIp = addrInfo.filter((a) => a.family === "inet6" && !a.dadfailed)
+    const v6FromIp = addrInfo
+      .filter((a) => a.family === "inet6" && !a.dadfailed)
       .map((a) => ({ address: a.local, prefix: a.prefixlen, scope: a.scope }));
-    const byAddress = (a: { address: unknown }, b: { address: unknown }) => String(a.address).localeCompare(String(b.address));
+    const byAddress = (a: { address: unknown }, b: { address: unknown }) =>
+      String(a.address).localeCompare(String(b.address));
 
     assert.equal(facts.interfaces.length, 1);
     const eth0 = facts.interfaces[0]!;
@@ -221,7 +304,10 @@ describe("readNetwork on a real network namespace", { skip }, () => {
   it("reports netns-missing for a pid that has exited", async () => {
     const child = spawn("true", { stdio: "ignore" });
     await new Promise((done) => child.once("exit", done));
-    await assert.rejects(readNetwork(child.pid!), isCode("netns-missing", `[netns-missing] reading network of pid ${child.pid}: process is gone`));
+    await assert.rejects(
+      readNetwork(child.pid!),
+      isCode("netns-missing", `[netns-missing] reading network of pid ${child.pid}: process is gone`),
+    );
     await assert.rejects(sharesHostNetns(child.pid!), isCode("netns-missing"));
   });
 
@@ -235,7 +321,11 @@ async function until(ready: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     let ok = false;
-    try { ok = ready(); } catch (err) { if ((err as { code?: unknown }).code !== "ENOENT") throw err; }
+    try {
+      ok = ready();
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== "ENOENT") throw err;
+    }
     if (ok) return;
     if (Date.now() > deadline) throw new Error("timed out waiting for the namespace setup");
     await new Promise((r) => setTimeout(r, 20));

@@ -26,12 +26,46 @@ const TARGET = "/ecs/metadata/web";
 describe("nonDirectoryAlong", () => {
   const blocked: Array<[string, (r: string) => void, string, string]> = [
     ["file-at-ecs", (r) => writeFileSync(join(r, "ecs"), "x"), "/ecs", "a file"],
-    ["file-at-metadata", (r) => (mkdirSync(join(r, "ecs")), writeFileSync(join(r, "ecs/metadata"), "")), "/ecs/metadata", "a file"],
-    ["file-at-name", (r) => (mkdirSync(join(r, "ecs/metadata"), { recursive: true }), writeFileSync(join(r, "ecs/metadata/web"), "")), TARGET, "a file"],
-    ["fifo-at-name", (r) => (mkdirSync(join(r, "ecs/metadata"), { recursive: true }), execFileSync("mkfifo", [join(r, "ecs/metadata/web")])), TARGET, "a fifo"],
-    ["symlink-to-file", (r) => (mkdirSync(join(r, "etc")), writeFileSync(join(r, "etc/passwd"), ""), symlinkSync("/etc/passwd", join(r, "ecs"))), "/etc/passwd", "a file"],
-    ["relative-symlink-to-file", (r) => (writeFileSync(join(r, "f"), ""), mkdirSync(join(r, "ecs")), symlinkSync("../f", join(r, "ecs/metadata"))), "/f", "a file"],
-    ["symlink-loop", (r) => (symlinkSync("b", join(r, "a")), symlinkSync("a", join(r, "b")), symlinkSync("a", join(r, "ecs"))), "/b", "a symlink loop"],
+    [
+      "file-at-metadata",
+      (r) => (mkdirSync(join(r, "ecs")), writeFileSync(join(r, "ecs/metadata"), "")),
+      "/ecs/metadata",
+      "a file",
+    ],
+    [
+      "file-at-name",
+      (r) => (mkdirSync(join(r, "ecs/metadata"), { recursive: true }), writeFileSync(join(r, "ecs/metadata/web"), "")),
+      TARGET,
+      "a file",
+    ],
+    [
+      "fifo-at-name",
+      (r) => (
+        mkdirSync(join(r, "ecs/metadata"), { recursive: true }), execFileSync("mkfifo", [join(r, "ecs/metadata/web")])
+      ),
+      TARGET,
+      "a fifo",
+    ],
+    [
+      "symlink-to-file",
+      (r) => (
+        mkdirSync(join(r, "etc")), writeFileSync(join(r, "etc/passwd"), ""), symlinkSync("/etc/passwd", join(r, "ecs"))
+      ),
+      "/etc/passwd",
+      "a file",
+    ],
+    [
+      "relative-symlink-to-file",
+      (r) => (writeFileSync(join(r, "f"), ""), mkdirSync(join(r, "ecs")), symlinkSync("../f", join(r, "ecs/metadata"))),
+      "/f",
+      "a file",
+    ],
+    [
+      "symlink-loop",
+      (r) => (symlinkSync("b", join(r, "a")), symlinkSync("a", join(r, "b")), symlinkSync("a", join(r, "ecs"))),
+      "/b",
+      "a symlink loop",
+    ],
   ];
   for (const [name, setup, path, kind] of blocked) {
     it(`names what would make runc fail the mount [${name}]`, async () => {
@@ -45,7 +79,10 @@ describe("nonDirectoryAlong", () => {
     ["symlink-to-dir", (r) => (mkdirSync(join(r, "data")), symlinkSync("/data", join(r, "ecs")))],
     ["dangling-symlink", (r) => symlinkSync("/nowhere", join(r, "ecs"))],
     // An absolute link is resolved inside the rootfs, never on the host (where /etc/passwd is a file).
-    ["absolute-symlink-stays-inside", (r) => (mkdirSync(join(r, "etc/passwd"), { recursive: true }), symlinkSync("/etc/passwd", join(r, "ecs")))],
+    [
+      "absolute-symlink-stays-inside",
+      (r) => (mkdirSync(join(r, "etc/passwd"), { recursive: true }), symlinkSync("/etc/passwd", join(r, "ecs"))),
+    ],
     ["dotdot-above-root-stays-inside", (r) => (mkdirSync(join(r, "x")), symlinkSync("../../../../x", join(r, "ecs")))],
   ];
   for (const [name, setup] of fine) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { VALID_EVENTS, eventMask } from "../../../src/nri-stub/events.js";
+import { eventMask, VALID_EVENTS } from "../../../src/nri-stub/events.js";
 import type { NriHandlers } from "../../../src/nri-stub/index.js";
 
 const fn = async () => undefined;
@@ -18,7 +18,11 @@ const cases: [name: string, handlers: NriHandlers, mask: number][] = [
   ["post-start-container", { postStartContainer: fn }, 0x040],
   ["stop-container", { stopContainer: fn }, 0x200],
   ["remove-container", { removeContainer: fn }, 0x400],
-  ["target-plugin", { removePodSandbox: fn, createContainer: fn, postStartContainer: fn, stopContainer: fn, removeContainer: fn }, 0x64c],
+  [
+    "target-plugin",
+    { removePodSandbox: fn, createContainer: fn, postStartContainer: fn, stopContainer: fn, removeContainer: fn },
+    0x64c,
+  ],
 ];
 
 for (const [name, handlers, mask] of cases) {
@@ -29,7 +33,17 @@ for (const [name, handlers, mask] of cases) {
 
 test("every handler together stays within 0x7FF and leaves out the update events", () => {
   const all: NriHandlers = Object.fromEntries(
-    ["runPodSandbox", "stopPodSandbox", "removePodSandbox", "createContainer", "postCreateContainer", "startContainer", "postStartContainer", "stopContainer", "removeContainer"].map((k) => [k, fn]),
+    [
+      "runPodSandbox",
+      "stopPodSandbox",
+      "removePodSandbox",
+      "createContainer",
+      "postCreateContainer",
+      "startContainer",
+      "postStartContainer",
+      "stopContainer",
+      "removeContainer",
+    ].map((k) => [k, fn]),
   );
   assert.equal(eventMask(all), 0x67f);
   assert.equal(eventMask(all) & ~VALID_EVENTS, 0);

@@ -3,12 +3,13 @@
 // connection 1, server on connection 2). It frames its writes like the runtime's Go writer:
 // one frame with the first 4096 bytes of a message, one frame with the rest.
 // Socket paths stay short: sun_path holds at most 107 bytes.
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+
 import { mkdtempSync, rmSync } from "node:fs";
-import { type Server, type Socket, createServer } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Response, RequestSchema, ResponseSchema } from "../../../src/nri-stub/gen/ttrpc/ttrpc_pb.js";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { RequestSchema, type Response, ResponseSchema } from "../../../src/nri-stub/gen/ttrpc/ttrpc_pb.js";
 import { type Frame, MuxDecoder } from "../../../src/nri-stub/mux.js";
 import { MessageType, TtrpcDecoder } from "../../../src/nri-stub/ttrpc.js";
 
@@ -71,14 +72,24 @@ export class FakePeer {
 
   /** Answers a plugin request (empty OK by default). */
   reply(streamId: number, res: { payload?: Uint8Array; status?: { code: number; message: string } } = {}): void {
-    this.sendMessage(2, { streamId, type: MessageType.Response, payload: toBinary(ResponseSchema, create(ResponseSchema, res)) });
+    this.sendMessage(2, {
+      streamId,
+      type: MessageType.Response,
+      payload: toBinary(ResponseSchema, create(ResponseSchema, res)),
+    });
   }
 
   /** Calls the plugin on connection 1 and resolves with its decoded Response. */
   call(method: string, payload: Uint8Array, opts: CallOptions = {}): Promise<Response> {
     const streamId = opts.streamId ?? this.#nextStreamId;
     this.#nextStreamId = streamId + 2;
-    const req = create(RequestSchema, { service: opts.service ?? PLUGIN, method, payload, timeoutNano: opts.timeoutNano ?? 2_000_000_000n, metadata: opts.metadata ?? [] });
+    const req = create(RequestSchema, {
+      service: opts.service ?? PLUGIN,
+      method,
+      payload,
+      timeoutNano: opts.timeoutNano ?? 2_000_000_000n,
+      metadata: opts.metadata ?? [],
+    });
     const answered = new Promise<Response>((resolve) => this.#replies.set(streamId, resolve));
     this.sendMessage(1, { streamId, type: MessageType.Request, payload: toBinary(RequestSchema, req) });
     return answered;
@@ -113,7 +124,13 @@ export class FakePeer {
 
   #onCall(streamId: number, payload: Uint8Array): void {
     const req = fromBinary(RequestSchema, payload);
-    const call = { streamId, service: req.service, method: req.method, payload: req.payload, timeoutNano: req.timeoutNano };
+    const call = {
+      streamId,
+      service: req.service,
+      method: req.method,
+      payload: req.payload,
+      timeoutNano: req.timeoutNano,
+    };
     const waiter = this.#callWaiters.shift();
     if (waiter) waiter(call);
     else this.#calls.push(call);

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { MAX_FRAME_PAYLOAD, MAX_SEND_PAYLOAD, MUX_HEADER_SIZE, MuxDecoder, encodeMux } from "../../../src/nri-stub/mux.js";
+import {
+  encodeMux,
+  MAX_FRAME_PAYLOAD,
+  MAX_SEND_PAYLOAD,
+  MUX_HEADER_SIZE,
+  MuxDecoder,
+} from "../../../src/nri-stub/mux.js";
 import { frame } from "./fake-runtime.js";
 
 function bytes(n: number, seed = 1): Uint8Array {
@@ -27,7 +33,14 @@ describe("MuxDecoder", () => {
   test("returns coalesced frames of both connections in order", () => {
     const wire = concat([frame(1, bytes(10, 1)), frame(2, bytes(20, 2)), frame(1, bytes(5, 3))]);
     const out = new MuxDecoder().push(wire);
-    assert.deepEqual(out.map((f) => [f.connId, f.payload.length]), [[1, 10], [2, 20], [1, 5]]);
+    assert.deepEqual(
+      out.map((f) => [f.connId, f.payload.length]),
+      [
+        [1, 10],
+        [2, 20],
+        [1, 5],
+      ],
+    );
     assert.deepEqual(out[1]!.payload, bytes(20, 2));
   });
 
@@ -36,7 +49,11 @@ describe("MuxDecoder", () => {
     for (let cut = 0; cut <= wire.length; cut++) {
       const decoder = new MuxDecoder();
       const out = [...decoder.push(wire.subarray(0, cut)), ...decoder.push(wire.subarray(cut))];
-      assert.deepEqual(out.map((f) => f.payload.length), [7, 9], `cut at ${cut}`);
+      assert.deepEqual(
+        out.map((f) => f.payload.length),
+        [7, 9],
+        `cut at ${cut}`,
+      );
     }
   });
 
@@ -62,7 +79,9 @@ describe("MuxDecoder", () => {
     const header = Buffer.alloc(MUX_HEADER_SIZE);
     header.writeUInt32BE(1, 0);
     header.writeUInt32BE(MAX_FRAME_PAYLOAD + 1, 4);
-    const expected = { message: "[io] reading an NRI mux frame: payload length 67108865 exceeds the limit of 67108864 bytes" };
+    const expected = {
+      message: "[io] reading an NRI mux frame: payload length 67108865 exceeds the limit of 67108864 bytes",
+    };
     let first: unknown;
     assert.throws(() => {
       try {
@@ -72,7 +91,10 @@ describe("MuxDecoder", () => {
         throw err;
       }
     }, expected);
-    assert.throws(() => decoder.push(frame(1, bytes(3))), (err) => err === first);
+    assert.throws(
+      () => decoder.push(frame(1, bytes(3))),
+      (err) => err === first,
+    );
   });
 });
 
@@ -80,7 +102,10 @@ describe("encodeMux", () => {
   test("a message over 4096 bytes becomes frames of at most 4096 payload bytes", () => {
     const message = bytes(10_000);
     const frames = encodeMux(2, message);
-    assert.deepEqual(frames.map((f) => f.length - MUX_HEADER_SIZE), [4096, 4096, 1808]);
+    assert.deepEqual(
+      frames.map((f) => f.length - MUX_HEADER_SIZE),
+      [4096, 4096, 1808],
+    );
     for (const f of frames) assert.ok(f.length - MUX_HEADER_SIZE <= MAX_SEND_PAYLOAD);
     const back = new MuxDecoder().push(concat(frames));
     assert.ok(back.every((f) => f.connId === 2));

@@ -13,7 +13,13 @@ test("run() reconnects with backoff when the runtime listens again, and stop() e
   const lines: Line[] = [];
   const stub = createStub(
     { createContainer: async () => undefined },
-    { socketPath: tmp.path, pluginName: "probe", pluginIdx: "10", reconnect: { minMs: 20, maxMs: 80 }, log: (level, msg, fields) => void lines.push({ level, msg, fields }) },
+    {
+      socketPath: tmp.path,
+      pluginName: "probe",
+      pluginIdx: "10",
+      reconnect: { minMs: 20, maxMs: 80 },
+      log: (level, msg, fields) => void lines.push({ level, msg, fields }),
+    },
   );
   try {
     await rt.listen();
@@ -36,7 +42,10 @@ test("run() reconnects with backoff when the runtime listens again, and stop() e
     // The same failure again is not worth a warning each time.
     const failures = lines.filter((l) => l.msg === "NRI: connecting failed, retrying");
     assert.ok(failures.length >= 2);
-    assert.deepEqual(failures.map((l) => l.level), ["warn", ...failures.slice(1).map(() => "debug")]);
+    assert.deepEqual(
+      failures.map((l) => l.level),
+      ["warn", ...failures.slice(1).map(() => "debug")],
+    );
     assert.match(lines.find((l) => l.msg.startsWith("NRI: connection lost"))?.fields?.error as string, /EOF/);
 
     // (3) The runtime comes back on a recreated socket: the stub registers again.
@@ -68,7 +77,10 @@ test("run() reconnects with backoff when the runtime listens again, and stop() e
 
 test("stop() during the backoff wait ends run() at once", async () => {
   const tmp = tempSocket();
-  const stub = createStub({ stopContainer: async () => {} }, { socketPath: tmp.path, pluginName: "probe", pluginIdx: "10", reconnect: { minMs: 60_000, maxMs: 60_000 } });
+  const stub = createStub(
+    { stopContainer: async () => {} },
+    { socketPath: tmp.path, pluginName: "probe", pluginIdx: "10", reconnect: { minMs: 60_000, maxMs: 60_000 } },
+  );
   try {
     const running = stub.run();
     await sleep(50); // the first connect has failed; run() now waits 60 s
@@ -84,7 +96,10 @@ test("stop() during the backoff wait ends run() at once", async () => {
 test("run() reconnects as soon as the socket file appears, not a backoff later", { timeout: 20_000 }, async () => {
   const tmp = tempSocket();
   const rt = new FakeRuntime(tmp.path);
-  const stub = createStub({ stopContainer: async () => {} }, { socketPath: tmp.path, pluginName: "probe", pluginIdx: "10", reconnect: { minMs: 60_000, maxMs: 60_000 } });
+  const stub = createStub(
+    { stopContainer: async () => {} },
+    { socketPath: tmp.path, pluginName: "probe", pluginIdx: "10", reconnect: { minMs: 60_000, maxMs: 60_000 } },
+  );
   try {
     const running = stub.run();
     await sleep(50); // the first connect has failed (no socket); run() now waits 60 s

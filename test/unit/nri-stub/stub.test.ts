@@ -13,7 +13,7 @@ import {
   SynchronizeRequestSchema,
   SynchronizeResponseSchema,
 } from "../../../src/nri-stub/gen/nri/api_pb.js";
-import { type NriHandlers, type NriStub, type StubOptions, createStub } from "../../../src/nri-stub/index.js";
+import { createStub, type NriHandlers, type NriStub, type StubOptions } from "../../../src/nri-stub/index.js";
 import { FakeRuntime, tempSocket } from "./fake-runtime.js";
 import { bin, handshake, ok } from "./nri-session.js";
 
@@ -21,7 +21,10 @@ const hex = (s: string) => Buffer.from(s).toString("hex");
 let cleanups: (() => Promise<void> | void)[] = [];
 
 // A fake runtime listening on a fresh short socket path, and a stub aimed at it.
-async function setup(handlers: NriHandlers, extra: Partial<StubOptions> = {}): Promise<{ rt: FakeRuntime; stub: NriStub }> {
+async function setup(
+  handlers: NriHandlers,
+  extra: Partial<StubOptions> = {},
+): Promise<{ rt: FakeRuntime; stub: NriStub }> {
   const tmp = tempSocket();
   const rt = new FakeRuntime(tmp.path);
   await rt.listen();
@@ -45,7 +48,9 @@ describe("NRI stub", () => {
     void stub.start().catch(() => {});
     const peer = await rt.accept();
     await peer.nextCall();
-    const expected = `00000002000000450000003b000000010100` + `0a1c${hex("nri.pkg.api.v1alpha1.Runtime")}120e${hex("RegisterPlugin")}1a0b0a05${hex("probe")}1202${hex("10")}`;
+    const expected =
+      `00000002000000450000003b000000010100` +
+      `0a1c${hex("nri.pkg.api.v1alpha1.Runtime")}120e${hex("RegisterPlugin")}1a0b0a05${hex("probe")}1202${hex("10")}`;
     assert.equal(Buffer.from(peer.bytes()).toString("hex"), expected);
   });
 
@@ -54,7 +59,8 @@ describe("NRI stub", () => {
     let synced: [string[], string[]] | undefined;
     let deadline = 0;
     const handlers: NriHandlers = {
-      configure: (info) => void seen.push(`configure ${info.runtimeName} ${info.runtimeVersion} ${info.requestTimeoutMs}`),
+      configure: (info) =>
+        void seen.push(`configure ${info.runtimeName} ${info.runtimeVersion} ${info.requestTimeoutMs}`),
       synchronize: (pods, ctrs) => void (synced = [pods.map((p) => p.id), ctrs.map((c) => c.id)]),
       createContainer: async (pod, ctr, ctx) => {
         seen.push(`create ${pod.id}/${ctr.id} state=${ctr.state}`);
@@ -91,39 +97,82 @@ describe("NRI stub", () => {
       replies.push(ok(SynchronizeResponseSchema, await peer.call("Synchronize", bin(SynchronizeRequestSchema, chunk))));
       if (chunk.more) assert.equal(synced, undefined, "synchronize ran before the last chunk");
     }
-    assert.deepEqual(replies.map((r) => [r.more, r.update.length]), [[true, 0], [true, 0], [false, 0]]);
-    assert.deepEqual(synced, [["p1", "p2"], ["c1", "c2"]]);
+    assert.deepEqual(
+      replies.map((r) => [r.more, r.update.length]),
+      [
+        [true, 0],
+        [true, 0],
+        [false, 0],
+      ],
+    );
+    assert.deepEqual(synced, [
+      ["p1", "p2"],
+      ["c1", "c2"],
+    ]);
 
     const md = [{ key: "containerd-namespace-ttrpc", value: "k8s.io" }];
     const before = Date.now();
-    const created = await peer.call("CreateContainer", bin(CreateContainerRequestSchema, { pod: { id: "p1" }, container: { id: "c3" } }), { metadata: md });
+    const created = await peer.call(
+      "CreateContainer",
+      bin(CreateContainerRequestSchema, { pod: { id: "p1" }, container: { id: "c3" } }),
+      { metadata: md },
+    );
     const adjust = ok(CreateContainerResponseSchema, created).adjust!;
     assert.deepEqual(adjust.annotations, { "oci-metadata.io/ok": "1" });
-    assert.deepEqual(adjust.mounts.map((m) => [m.destination, m.type, m.source, m.options]), [["/ecs/metadata", "bind", "/host/x", ["rbind", "ro"]]]);
-    assert.deepEqual(adjust.env.map((e) => [e.key, e.value]), [["ECS_CONTAINER_METADATA_FILE", "/ecs/metadata/f.json"]]);
-    assert.deepEqual(adjust.hooks?.poststop.map((h) => [h.path, h.args]), [["/usr/bin/oci-metadata", ["oci-metadata", "poststop"]]]);
+    assert.deepEqual(
+      adjust.mounts.map((m) => [m.destination, m.type, m.source, m.options]),
+      [["/ecs/metadata", "bind", "/host/x", ["rbind", "ro"]]],
+    );
+    assert.deepEqual(
+      adjust.env.map((e) => [e.key, e.value]),
+      [["ECS_CONTAINER_METADATA_FILE", "/ecs/metadata/f.json"]],
+    );
+    assert.deepEqual(
+      adjust.hooks?.poststop.map((h) => [h.path, h.args]),
+      [["/usr/bin/oci-metadata", ["oci-metadata", "poststop"]]],
+    );
     assert.ok(deadline >= before + 2000 && deadline <= Date.now() + 2000, "deadline = receipt + timeout_nano");
 
-    const event = { event: Event.POST_START_CONTAINER, pod: { id: "p1" }, container: { id: "c3", pid: 4242, state: ContainerState.CONTAINER_RUNNING } };
+    const event = {
+      event: Event.POST_START_CONTAINER,
+      pod: { id: "p1" },
+      container: { id: "c3", pid: 4242, state: ContainerState.CONTAINER_RUNNING },
+    };
     const changed = await peer.call("StateChange", bin(StateChangeEventSchema, event), { metadata: md });
     assert.deepEqual([changed.status, changed.payload.length], [undefined, 0]);
-    const stopped = await peer.call("StopContainer", bin(StopContainerRequestSchema, { pod: { id: "p1" }, container: { id: "c3" } }));
+    const stopped = await peer.call(
+      "StopContainer",
+      bin(StopContainerRequestSchema, { pod: { id: "p1" }, container: { id: "c3" } }),
+    );
     assert.deepEqual([stopped.status, stopped.payload.length], [undefined, 0]);
 
-    assert.deepEqual(seen, ["configure containerd 2.1.9+unknown 2000", "create p1/c3 state=0", "post-start p1/c3 pid=4242", "stop c3"]);
+    assert.deepEqual(seen, [
+      "configure containerd 2.1.9+unknown 2000",
+      "create p1/c3 state=0",
+      "post-start p1/c3 pid=4242",
+      "stop c3",
+    ]);
     peer.socket.end();
   });
 
   test("ctx.deadline uses timeout_nano, else Configure's request timeout, else 2 s", async () => {
     const deadlines: number[] = [];
-    const handlers: NriHandlers = { runPodSandbox: async (_pod, ctx) => void deadlines.push(ctx.deadline - Date.now()) };
-    for (const [configured, timeoutNano, expected] of [[0n, 700_000_000n, 700], [1500n, 0n, 1500], [0n, 0n, 2000]] as const) {
+    const handlers: NriHandlers = {
+      runPodSandbox: async (_pod, ctx) => void deadlines.push(ctx.deadline - Date.now()),
+    };
+    for (const [configured, timeoutNano, expected] of [
+      [0n, 700_000_000n, 700],
+      [1500n, 0n, 1500],
+      [0n, 0n, 2000],
+    ] as const) {
       const { rt, stub } = await setup(handlers);
       const starting = stub.start();
       const peer = await rt.accept();
       await handshake(peer, { runtimeName: "containerd", requestTimeout: configured });
       await starting;
-      await peer.call("StateChange", bin(StateChangeEventSchema, { event: Event.RUN_POD_SANDBOX, pod: { id: "p" } }), { timeoutNano });
+      await peer.call("StateChange", bin(StateChangeEventSchema, { event: Event.RUN_POD_SANDBOX, pod: { id: "p" } }), {
+        timeoutNano,
+      });
       const left = deadlines.pop()!;
       assert.ok(left <= expected && left > expected - 200, `expected about ${expected} ms, got ${left}`);
     }
@@ -170,8 +219,15 @@ describe("NRI stub", () => {
   });
 
   test("start() rejects when the configure handler throws, and the runtime sees the error", async () => {
-    const { rt, stub } = await setup({ stopContainer: async () => {}, configure: () => { throw new Error("bad config"); } });
-    const rejected = assert.rejects(stub.start(), { message: `[internal] registering with the NRI runtime at ${rt.path} as 10-probe: bad config` });
+    const { rt, stub } = await setup({
+      stopContainer: async () => {},
+      configure: () => {
+        throw new Error("bad config");
+      },
+    });
+    const rejected = assert.rejects(stub.start(), {
+      message: `[internal] registering with the NRI runtime at ${rt.path} as 10-probe: bad config`,
+    });
     const peer = await rt.accept();
     await peer.nextCall();
     const res = await peer.call("Configure", new Uint8Array(0));
@@ -181,7 +237,13 @@ describe("NRI stub", () => {
   });
 
   test("Configure's reply is the mask as field 2 (§10: 0x64C → 10 cc 0c)", async () => {
-    const { rt, stub } = await setup({ removePodSandbox: async () => {}, createContainer: async () => undefined, postStartContainer: async () => {}, stopContainer: async () => {}, removeContainer: async () => {} });
+    const { rt, stub } = await setup({
+      removePodSandbox: async () => {},
+      createContainer: async () => undefined,
+      postStartContainer: async () => {},
+      stopContainer: async () => {},
+      removeContainer: async () => {},
+    });
     const starting = stub.start();
     const peer = await rt.accept();
     const register = await peer.nextCall();

@@ -22,7 +22,11 @@ function setup() {
   const dir = join(work, `c${++n}`);
   const config = validateConfig({ hostRoot: join(dir, "meta"), enabled: "always", log: { level: "silent" } });
   const ctx = contextFor(config);
-  const spec = () => ({ process: { env: [] as string[] }, mounts: [] as unknown[], annotations: { "oci-metadata.io/task": "t", "oci-metadata.io/name": "web" } });
+  const spec = () => ({
+    process: { env: [] as string[] },
+    mounts: [] as unknown[],
+    annotations: { "oci-metadata.io/task": "t", "oci-metadata.io/name": "web" },
+  });
   return { dir, config, ctx, spec };
 }
 
@@ -62,7 +66,10 @@ describe("prepareContainer", () => {
     assert.equal(plan.containerDir, "/ecs/metadata/web-0123456789ab");
   });
 
-  for (const [name, at] of [["ecs", "ecs"], ["metadata", "ecs/metadata"]] as const) {
+  for (const [name, at] of [
+    ["ecs", "ecs"],
+    ["metadata", "ecs/metadata"],
+  ] as const) {
     it(`skips, claiming nothing and leaving the spec as it was, when the image holds a file at /${at} [${name}]`, async () => {
       const { dir, ctx, spec } = setup();
       const rootfs = join(dir, "rootfs");
@@ -70,7 +77,11 @@ describe("prepareContainer", () => {
       writeFileSync(join(rootfs, at), "");
       const s = spec();
       const plan = await prepareContainer(s, viewFromSpec(s, "0123456789abcdef", "runc"), ctx, HOOK, rootfs);
-      assert.deepEqual(plan, { kind: "skip", code: "image-conflict", reason: `the image holds a file at /${at}, where /ecs/metadata/web would be mounted` });
+      assert.deepEqual(plan, {
+        kind: "skip",
+        code: "image-conflict",
+        reason: `the image holds a file at /${at}, where /ecs/metadata/web would be mounted`,
+      });
       assert.deepEqual(s, spec());
       assert.deepEqual(readdirSync(dir), ["rootfs"]);
     });

@@ -42,7 +42,9 @@ export function dockerFactsFromInspect(json: unknown, hostConfig?: unknown): Doc
     networks: networksOf(settings.Networks),
     pid: typeof state.Pid === "number" && state.Pid > 0 ? state.Pid : undefined,
     running: typeof state.Running === "boolean" ? state.Running : undefined,
-    volumesFrom: Array.isArray(host.VolumesFrom) ? host.VolumesFrom.filter((v): v is string => typeof v === "string") : [],
+    volumesFrom: Array.isArray(host.VolumesFrom)
+      ? host.VolumesFrom.filter((v): v is string => typeof v === "string")
+      : [],
   };
 }
 
@@ -58,7 +60,12 @@ export function portsOf(value: unknown): PortMapping[] | undefined {
     for (const b of bindings.filter(isRecord)) {
       const hostPort = port(b.HostPort);
       if (hostPort === undefined) continue;
-      out.push({ ContainerPort: containerPort, HostPort: hostPort, BindIp: nonEmpty(b.HostIp) ?? "0.0.0.0", Protocol: m[2] as PortMapping["Protocol"] });
+      out.push({
+        ContainerPort: containerPort,
+        HostPort: hostPort,
+        BindIp: nonEmpty(b.HostIp) ?? "0.0.0.0",
+        Protocol: m[2] as PortMapping["Protocol"],
+      });
     }
   }
   return out;
@@ -77,7 +84,10 @@ export function networksOf(value: unknown): NetworkEntry[] | undefined {
       IPv4Addresses: v4 ? [v4] : [],
       IPv6Addresses: v6 ? [v6] : [],
       IPv4CIDRs: v4 && typeof n.IPPrefixLen === "number" && n.IPPrefixLen > 0 ? [`${v4}/${n.IPPrefixLen}`] : undefined,
-      IPv6CIDRs: v6 && typeof n.GlobalIPv6PrefixLen === "number" && n.GlobalIPv6PrefixLen > 0 ? [`${v6}/${n.GlobalIPv6PrefixLen}`] : undefined,
+      IPv6CIDRs:
+        v6 && typeof n.GlobalIPv6PrefixLen === "number" && n.GlobalIPv6PrefixLen > 0
+          ? [`${v6}/${n.GlobalIPv6PrefixLen}`]
+          : undefined,
       IPv4Gateway: nonEmpty(n.Gateway),
       IPv6Gateway: nonEmpty(n.IPv6Gateway),
     };

@@ -21,7 +21,28 @@ export interface RuntimeCall {
 const OUR_VALUE_FLAGS = new Set(["--config", "--runtime"]);
 const GLOBAL_VALUE_FLAGS = new Set(["--log", "--log-format", "--root", "--criu", "--rootless"]);
 // Value flags of the commands a wrapper looks into (create/run/start/exec/delete…).
-const COMMAND_VALUE_FLAGS = new Set(["--bundle", "-b", "--console-socket", "--pid-file", "--preserve-fds", "--process", "-p", "--cwd", "--env", "-e", "--user", "-u", "--additional-gids", "-g", "--process-label", "--apparmor", "--cap", "-c", "--pidfd-socket", "--cgroup"]);
+const COMMAND_VALUE_FLAGS = new Set([
+  "--bundle",
+  "-b",
+  "--console-socket",
+  "--pid-file",
+  "--preserve-fds",
+  "--process",
+  "-p",
+  "--cwd",
+  "--env",
+  "-e",
+  "--user",
+  "-u",
+  "--additional-gids",
+  "-g",
+  "--process-label",
+  "--apparmor",
+  "--cap",
+  "-c",
+  "--pidfd-socket",
+  "--cgroup",
+]);
 
 /** Splits our flags from the runtime's and reads the fields the wrapper uses. */
 export function parseRuntimeArgv(argv: readonly string[]): RuntimeCall {

@@ -45,7 +45,9 @@ export function viewFromCri(pod: CriPod, ctr: CriContainer, engine: string): Con
     task: annotations["oci-metadata.io/task"] || podTask(pod),
     annotations,
     labels: { ...pod.labels },
-    mounts: ctr.mounts.map((m): MountView => ({ destination: m.destination, source: m.source, type: m.type, options: [...m.options] })),
+    mounts: ctr.mounts.map(
+      (m): MountView => ({ destination: m.destination, source: m.source, type: m.type, options: [...m.options] }),
+    ),
     env: [...ctr.env],
     platform: "linux",
     engine,

@@ -54,26 +54,62 @@ export class NriMetrics {
   /** The Prometheus text exposition. */
   render(process: { residentBytes: number; startTimeSeconds: number }): string {
     const p = "oci_metadata_nri";
-    const family = (name: string, type: string, help: string, samples: string[]) => [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...samples];
+    const family = (name: string, type: string, help: string, samples: string[]) => [
+      `# HELP ${name} ${help}`,
+      `# TYPE ${name} ${type}`,
+      ...samples,
+    ];
     const labelled = (name: string, label: string, m: Map<string, number>) =>
-      [...m].sort(([a], [b]) => a.localeCompare(b)).map(([v, n]) => `${name}{${label}="${escape(v)}"} ${n}`);
+      [...m].sort(([a], [b]) => a.localeCompare(b)).map(([v, n]) => `${name}{${label}="${escapeLabel(v)}"} ${n}`);
     return [
-      ...family(`${p}_containers_injected_total`, "counter", "Containers given the metadata mount and file.", [`${p}_containers_injected_total ${this.injected}`]),
-      ...family(`${p}_containers_skipped_total`, "counter", "Containers left alone, by reason.", labelled(`${p}_containers_skipped_total`, "reason", this.skipped)),
-      ...family(`${p}_errors_total`, "counter", "Failed steps, by error code.", labelled(`${p}_errors_total`, "code", this.errors)),
-      ...family(`${p}_file_write_seconds`, "histogram", "Time to write one metadata file at CreateContainer.", this.fileWrite.lines(`${p}_file_write_seconds`)),
-      ...family(`${p}_synchronize_seconds`, "histogram", "Time to reconcile the store after a Synchronize.", this.synchronize.lines(`${p}_synchronize_seconds`)),
-      ...family(`${p}_reconnects_total`, "counter", "Connections to the runtime after the first.", [`${p}_reconnects_total ${this.reconnects}`]),
-      ...family(`${p}_connection_state`, "gauge", "1 for the current state of the connection to the runtime.",
-        STATES.map((s) => `${p}_connection_state{state="${s}"} ${s === this.state ? 1 : 0}`)),
-      ...family("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", [`process_resident_memory_bytes ${process.residentBytes}`]),
-      ...family("process_start_time_seconds", "gauge", "Start time of the process since the epoch in seconds.", [`process_start_time_seconds ${process.startTimeSeconds}`]),
+      ...family(`${p}_containers_injected_total`, "counter", "Containers given the metadata mount and file.", [
+        `${p}_containers_injected_total ${this.injected}`,
+      ]),
+      ...family(
+        `${p}_containers_skipped_total`,
+        "counter",
+        "Containers left alone, by reason.",
+        labelled(`${p}_containers_skipped_total`, "reason", this.skipped),
+      ),
+      ...family(
+        `${p}_errors_total`,
+        "counter",
+        "Failed steps, by error code.",
+        labelled(`${p}_errors_total`, "code", this.errors),
+      ),
+      ...family(
+        `${p}_file_write_seconds`,
+        "histogram",
+        "Time to write one metadata file at CreateContainer.",
+        this.fileWrite.lines(`${p}_file_write_seconds`),
+      ),
+      ...family(
+        `${p}_synchronize_seconds`,
+        "histogram",
+        "Time to reconcile the store after a Synchronize.",
+        this.synchronize.lines(`${p}_synchronize_seconds`),
+      ),
+      ...family(`${p}_reconnects_total`, "counter", "Connections to the runtime after the first.", [
+        `${p}_reconnects_total ${this.reconnects}`,
+      ]),
+      ...family(
+        `${p}_connection_state`,
+        "gauge",
+        "1 for the current state of the connection to the runtime.",
+        STATES.map((s) => `${p}_connection_state{state="${s}"} ${s === this.state ? 1 : 0}`),
+      ),
+      ...family("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", [
+        `process_resident_memory_bytes ${process.residentBytes}`,
+      ]),
+      ...family("process_start_time_seconds", "gauge", "Start time of the process since the epoch in seconds.", [
+        `process_start_time_seconds ${process.startTimeSeconds}`,
+      ]),
       "",
     ].join("\n");
   }
 }
 
 // Label value escaping of the text format.
-function escape(v: string): string {
+function escapeLabel(v: string): string {
   return v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 }

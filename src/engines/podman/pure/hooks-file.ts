@@ -19,11 +19,18 @@ export function re2Literal(text: string): string {
  * relative one, silently runs nothing. */
 export function hooksDFile(config: Config, binary: string, configPath?: string): Record<string, unknown> {
   if (!binary.startsWith("/")) {
-    throw new OciMetadataError("usage", `hooks-file --bin: expected an absolute path (podman runs the hook from another directory), got ${JSON.stringify(binary)}`);
+    throw new OciMetadataError(
+      "usage",
+      `hooks-file --bin: expected an absolute path (podman runs the hook from another directory), got ${JSON.stringify(binary)}`,
+    );
   }
   const when =
     config.enabled === "opt-in"
-      ? { annotations: { [`^(${re2Literal(config.optInAnnotation)}|${re2Literal(SEED_OPT_IN_KEY)})$`]: `^(?i)\\s*(${OPT_IN_TRUE_WORDS.join("|")})\\s*$` } }
+      ? {
+          annotations: {
+            [`^(${re2Literal(config.optInAnnotation)}|${re2Literal(SEED_OPT_IN_KEY)})$`]: `^(?i)\\s*(${OPT_IN_TRUE_WORDS.join("|")})\\s*$`,
+          },
+        }
       : { always: true };
   return {
     version: "1.0.0",

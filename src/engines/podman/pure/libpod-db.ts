@@ -39,7 +39,8 @@ function objectEnd(text: string, start: number): number {
   for (let i = start; i < limit; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped char
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped char
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b) depth++;
@@ -62,7 +63,8 @@ export function aardvarkNames(text: string, network: string, id: string): Record
   for (const line of text.split("\n")) {
     const [who, v4, v6] = line.trim().split(/\s+/);
     if (who !== id) continue;
-    for (const addr of [...(v4 ?? "").split(","), ...(v6 ?? "").split(",")]) if (/^[0-9a-f.:]+$/i.test(addr)) out[addr] = network;
+    for (const addr of [...(v4 ?? "").split(","), ...(v6 ?? "").split(",")])
+      if (/^[0-9a-f.:]+$/i.test(addr)) out[addr] = network;
   }
   return out;
 }
@@ -73,7 +75,9 @@ export function portsFromLibpodDb(text: string, id: string): PortMapping[] | und
   if (!config) return undefined;
   const raw = Array.isArray(config.newPortMappings) ? config.newPortMappings.filter(isRecord) : [];
   const ports = raw.flatMap(expandPort);
-  ports.sort((a, b) => a.ContainerPort - b.ContainerPort || a.Protocol.localeCompare(b.Protocol) || a.HostPort - b.HostPort);
+  ports.sort(
+    (a, b) => a.ContainerPort - b.ContainerPort || a.Protocol.localeCompare(b.Protocol) || a.HostPort - b.HostPort,
+  );
   return ports;
 }
 
@@ -88,7 +92,13 @@ function expandPort(p: Record<string, unknown>): PortMapping[] {
   const out: PortMapping[] = [];
   for (const proto of protocols) {
     if (proto !== "tcp" && proto !== "udp" && proto !== "sctp") continue;
-    for (let k = 0; k < range; k++) out.push({ ContainerPort: (cport as number) + k, HostPort: (hport as number) + k, BindIp: bind, Protocol: proto });
+    for (let k = 0; k < range; k++)
+      out.push({
+        ContainerPort: (cport as number) + k,
+        HostPort: (hport as number) + k,
+        BindIp: bind,
+        Protocol: proto,
+      });
   }
   return out;
 }
@@ -109,7 +119,10 @@ function interfaceNames(status: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (!isRecord(status)) return out;
   for (const name of Object.keys(status).sort()) {
-    const itfs = isRecord(status[name]) && isRecord((status[name] as Record<string, unknown>).interfaces) ? (status[name] as { interfaces: Record<string, unknown> }).interfaces : {};
+    const itfs =
+      isRecord(status[name]) && isRecord((status[name] as Record<string, unknown>).interfaces)
+        ? (status[name] as { interfaces: Record<string, unknown> }).interfaces
+        : {};
     for (const itf of Object.keys(itfs)) out[itf] = name;
   }
   return out;

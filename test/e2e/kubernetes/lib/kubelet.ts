@@ -11,9 +11,14 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Containerd } from "../../lib/containerd.js";
-import { NamespaceMode, type PodSandboxConfig, PodSandboxConfigSchema, SecurityProfile_ProfileType } from "../../lib/cri.js";
 import { create } from "@bufbuild/protobuf";
+import type { Containerd } from "../../lib/containerd.js";
+import {
+  NamespaceMode,
+  type PodSandboxConfig,
+  PodSandboxConfigSchema,
+  SecurityProfile_ProfileType,
+} from "../../lib/cri.js";
 import type { K8sObject } from "./manifests.js";
 
 /** Rewrites the hostPath dirs of the DaemonSet (and hostRoot in its ConfigMap) to test dirs. */
@@ -58,13 +63,20 @@ export async function runDaemonSetPod(cd: Containerd, objects: K8sObject[], node
     pid: spec.hostPID ? NamespaceMode.NODE : spec.shareProcessNamespace ? NamespaceMode.POD : NamespaceMode.CONTAINER,
     ipc: spec.hostIPC ? NamespaceMode.NODE : NamespaceMode.POD,
   };
-  const ports = spec.containers.flatMap((c: any) => (c.ports ?? []).map((p: any) => ({ containerPort: p.containerPort, hostPort: p.hostPort ?? 0 })));
+  const ports = spec.containers.flatMap((c: any) =>
+    (c.ports ?? []).map((p: any) => ({ containerPort: p.containerPort, hostPort: p.hostPort ?? 0 })),
+  );
   const podConfig: PodSandboxConfig = create(PodSandboxConfigSchema, {
     metadata: { name, uid, namespace, attempt: 0 },
     hostname: spec.hostNetwork ? nodeName : name,
     logDirectory,
     portMappings: ports,
-    labels: { ...tpl.metadata.labels, "io.kubernetes.pod.name": name, "io.kubernetes.pod.namespace": namespace, "io.kubernetes.pod.uid": uid },
+    labels: {
+      ...tpl.metadata.labels,
+      "io.kubernetes.pod.name": name,
+      "io.kubernetes.pod.namespace": namespace,
+      "io.kubernetes.pod.uid": uid,
+    },
     annotations: { ...(tpl.metadata.annotations ?? {}) },
     linux: { securityContext: { namespaceOptions: ns } },
   });
@@ -78,7 +90,11 @@ export async function runDaemonSetPod(cd: Containerd, objects: K8sObject[], node
     command: c.command ?? [],
     args: c.args ?? [],
     envs: (c.env ?? []).map((e: any) => ({ key: e.name, value: envValue(e, { nodeName, name, namespace, uid }) })),
-    mounts: (c.volumeMounts ?? []).map((m: any) => ({ containerPath: m.mountPath, hostPath: volumeSource(spec, m.name, podDir, objects), readonly: m.readOnly ?? false })),
+    mounts: (c.volumeMounts ?? []).map((m: any) => ({
+      containerPath: m.mountPath,
+      hostPath: volumeSource(spec, m.name, podDir, objects),
+      readonly: m.readOnly ?? false,
+    })),
     labels: { "io.kubernetes.container.name": c.name },
     annotations: {},
     logPath: `${c.name}/0.log`,
@@ -97,7 +113,10 @@ export async function runDaemonSetPod(cd: Containerd, objects: K8sObject[], node
     },
   };
   mkdirSync(join(logDirectory, c.name), { recursive: true });
-  const { containerId } = await cd.cri.createContainer({ podSandboxId, config, sandboxConfig: podConfig }, { timeoutMs: 120_000 });
+  const { containerId } = await cd.cri.createContainer(
+    { podSandboxId, config, sandboxConfig: podConfig },
+    { timeoutMs: 120_000 },
+  );
   await cd.cri.startContainer({ containerId }, { timeoutMs: 120_000 });
   const { status } = await cd.cri.podSandboxStatus({ podSandboxId });
   return { podId: podSandboxId, containerId, name, podIP: status?.network?.ip ?? "" };
@@ -106,7 +125,10 @@ export async function runDaemonSetPod(cd: Containerd, objects: K8sObject[], node
 /** Deletes the pod as a kubelet does: StopContainer with the grace period, then the sandbox. Returns the exit code. */
 export async function deleteDaemonSetPod(cd: Containerd, objects: K8sObject[], pod: RunningPod): Promise<number> {
   const grace = objects.find((o) => o.kind === "DaemonSet")!.spec.template.spec.terminationGracePeriodSeconds ?? 30;
-  await cd.cri.stopContainer({ containerId: pod.containerId, timeout: BigInt(grace) }, { timeoutMs: (grace + 30) * 1000 });
+  await cd.cri.stopContainer(
+    { containerId: pod.containerId, timeout: BigInt(grace) },
+    { timeoutMs: (grace + 30) * 1000 },
+  );
   const { status } = await cd.cri.containerStatus({ containerId: pod.containerId });
   await cd.removePod(pod.podId);
   return status?.exitCode ?? -1;
@@ -116,7 +138,12 @@ export async function deleteDaemonSetPod(cd: Containerd, objects: K8sObject[], p
 function envValue(e: any, pod: { nodeName: string; name: string; namespace: string; uid: string }): string {
   if (e.value !== undefined) return e.value;
   const field = e.valueFrom?.fieldRef?.fieldPath;
-  const known: Record<string, string> = { "spec.nodeName": pod.nodeName, "metadata.name": pod.name, "metadata.namespace": pod.namespace, "metadata.uid": pod.uid };
+  const known: Record<string, string> = {
+    "spec.nodeName": pod.nodeName,
+    "metadata.name": pod.name,
+    "metadata.namespace": pod.namespace,
+    "metadata.uid": pod.uid,
+  };
   if (field in known) return known[field]!;
   throw new Error(`kubelet.ts cannot resolve env ${e.name} from ${JSON.stringify(e.valueFrom)}`);
 }
@@ -141,7 +168,8 @@ function volumeSource(spec: any, volume: string, podDir: string, objects: K8sObj
 
 // Resource limits as the kubelet passes them (cgroup v1 shares, CFS quota over 100 ms).
 function resources(r: { requests?: Record<string, string>; limits?: Record<string, string> }) {
-  const cpu = (q?: string) => (q === undefined ? undefined : q.endsWith("m") ? Number(q.slice(0, -1)) / 1000 : Number(q));
+  const cpu = (q?: string) =>
+    q === undefined ? undefined : q.endsWith("m") ? Number(q.slice(0, -1)) / 1000 : Number(q);
   const bytes = (q?: string) => {
     const m = /^(\d+)(Ki|Mi|Gi)?$/.exec(q ?? "");
     return m ? Number(m[1]) * { "": 1, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 }[m[2] ?? ""]! : 0;

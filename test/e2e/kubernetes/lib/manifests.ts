@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Model } from "@kubernetes-models/base";
+import type { Model } from "@kubernetes-models/base";
 import { DaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";
@@ -27,7 +27,12 @@ const MODELS: Record<string, new (data: never) => Model<unknown>> = {
   "apps/v1/DaemonSet": DaemonSet,
 };
 
-export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; [key: string]: any };
+export type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  [key: string]: any;
+};
 
 export function kubectlPresent(): boolean {
   return existsSync(KUBECTL);

@@ -15,7 +15,8 @@ describe("nriHandlers", () => {
   it("does not ask for PostStartContainer with the default stages", () => {
     const mask = eventMask(nriHandlers(contextFor({ ...defaultConfig(), hostRoot: "/nonexistent-ocimd" })));
     assert.equal(subscribed(mask, Event.POST_START_CONTAINER), false);
-    for (const e of [Event.CREATE_CONTAINER, Event.STOP_CONTAINER, Event.REMOVE_CONTAINER, Event.REMOVE_POD_SANDBOX]) assert.ok(subscribed(mask, e), `event ${e}`);
+    for (const e of [Event.CREATE_CONTAINER, Event.STOP_CONTAINER, Event.REMOVE_CONTAINER, Event.REMOVE_POD_SANDBOX])
+      assert.ok(subscribed(mask, e), `event ${e}`);
   });
 
   it("asks for PostStartContainer when stages include poststart", () => {

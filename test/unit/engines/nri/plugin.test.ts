@@ -9,8 +9,8 @@ import { after, describe, it } from "node:test";
 import { create } from "@bufbuild/protobuf";
 import { validateConfig } from "../../../../src/core/config.js";
 import { nriHandlers } from "../../../../src/engines/nri/plugin.js";
-import { ContainerSchema, PodSandboxSchema } from "../../../../src/nri-stub/gen/nri/api_pb.js";
 import { configureLog } from "../../../../src/host/log.js";
+import { ContainerSchema, PodSandboxSchema } from "../../../../src/nri-stub/gen/nri/api_pb.js";
 import { contextFor } from "../../../../src/steps/context.js";
 
 configureLog({ level: "silent" });
@@ -29,7 +29,8 @@ function setup(failurePolicy: "ignore" | "fail" = "ignore") {
   return { root, config, handlers };
 }
 
-const pod = (id: string) => create(PodSandboxSchema, { id, name: `pod-${id}`, uid: `uid-${id}`, namespace: "ns", pid: process.pid });
+const pod = (id: string) =>
+  create(PodSandboxSchema, { id, name: `pod-${id}`, uid: `uid-${id}`, namespace: "ns", pid: process.pid });
 type Adj = Awaited<ReturnType<NonNullable<ReturnType<typeof nriHandlers>["createContainer"]>>>;
 const ctr = (id: string, podId: string) => create(ContainerSchema, { id, podSandboxId: podId, name: `c-${id}` });
 // The container as the runtime reports it after our adjustment: with our mount and env var.
@@ -41,7 +42,8 @@ const adjusted = (id: string, podId: string, adj: Adj) =>
     env: adj!.env.map((e) => `${e.key}=${e.value}`),
     mounts: adj!.mounts.map((m) => ({ ...m })),
   });
-const filesUnder = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String) : []);
+const filesUnder = (dir: string): string[] =>
+  existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String) : [];
 const soon = () => ({ deadline: Date.now() + 5000 });
 const settle = () => new Promise((r) => setTimeout(r, 150));
 
@@ -63,12 +65,18 @@ describe("the NRI plugin's handlers", () => {
     const adj = await handlers.createContainer!(pod("p2"), ctr("c2", "p2"), { deadline: Date.now() - 10_000 });
     assert.equal(adj, undefined);
     await settle();
-    assert.deepEqual(filesUnder(root).filter((f) => f.endsWith(".json")), []);
+    assert.deepEqual(
+      filesUnder(root).filter((f) => f.endsWith(".json")),
+      [],
+    );
   });
 
   it("fails CreateContainer past the deadline under fail", async () => {
     const { handlers } = setup("fail");
-    await assert.rejects(handlers.createContainer!(pod("p3"), ctr("c3", "p3"), { deadline: Date.now() - 10_000 }), /request timeout/);
+    await assert.rejects(
+      handlers.createContainer!(pod("p3"), ctr("c3", "p3"), { deadline: Date.now() - 10_000 }),
+      /request timeout/,
+    );
   });
 
   it("rewrites the file with status running at PostStartContainer", async () => {

@@ -42,7 +42,10 @@ describe("podmanLayout", () => {
   });
 
   it("reads the id and both storage roots of a lone container", () => {
-    assert.deepEqual(idAndRoots(podmanLayout(podmanMounts(OWN, OWN), `/libpod_parent/libpod-${OWN}`)), { id: OWN, roots: [GRAPH, RUN] });
+    assert.deepEqual(idAndRoots(podmanLayout(podmanMounts(OWN, OWN), `/libpod_parent/libpod-${OWN}`)), {
+      id: OWN,
+      roots: [GRAPH, RUN],
+    });
   });
 
   it("takes the id from /run/.containerenv, not from the infra container's /etc/hosts and /dev/shm in a pod", () => {
@@ -55,7 +58,10 @@ describe("podmanLayout", () => {
 
   it("falls back to the cgroupfs cgroupsPath, never to another userdata mount", () => {
     const mounts = podmanMounts(INFRA, OWN).filter((m) => m.destination !== "/run/.containerenv");
-    assert.deepEqual(idAndRoots(podmanLayout(mounts, `/libpod_parent/libpod-${OWN}`)), { id: OWN, roots: [GRAPH, RUN] });
+    assert.deepEqual(idAndRoots(podmanLayout(mounts, `/libpod_parent/libpod-${OWN}`)), {
+      id: OWN,
+      roots: [GRAPH, RUN],
+    });
     assert.deepEqual(idAndRoots(podmanLayout(mounts, undefined)), { id: undefined, roots: [GRAPH, RUN] });
   });
 
@@ -87,7 +93,10 @@ describe("podmanLayout", () => {
     ["short-id", { destination: "/run/.containerenv", source: userdata(RUN, OWN.slice(0, 12), ".containerenv") }],
     ["upper-case-id", { destination: "/run/.containerenv", source: userdata(RUN, OWN.toUpperCase(), ".containerenv") }],
     ["userdata-dir-itself", { destination: "/run/.containerenv", source: `${RUN}/overlay-containers/${OWN}/userdata` }],
-    ["other-store-dir", { destination: "/run/.containerenv", source: `${RUN}/overlay-layers/${OWN}/userdata/.containerenv` }],
+    [
+      "other-store-dir",
+      { destination: "/run/.containerenv", source: `${RUN}/overlay-layers/${OWN}/userdata/.containerenv` },
+    ],
   ];
   for (const [name, mount] of ignored) {
     it(`ignores mounts that are not podman userdata [${name}]`, () => {
@@ -124,7 +133,12 @@ async function fixture(files: Record<string, string>): Promise<string> {
 }
 
 // One containers.json entry as containers/storage writes it: metadata is a JSON *string*.
-function storageEntry(id: string, names: string[], metadata: Record<string, unknown> | string, image = IMAGE): Record<string, unknown> {
+function storageEntry(
+  id: string,
+  names: string[],
+  metadata: Record<string, unknown> | string,
+  image = IMAGE,
+): Record<string, unknown> {
   return {
     id,
     names,
@@ -143,25 +157,45 @@ describe("readStorageFacts", () => {
     const root = await fixture({
       [CONTAINERS]: JSON.stringify([
         storageEntry(OTHER, ["other"], { name: "other", "image-name": "docker.io/library/redis:7", "image-id": IMAGE }),
-        storageEntry(OWN, ["web"], { "image-name": "docker.io/library/httpd:2.4", "image-id": IMAGE, name: "web", "created-at": 1795856400, mountlabel: "" }),
+        storageEntry(OWN, ["web"], {
+          "image-name": "docker.io/library/httpd:2.4",
+          "image-id": IMAGE,
+          name: "web",
+          "created-at": 1795856400,
+          mountlabel: "",
+        }),
       ]),
     });
-    assert.deepEqual(await readStorageFacts([root], OWN), { name: "web", image: "docker.io/library/httpd:2.4", imageId: `sha256:${IMAGE}` });
+    assert.deepEqual(await readStorageFacts([root], OWN), {
+      name: "web",
+      image: "docker.io/library/httpd:2.4",
+      imageId: `sha256:${IMAGE}`,
+    });
   });
 
   it("looks in every root, past one without containers.json (the run root)", async () => {
     const runRoot = await fixture({});
-    const graph = await fixture({ [CONTAINERS]: JSON.stringify([storageEntry(OWN, ["web"], { name: "web", "image-name": "httpd:2.4", "image-id": IMAGE })]) });
+    const graph = await fixture({
+      [CONTAINERS]: JSON.stringify([
+        storageEntry(OWN, ["web"], { name: "web", "image-name": "httpd:2.4", "image-id": IMAGE }),
+      ]),
+    });
     assert.equal((await readStorageFacts([runRoot, graph], OWN)).name, "web");
   });
 
   it("falls back to the first name and the entry's image without metadata", async () => {
     const root = await fixture({ [CONTAINERS]: JSON.stringify([storageEntry(OWN, ["web", "web-alias"], {})]) });
-    assert.deepEqual(await readStorageFacts([root], OWN), { name: "web", image: undefined, imageId: `sha256:${IMAGE}` });
+    assert.deepEqual(await readStorageFacts([root], OWN), {
+      name: "web",
+      image: undefined,
+      imageId: `sha256:${IMAGE}`,
+    });
   });
 
   it("keeps an image id that already names its algorithm", async () => {
-    const root = await fixture({ [CONTAINERS]: JSON.stringify([storageEntry(OWN, ["web"], { "image-id": `sha256:${IMAGE}` })]) });
+    const root = await fixture({
+      [CONTAINERS]: JSON.stringify([storageEntry(OWN, ["web"], { "image-id": `sha256:${IMAGE}` })]),
+    });
     assert.equal((await readStorageFacts([root], OWN)).imageId, `sha256:${IMAGE}`);
   });
 
@@ -174,7 +208,11 @@ describe("readStorageFacts", () => {
   for (const [name, metadata] of badMetadata) {
     it(`ignores malformed metadata and uses the entry's own fields [${name}]`, async () => {
       const root = await fixture({ [CONTAINERS]: JSON.stringify([storageEntry(OWN, ["web"], metadata)]) });
-      assert.deepEqual(await readStorageFacts([root], OWN), { name: "web", image: undefined, imageId: `sha256:${IMAGE}` });
+      assert.deepEqual(await readStorageFacts([root], OWN), {
+        name: "web",
+        image: undefined,
+        imageId: `sha256:${IMAGE}`,
+      });
     });
   }
 
@@ -232,7 +270,11 @@ function cniCache(containerId: string, networkName: string, portMappings?: unkno
       ["K8S_POD_NAME", "web"],
     ],
     ...(portMappings === undefined ? {} : { capabilityArgs: { portMappings } }),
-    result: { cniVersion: "1.0.0", interfaces: [{ name: "eth0", mac: "0a:58:0a:58:00:05", sandbox: "/run/netns/netns-1" }], ips: [{ address: "10.88.0.5/16", gateway: "10.88.0.1", interface: 0 }] },
+    result: {
+      cniVersion: "1.0.0",
+      interfaces: [{ name: "eth0", mac: "0a:58:0a:58:00:05", sandbox: "/run/netns/netns-1" }],
+      ips: [{ address: "10.88.0.5/16", gateway: "10.88.0.1", interface: 0 }],
+    },
   });
 }
 
@@ -307,10 +349,26 @@ describe("readCniFacts", () => {
   });
 
   const mappings: Array<[string, unknown, unknown[]]> = [
-    ["protocol-upper-case", { hostPort: 8080, containerPort: 80, protocol: "TCP" }, [{ ContainerPort: 80, HostPort: 8080, BindIp: "0.0.0.0", Protocol: "tcp" }]],
-    ["protocol-missing", { hostPort: 8080, containerPort: 80 }, [{ ContainerPort: 80, HostPort: 8080, BindIp: "0.0.0.0", Protocol: "tcp" }]],
-    ["sctp", { hostPort: 38412, containerPort: 38412, protocol: "sctp", hostIP: "10.0.0.1" }, [{ ContainerPort: 38412, HostPort: 38412, BindIp: "10.0.0.1", Protocol: "sctp" }]],
-    ["ipv6-host-ip", { hostPort: 8080, containerPort: 80, protocol: "tcp", hostIP: "::1" }, [{ ContainerPort: 80, HostPort: 8080, BindIp: "::1", Protocol: "tcp" }]],
+    [
+      "protocol-upper-case",
+      { hostPort: 8080, containerPort: 80, protocol: "TCP" },
+      [{ ContainerPort: 80, HostPort: 8080, BindIp: "0.0.0.0", Protocol: "tcp" }],
+    ],
+    [
+      "protocol-missing",
+      { hostPort: 8080, containerPort: 80 },
+      [{ ContainerPort: 80, HostPort: 8080, BindIp: "0.0.0.0", Protocol: "tcp" }],
+    ],
+    [
+      "sctp",
+      { hostPort: 38412, containerPort: 38412, protocol: "sctp", hostIP: "10.0.0.1" },
+      [{ ContainerPort: 38412, HostPort: 38412, BindIp: "10.0.0.1", Protocol: "sctp" }],
+    ],
+    [
+      "ipv6-host-ip",
+      { hostPort: 8080, containerPort: 80, protocol: "tcp", hostIP: "::1" },
+      [{ ContainerPort: 80, HostPort: 8080, BindIp: "::1", Protocol: "tcp" }],
+    ],
     ["unknown-protocol", { hostPort: 8080, containerPort: 80, protocol: "icmp" }, []],
     ["string-ports", { hostPort: "8080", containerPort: "80", protocol: "tcp" }, []],
     ["missing-host-port", { containerPort: 80, protocol: "tcp" }, []],
@@ -325,7 +383,9 @@ describe("readCniFacts", () => {
   }
 
   it("ignores portMappings that are not a list", async () => {
-    const dir = await fixture({ [`podman-${OWN}-eth0`]: cniCache(OWN, "podman", { hostPort: 8080, containerPort: 80 }) });
+    const dir = await fixture({
+      [`podman-${OWN}-eth0`]: cniCache(OWN, "podman", { hostPort: 8080, containerPort: 80 }),
+    });
     assert.deepEqual(await readCniFacts(OWN, dir), { networks: ["podman"], ports: [], names: { eth0: "podman" } });
   });
 

@@ -41,6 +41,9 @@ describe("nriLink through a health endpoint", () => {
   it("a silent endpoint from the config falls back to the kernel's view; one asked for does not", async () => {
     const silent = "http://127.0.0.1:1/healthz";
     assert.match((await nriLink("/nonexistent.sock", silent, false)).how, /did not answer \(/);
-    assert.match((await nriLink("/nonexistent.sock", silent, true)).how, /did not answer; .*(not connected|no oci-metadata nri process)/);
+    assert.match(
+      (await nriLink("/nonexistent.sock", silent, true)).how,
+      /did not answer; .*(not connected|no oci-metadata nri process)/,
+    );
   });
 });

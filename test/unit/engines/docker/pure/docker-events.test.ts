@@ -6,9 +6,21 @@ import { createEventDecoder, EVENTS_QUERY, eventTarget } from "../../../../../sr
 
 const ID = "3f1c9d2e4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0";
 // Shapes as dockerd 20.10 and 28.5 send them (trimmed).
-const CONNECT = { Type: "network", Action: "connect", Actor: { ID: "9a8b", Attributes: { container: ID, name: "n2", type: "bridge" } }, scope: "local", time: 1 };
+const CONNECT = {
+  Type: "network",
+  Action: "connect",
+  Actor: { ID: "9a8b", Attributes: { container: ID, name: "n2", type: "bridge" } },
+  scope: "local",
+  time: 1,
+};
 const DISCONNECT = { ...CONNECT, Action: "disconnect" };
-const START = { status: "start", id: ID, Type: "container", Action: "start", Actor: { ID: ID, Attributes: { image: "bb", name: "web" } } };
+const START = {
+  status: "start",
+  id: ID,
+  Type: "container",
+  Action: "start",
+  Actor: { ID: ID, Attributes: { image: "bb", name: "web" } },
+};
 
 describe("createEventDecoder", () => {
   it("returns whole events however the stream is chunked, one byte at a time included", () => {
@@ -34,8 +46,10 @@ describe("createEventDecoder", () => {
 });
 
 describe("eventTarget", () => {
-  it("acts on a network connect, naming the container", () => assert.deepEqual(eventTarget(CONNECT), { container: ID, why: "network-connect" }));
-  it("acts on a network disconnect", () => assert.deepEqual(eventTarget(DISCONNECT), { container: ID, why: "network-disconnect" }));
+  it("acts on a network connect, naming the container", () =>
+    assert.deepEqual(eventTarget(CONNECT), { container: ID, why: "network-connect" }));
+  it("acts on a network disconnect", () =>
+    assert.deepEqual(eventTarget(DISCONNECT), { container: ID, why: "network-disconnect" }));
   it("acts on a container start", () => assert.deepEqual(eventTarget(START), { container: ID, why: "start" }));
   const ignored: Array<[string, unknown]> = [
     ["container-die", { ...START, Action: "die", status: "die" }],

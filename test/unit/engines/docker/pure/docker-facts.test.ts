@@ -6,7 +6,12 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import type { PortMapping } from "../../../../../src/core/container.js";
-import { dockerFactsFromInspect, networksOf, portsOf, volumesFromRef } from "../../../../../src/engines/docker/pure/docker-facts.js";
+import {
+  dockerFactsFromInspect,
+  networksOf,
+  portsOf,
+  volumesFromRef,
+} from "../../../../../src/engines/docker/pure/docker-facts.js";
 
 const ID = "5b1a3c8e2f9d4a7b6c0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e";
 const IMAGE_ID = "sha256:04bbc221c1ecd5ea6c0c5d7e8a3ea1b5f95f6d43eb5d25d0a93e42b5d3b6e1f2";
@@ -21,12 +26,29 @@ const INSPECT_20_10 = {
   Created: "2026-11-28T09:00:00.123456789Z",
   Path: "httpd-foreground",
   Args: [],
-  State: { Status: "running", Running: true, Paused: false, Restarting: false, OOMKilled: false, Dead: false, Pid: 4242, ExitCode: 0, Error: "", StartedAt: "2026-11-28T09:00:01Z", FinishedAt: "0001-01-01T00:00:00Z" },
+  State: {
+    Status: "running",
+    Running: true,
+    Paused: false,
+    Restarting: false,
+    OOMKilled: false,
+    Dead: false,
+    Pid: 4242,
+    ExitCode: 0,
+    Error: "",
+    StartedAt: "2026-11-28T09:00:01Z",
+    FinishedAt: "0001-01-01T00:00:00Z",
+  },
   Image: IMAGE_ID,
   Name: "/web",
   RestartCount: 0,
   Driver: "overlay2",
-  HostConfig: { NetworkMode: "default", PortBindings: { "80/tcp": [{ HostIp: "", HostPort: "8080" }] }, VolumesFrom: null, AutoRemove: false },
+  HostConfig: {
+    NetworkMode: "default",
+    PortBindings: { "80/tcp": [{ HostIp: "", HostPort: "8080" }] },
+    VolumesFrom: null,
+    AutoRemove: false,
+  },
   Config: {
     Hostname: "5b1a3c8e2f9d",
     Image: "httpd:2.4",
@@ -201,7 +223,10 @@ describe("dockerFactsFromInspect", () => {
   it("gives --network host one empty entry named host, never the host's addresses", () => {
     const facts = dockerFactsFromInspect({
       HostConfig: { NetworkMode: "host" },
-      NetworkSettings: { Ports: {}, Networks: { host: { NetworkID: "abc", Gateway: "", IPAddress: "", IPPrefixLen: 0, MacAddress: "" } } },
+      NetworkSettings: {
+        Ports: {},
+        Networks: { host: { NetworkID: "abc", Gateway: "", IPAddress: "", IPPrefixLen: 0, MacAddress: "" } },
+      },
     });
     assert.deepEqual(plain(facts.networks), [{ NetworkMode: "host", IPv4Addresses: [], IPv6Addresses: [] }]);
     assert.deepEqual(facts.ports, []);
@@ -218,11 +243,21 @@ describe("dockerFactsFromInspect", () => {
       Path: "httpd-foreground",
       Config: { Image: "httpd:2.4", Labels: { "com.example.team": "web" } },
       Image: IMAGE_ID,
-      NetworkSettings: { Bridge: "", SandboxID: "", Networks: { bridge: { IPAddress: "", MacAddress: "", Gateway: "" } }, Ports: null },
+      NetworkSettings: {
+        Bridge: "",
+        SandboxID: "",
+        Networks: { bridge: { IPAddress: "", MacAddress: "", Gateway: "" } },
+        Ports: null,
+      },
       Name: "/web",
       Driver: "overlay2",
     };
-    const hostConfig = { Binds: null, NetworkMode: "bridge", PortBindings: { "80/tcp": [{ HostIp: "", HostPort: "8080" }] }, VolumesFrom: ["data:ro"] };
+    const hostConfig = {
+      Binds: null,
+      NetworkMode: "bridge",
+      PortBindings: { "80/tcp": [{ HostIp: "", HostPort: "8080" }] },
+      VolumesFrom: ["data:ro"],
+    };
     assert.deepEqual(plain(dockerFactsFromInspect(configV2, hostConfig)), {
       id: ID,
       dockerName: "/web",
@@ -237,14 +272,25 @@ describe("dockerFactsFromInspect", () => {
   });
 
   it("prefers the hostConfig argument over an inspect's own HostConfig", () => {
-    const facts = dockerFactsFromInspect({ HostConfig: { NetworkMode: "host", VolumesFrom: ["a"] } }, { NetworkMode: "none", VolumesFrom: ["b:rw"] });
+    const facts = dockerFactsFromInspect(
+      { HostConfig: { NetworkMode: "host", VolumesFrom: ["a"] } },
+      { NetworkMode: "none", VolumesFrom: ["b:rw"] },
+    );
     assert.equal(facts.networkMode, "none");
     assert.deepEqual(facts.volumesFrom, ["b:rw"]);
   });
 
-  for (const [name, hostConfig] of [["undefined", undefined], ["null", null], ["array", []], ["string", "{}"]] as const) {
+  for (const [name, hostConfig] of [
+    ["undefined", undefined],
+    ["null", null],
+    ["array", []],
+    ["string", "{}"],
+  ] as const) {
     it(`falls back to the inspect's HostConfig when the hostConfig argument is not an object [${name}]`, () => {
-      assert.equal(dockerFactsFromInspect({ HostConfig: { NetworkMode: "default" } }, hostConfig).networkMode, "bridge");
+      assert.equal(
+        dockerFactsFromInspect({ HostConfig: { NetworkMode: "default" } }, hostConfig).networkMode,
+        "bridge",
+      );
     });
   }
 
@@ -276,17 +322,31 @@ describe("dockerFactsFromInspect", () => {
   it("reads Id before ID and treats empty strings as unknown", () => {
     assert.equal(dockerFactsFromInspect({ Id: "a", ID: "b" }).id, "a");
     assert.equal(dockerFactsFromInspect({ Id: "", ID: "b" }).id, "b");
-    const facts = dockerFactsFromInspect({ Name: "", Image: "", Config: { Image: "" }, HostConfig: { NetworkMode: "" } });
+    const facts = dockerFactsFromInspect({
+      Name: "",
+      Image: "",
+      Config: { Image: "" },
+      HostConfig: { NetworkMode: "" },
+    });
     assert.deepEqual(plain(facts), { labels: {}, volumesFrom: [] });
   });
 
   it("keeps only string --volumes-from entries", () => {
-    assert.deepEqual(dockerFactsFromInspect({ HostConfig: { VolumesFrom: ["a", 1, null, "b:ro", { x: 1 }] } }).volumesFrom, ["a", "b:ro"]);
+    assert.deepEqual(
+      dockerFactsFromInspect({ HostConfig: { VolumesFrom: ["a", 1, null, "b:ro", { x: 1 }] } }).volumesFrom,
+      ["a", "b:ro"],
+    );
     assert.deepEqual(dockerFactsFromInspect({ HostConfig: { VolumesFrom: null } }).volumesFrom, []);
     assert.deepEqual(dockerFactsFromInspect({ HostConfig: { VolumesFrom: "a" } }).volumesFrom, []);
   });
 
-  for (const [name, json] of [["undefined", undefined], ["null", null], ["array", [INSPECT_28]], ["string", JSON.stringify(INSPECT_28)], ["number", 1]] as const) {
+  for (const [name, json] of [
+    ["undefined", undefined],
+    ["null", null],
+    ["array", [INSPECT_28]],
+    ["string", JSON.stringify(INSPECT_28)],
+    ["number", 1],
+  ] as const) {
     it(`gives empty facts for input that is not an object [${name}]`, () => {
       assert.deepEqual(plain(dockerFactsFromInspect(json)), { labels: {}, volumesFrom: [] });
     });
@@ -310,9 +370,10 @@ describe("portsOf", () => {
   ];
   for (const [name, key] of badKeys) {
     it(`ignores a malformed port key [${name}]`, () => {
-      assert.deepEqual(portsOf({ [key]: [{ HostIp: "0.0.0.0", HostPort: "8080" }], "81/tcp": [{ HostPort: "8081" }] }), [
-        { ContainerPort: 81, HostPort: 8081, BindIp: "0.0.0.0", Protocol: "tcp" },
-      ]);
+      assert.deepEqual(
+        portsOf({ [key]: [{ HostIp: "0.0.0.0", HostPort: "8080" }], "81/tcp": [{ HostPort: "8081" }] }),
+        [{ ContainerPort: 81, HostPort: 8081, BindIp: "0.0.0.0", Protocol: "tcp" }],
+      );
     });
   }
 
@@ -362,9 +423,18 @@ describe("portsOf", () => {
     ]);
   });
 
-  for (const [name, hostIp, bindIp] of [["missing", undefined, "0.0.0.0"], ["empty", "", "0.0.0.0"], ["ipv4", "127.0.0.1", "127.0.0.1"], ["ipv6-any", "::", "::"], ["ipv6", "::1", "::1"], ["number", 0, "0.0.0.0"]] as const) {
+  for (const [name, hostIp, bindIp] of [
+    ["missing", undefined, "0.0.0.0"],
+    ["empty", "", "0.0.0.0"],
+    ["ipv4", "127.0.0.1", "127.0.0.1"],
+    ["ipv6-any", "::", "::"],
+    ["ipv6", "::1", "::1"],
+    ["number", 0, "0.0.0.0"],
+  ] as const) {
     it(`binds to all IPv4 addresses unless Docker names an address [${name}]`, () => {
-      assert.deepEqual(portsOf({ "80/tcp": [{ HostIp: hostIp, HostPort: "8080" }] }), [{ ContainerPort: 80, HostPort: 8080, BindIp: bindIp, Protocol: "tcp" }]);
+      assert.deepEqual(portsOf({ "80/tcp": [{ HostIp: hostIp, HostPort: "8080" }] }), [
+        { ContainerPort: 80, HostPort: 8080, BindIp: bindIp, Protocol: "tcp" },
+      ]);
     });
   }
 
@@ -376,7 +446,12 @@ describe("portsOf", () => {
     );
   });
 
-  for (const [name, value] of [["undefined", undefined], ["null", null], ["array", [["80/tcp", []]]], ["string", "80/tcp"]] as const) {
+  for (const [name, value] of [
+    ["undefined", undefined],
+    ["null", null],
+    ["array", [["80/tcp", []]]],
+    ["string", "80/tcp"],
+  ] as const) {
     it(`knows no ports when Ports is not an object [${name}]`, () => assert.equal(portsOf(value), undefined));
   }
 
@@ -402,7 +477,15 @@ describe("networksOf", () => {
   ];
   for (const [name, v4Prefix, v6Prefix, v4Cidrs, v6Cidrs] of prefixes) {
     it(`gives CIDRs only for a prefix length above zero [${name}]`, () => {
-      const [entry] = networksOf({ n: { IPAddress: "10.1.0.2", IPPrefixLen: v4Prefix, GlobalIPv6Address: "fd00::2", GlobalIPv6PrefixLen: v6Prefix } }) ?? [];
+      const [entry] =
+        networksOf({
+          n: {
+            IPAddress: "10.1.0.2",
+            IPPrefixLen: v4Prefix,
+            GlobalIPv6Address: "fd00::2",
+            GlobalIPv6PrefixLen: v6Prefix,
+          },
+        }) ?? [];
       assert.deepEqual(entry?.IPv4Addresses, ["10.1.0.2"]);
       assert.deepEqual(entry?.IPv6Addresses, ["fd00::2"]);
       assert.deepEqual(entry?.IPv4CIDRs, v4Cidrs);
@@ -411,7 +494,8 @@ describe("networksOf", () => {
   }
 
   it("gives no CIDR without an address, whatever the prefix", () => {
-    const [entry] = networksOf({ n: { IPAddress: "", IPPrefixLen: 16, GlobalIPv6Address: "", GlobalIPv6PrefixLen: 64 } }) ?? [];
+    const [entry] =
+      networksOf({ n: { IPAddress: "", IPPrefixLen: 16, GlobalIPv6Address: "", GlobalIPv6PrefixLen: 64 } }) ?? [];
     assert.deepEqual(plain(entry), { NetworkMode: "n", IPv4Addresses: [], IPv6Addresses: [] });
   });
 
@@ -423,11 +507,25 @@ describe("networksOf", () => {
   });
 
   it("ignores non-string addresses, gateways and MACs", () => {
-    const [entry] = networksOf({ n: { IPAddress: 167772162, MacAddress: 2, Gateway: ["10.0.0.1"], IPv6Gateway: {}, GlobalIPv6Address: null, IPPrefixLen: 8 } }) ?? [];
+    const [entry] =
+      networksOf({
+        n: {
+          IPAddress: 167772162,
+          MacAddress: 2,
+          Gateway: ["10.0.0.1"],
+          IPv6Gateway: {},
+          GlobalIPv6Address: null,
+          IPPrefixLen: 8,
+        },
+      }) ?? [];
     assert.deepEqual(plain(entry), { NetworkMode: "n", IPv4Addresses: [], IPv6Addresses: [] });
   });
 
-  for (const [name, value] of [["undefined", undefined], ["null", null], ["array", [{ IPAddress: "10.0.0.2" }]]] as const) {
+  for (const [name, value] of [
+    ["undefined", undefined],
+    ["null", null],
+    ["array", [{ IPAddress: "10.0.0.2" }]],
+  ] as const) {
     it(`knows no networks when Networks is not an object [${name}]`, () => assert.equal(networksOf(value), undefined));
   }
 });
@@ -477,14 +575,26 @@ describe("dockerFactsFromInspect on hostile input", () => {
 
   it("never throws on inspect-shaped garbage", () => {
     const portKey = fc.oneof(fc.string(), fc.constantFrom("80/tcp", "53/udp", "38412/sctp", "80", "x/tcp"));
-    const binding = fc.oneof(fc.anything(), fc.record({ HostIp: fc.anything(), HostPort: fc.oneof(fc.anything(), fc.string(), fc.nat().map(String)) }, { requiredKeys: [] }));
+    const binding = fc.oneof(
+      fc.anything(),
+      fc.record(
+        { HostIp: fc.anything(), HostPort: fc.oneof(fc.anything(), fc.string(), fc.nat().map(String)) },
+        { requiredKeys: [] },
+      ),
+    );
     const inspect = fc.record(
       {
         Id: fc.anything(),
         Name: fc.anything(),
         Image: fc.anything(),
-        Config: fc.oneof(fc.anything(), fc.record({ Image: fc.anything(), Labels: fc.anything() }, { requiredKeys: [] })),
-        HostConfig: fc.oneof(fc.anything(), fc.record({ NetworkMode: fc.anything(), VolumesFrom: fc.anything() }, { requiredKeys: [] })),
+        Config: fc.oneof(
+          fc.anything(),
+          fc.record({ Image: fc.anything(), Labels: fc.anything() }, { requiredKeys: [] }),
+        ),
+        HostConfig: fc.oneof(
+          fc.anything(),
+          fc.record({ NetworkMode: fc.anything(), VolumesFrom: fc.anything() }, { requiredKeys: [] }),
+        ),
         State: fc.oneof(fc.anything(), fc.record({ Pid: fc.anything(), Running: fc.anything() }, { requiredKeys: [] })),
         NetworkSettings: fc.record(
           {

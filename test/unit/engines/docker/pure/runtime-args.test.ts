@@ -26,7 +26,11 @@ describe("parseRuntimeArgv our flags", () => {
     ["runtime-separate", ["--runtime", "/usr/bin/runc"], { runtime: "/usr/bin/runc" }],
     ["runtime-inline", ["--runtime=/usr/bin/crun"], { runtime: "/usr/bin/crun" }],
     ["both", ["--config", "/c.json", "--runtime", "/usr/sbin/runc"], { config: "/c.json", runtime: "/usr/sbin/runc" }],
-    ["both-reversed-inline", ["--runtime=/usr/sbin/runc", "--config=/c.json"], { config: "/c.json", runtime: "/usr/sbin/runc" }],
+    [
+      "both-reversed-inline",
+      ["--runtime=/usr/sbin/runc", "--config=/c.json"],
+      { config: "/c.json", runtime: "/usr/sbin/runc" },
+    ],
     ["inline-value-with-equals", ["--config=/etc/a=b.json"], { config: "/etc/a=b.json" }],
     ["none", [], {}],
   ];
@@ -84,22 +88,49 @@ describe("parseRuntimeArgv runc grammar", () => {
     ],
     [
       "shim-exec-console",
-      [...SHIM, "exec", "--process", "/tmp/runc-process9", "--console-socket", "/tmp/pty.sock", "--detach", "--pid-file", "/b/x.pid", ID],
+      [
+        ...SHIM,
+        "exec",
+        "--process",
+        "/tmp/runc-process9",
+        "--console-socket",
+        "/tmp/pty.sock",
+        "--detach",
+        "--pid-file",
+        "/b/x.pid",
+        ID,
+      ],
       { ...SHIM_FIELDS, command: "exec", pidFile: "/b/x.pid", id: ID },
     ],
     ["exec-short-process", ["exec", "-p", "/tmp/p.json", "-d", ID], { command: "exec", id: ID }],
-    ["exec-command-after-id", ["exec", "-e", "A=1", "-u", "1000:1000", "--cwd", "/srv", ID, "sh", "-c", "true"], { command: "exec", id: ID }],
+    [
+      "exec-command-after-id",
+      ["exec", "-e", "A=1", "-u", "1000:1000", "--cwd", "/srv", ID, "sh", "-c", "true"],
+      { command: "exec", id: ID },
+    ],
     ["bundle-short", ["create", "-b", "/b", ID], { command: "create", bundle: "/b", id: ID }],
     ["bundle-inline", ["create", "--bundle=/b", ID], { command: "create", bundle: "/b", id: ID }],
     ["bundle-short-inline", ["create", "-b=/b", ID], { command: "create", bundle: "/b", id: ID }],
-    ["root-inline", ["--root=/run/runc", "--log-format=text", "start", ID], { root: "/run/runc", logFormat: "text", command: "start", id: ID }],
+    [
+      "root-inline",
+      ["--root=/run/runc", "--log-format=text", "start", ID],
+      { root: "/run/runc", logFormat: "text", command: "start", id: ID },
+    ],
     [
       "console-and-fds",
       ["create", "--console-socket", "/tmp/s.sock", "--preserve-fds", "2", "--bundle", "/b", ID],
       { command: "create", bundle: "/b", id: ID },
     ],
-    ["global-bools", ["--debug", "--systemd-cgroup", "--rootless", "auto", "create", "--no-pivot", "-b", "/b", ID], { command: "create", bundle: "/b", id: ID }],
-    ["run-detached", ["run", "-d", "--bundle", "/b", "--pid-file", "/b/p", ID], { command: "run", bundle: "/b", pidFile: "/b/p", id: ID }],
+    [
+      "global-bools",
+      ["--debug", "--systemd-cgroup", "--rootless", "auto", "create", "--no-pivot", "-b", "/b", ID],
+      { command: "create", bundle: "/b", id: ID },
+    ],
+    [
+      "run-detached",
+      ["run", "-d", "--bundle", "/b", "--pid-file", "/b/p", ID],
+      { command: "run", bundle: "/b", pidFile: "/b/p", id: ID },
+    ],
     ["cwd-bundle-default", ["create", ID], { command: "create", id: ID }],
   ];
   for (const [name, argv, expected] of cases) {
@@ -113,11 +144,19 @@ describe("parseRuntimeArgv runc grammar", () => {
   // runc's value flags are known, so a directory named like a command stays a value (rule 6).
   const named: Array<[string, string[], Omit<RuntimeCall, "ours" | "runtimeArgv">]> = [
     ["root-named-create", ["--root", "create", "start", ID], { root: "create", command: "start", id: ID }],
-    ["root-named-start", ["--root", "start", "create", "--bundle", "/b", ID], { root: "start", command: "create", bundle: "/b", id: ID }],
+    [
+      "root-named-start",
+      ["--root", "start", "create", "--bundle", "/b", ID],
+      { root: "start", command: "create", bundle: "/b", id: ID },
+    ],
     ["bundle-named-start", ["create", "--bundle", "start", ID], { command: "create", bundle: "start", id: ID }],
     ["bundle-named-create", ["create", "-b", "create", ID], { command: "create", bundle: "create", id: ID }],
     ["log-named-create", ["--log", "create", "start", ID], { log: "create", command: "start", id: ID }],
-    ["pid-file-named-start", ["create", "--pid-file", "start", "--bundle", "/b", ID], { command: "create", pidFile: "start", bundle: "/b", id: ID }],
+    [
+      "pid-file-named-start",
+      ["create", "--pid-file", "start", "--bundle", "/b", ID],
+      { command: "create", pidFile: "start", bundle: "/b", id: ID },
+    ],
     ["console-socket-named-create", ["create", "--console-socket", "create", ID], { command: "create", id: ID }],
     ["container-named-create", ["start", "create"], { command: "start", id: "create" }],
   ];
@@ -185,10 +224,27 @@ describe("parseRuntimeArgv properties", () => {
   );
   const token = fc.oneof(
     fc.string(),
-    fc.constantFrom("create", "start", "delete", "exec", "--bundle", "-b", "--root", "--log", "-", "--", "--config", "--runtime", "--config=x", "=", "--=x"),
+    fc.constantFrom(
+      "create",
+      "start",
+      "delete",
+      "exec",
+      "--bundle",
+      "-b",
+      "--root",
+      "--log",
+      "-",
+      "--",
+      "--config",
+      "--runtime",
+      "--config=x",
+      "=",
+      "--=x",
+    ),
   );
   // The first runtime token must not itself look like one of ours, or it would be ours by design.
-  const isOurs = (t: string) => ["--config", "--runtime"].includes(t.includes("=") && t.startsWith("-") ? t.slice(0, t.indexOf("=")) : t);
+  const isOurs = (t: string) =>
+    ["--config", "--runtime"].includes(t.includes("=") && t.startsWith("-") ? t.slice(0, t.indexOf("=")) : t);
   const rest = fc.array(token, { maxLength: 12 }).filter((r) => r.length === 0 || !isOurs(r[0]!));
 
   it("passes on exactly the argv after our leading flags, in order", () => {
@@ -207,7 +263,9 @@ describe("parseRuntimeArgv properties", () => {
         const call = parseRuntimeArgv([...flags.flat(), ...tail]);
         const last = (flag: string) =>
           flags
-            .map((f) => (f.length === 2 ? f : [f[0]!.slice(0, f[0]!.indexOf("=")), f[0]!.slice(f[0]!.indexOf("=") + 1)]))
+            .map((f) =>
+              f.length === 2 ? f : [f[0]!.slice(0, f[0]!.indexOf("=")), f[0]!.slice(f[0]!.indexOf("=") + 1)],
+            )
             .filter(([f]) => f === flag)
             .at(-1)?.[1];
         assert.equal(call.ours.config, last("--config"));
@@ -222,7 +280,11 @@ describe("parseRuntimeArgv properties", () => {
       fc.property(fc.array(token, { maxLength: 16 }), (argv) => {
         const call = parseRuntimeArgv(argv);
         for (const value of [call.command, call.id, call.bundle, call.root, call.log, call.logFormat, call.pidFile]) {
-          if (value !== undefined) assert.ok(call.runtimeArgv.some((t) => t === value || t.endsWith(`=${value}`)), `${value} not in ${JSON.stringify(call.runtimeArgv)}`);
+          if (value !== undefined)
+            assert.ok(
+              call.runtimeArgv.some((t) => t === value || t.endsWith(`=${value}`)),
+              `${value} not in ${JSON.stringify(call.runtimeArgv)}`,
+            );
         }
       }),
       { numRuns: 1000 },

@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { type Config, defaultConfig } from "../../../../../src/core/config.js";
-import { HOOK_PATH_ENV, hooksDFile, re2Literal } from "../../../../../src/engines/podman/pure/hooks-file.js";
 import { SEED_OPT_IN_KEY } from "../../../../../src/core/plan.js";
+import { HOOK_PATH_ENV, hooksDFile, re2Literal } from "../../../../../src/engines/podman/pure/hooks-file.js";
 
 const BIN = "/usr/local/bin/oci-metadata";
 
@@ -45,7 +45,9 @@ describe("hooksDFile", () => {
         env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
         timeout: 10,
       },
-      when: { annotations: { "^(oci-metadata\\.io/enabled|metadataEnable)$": "^(?i)\\s*(true|1|yes|on|enabled)\\s*$" } },
+      when: {
+        annotations: { "^(oci-metadata\\.io/enabled|metadataEnable)$": "^(?i)\\s*(true|1|yes|on|enabled)\\s*$" },
+      },
       stages: ["precreate"],
     });
   });
@@ -57,7 +59,12 @@ describe("hooksDFile", () => {
   }
 
   it("passes --config with the config's path when one is given", () => {
-    assert.deepEqual(file(defaultConfig(), "/etc/oci-metadata/config.json").hook.args, ["oci-metadata", "precreate", "--config", "/etc/oci-metadata/config.json"]);
+    assert.deepEqual(file(defaultConfig(), "/etc/oci-metadata/config.json").hook.args, [
+      "oci-metadata",
+      "precreate",
+      "--config",
+      "/etc/oci-metadata/config.json",
+    ]);
   });
 
   it("passes no --config without a path", () => {
@@ -141,7 +148,10 @@ describe("hooksDFile opt-in filter", () => {
 
   // The plan trims the annotation value (plan.test.ts: " true ", "On\n" opt in); podman matches
   // the raw value, so a padded value opts in everywhere except for podman's hooks.d filter.
-  for (const [name, value] of [["padded", " true "], ["trailing-newline", "On\n"]] as const) {
+  for (const [name, value] of [
+    ["padded", " true "],
+    ["trailing-newline", "On\n"],
+  ] as const) {
     it(`lets through every value the plan opts in on [${name}]`, () => {
       assert.ok(filters(defaultConfig()).value.test(value));
     });
@@ -194,7 +204,9 @@ describe("re2Literal", () => {
   });
 
   it("never lets a metacharacter act on its own", () => {
-    const meta = fc.string({ unit: fc.constantFrom("\\", "^", "$", ".", "|", "?", "*", "+", "(", ")", "[", "]", "{", "}", "a", "-", "/") });
+    const meta = fc.string({
+      unit: fc.constantFrom("\\", "^", "$", ".", "|", "?", "*", "+", "(", ")", "[", "]", "{", "}", "a", "-", "/"),
+    });
     fc.assert(
       fc.property(meta, meta, (a, b) => {
         const re = new RegExp(`^(${re2Literal(a)})$`);
@@ -216,12 +228,17 @@ describe("hooksDFile --bin", () => {
     it(`refuses a relative binary, which podman would silently not run [${name}]`, () => {
       assert.throws(
         () => hooksDFile(defaultConfig(), bin),
-        (err: Error) => err.message === `[usage] hooks-file --bin: expected an absolute path (podman runs the hook from another directory), got ${JSON.stringify(bin)}`,
+        (err: Error) =>
+          err.message ===
+          `[usage] hooks-file --bin: expected an absolute path (podman runs the hook from another directory), got ${JSON.stringify(bin)}`,
       );
     });
   }
 
   it("takes an absolute binary as it is", () => {
-    assert.equal((hooksDFile(defaultConfig(), "/usr/local/bin/oci-metadata").hook as { path: string }).path, "/usr/local/bin/oci-metadata");
+    assert.equal(
+      (hooksDFile(defaultConfig(), "/usr/local/bin/oci-metadata").hook as { path: string }).path,
+      "/usr/local/bin/oci-metadata",
+    );
   });
 });

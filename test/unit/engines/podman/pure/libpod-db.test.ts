@@ -2,24 +2,45 @@
 // bytes of podman's bolt database (netavark), stale copies and binary noise included.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { aardvarkNames, networkModeFromLibpodDb, networkNamesFromLibpodDb, objectsStartingWith, portsFromLibpodDb } from "../../../../../src/engines/podman/pure/libpod-db.js";
+import {
+  aardvarkNames,
+  networkModeFromLibpodDb,
+  networkNamesFromLibpodDb,
+  objectsStartingWith,
+  portsFromLibpodDb,
+} from "../../../../../src/engines/podman/pure/libpod-db.js";
 
 const ID = "176e4dd190c3f6c6d466c9a3f248afdb9049aef455e6e7a929952d1faccf9bd3";
 const OTHER = "9".repeat(64);
 const config = (id: string, ports: unknown[]) =>
-  JSON.stringify({ spec: { ociVersion: "1.0.2-dev", process: { args: ["sh", "-c", "echo '{\"spec\":}'"] } }, id, name: "nv1", newPortMappings: ports, networkMode: "bridge" });
+  JSON.stringify({
+    spec: { ociVersion: "1.0.2-dev", process: { args: ["sh", "-c", "echo '{\"spec\":}'"] } },
+    id,
+    name: "nv1",
+    newPortMappings: ports,
+    networkMode: "bridge",
+  });
 const state = (id: string, networks: Record<string, string>) =>
-  JSON.stringify({ state: 3, configPath: `/var/lib/containers/storage/overlay-containers/${id}/userdata/config.json`, networkStatus: Object.fromEntries(Object.entries(networks).map(([itf, net]) => [net, { interfaces: { [itf]: { subnets: [] } } }])) });
+  JSON.stringify({
+    state: 3,
+    configPath: `/var/lib/containers/storage/overlay-containers/${id}/userdata/config.json`,
+    networkStatus: Object.fromEntries(
+      Object.entries(networks).map(([itf, net]) => [net, { interfaces: { [itf]: { subnets: [] } } }]),
+    ),
+  });
 // Page headers and element headers around the values, as bolt writes them.
 const NOISE = "\u0000\u0002\u0000\u0001\u0000\u0000\u0000\u00bd\u0000config";
 const db = (...values: string[]) => values.map((v) => NOISE + v).join("") + NOISE;
 
 describe("portsFromLibpodDb", () => {
   it("reads the container's port mappings, expanding ranges and protocol lists, sorted", () => {
-    const text = db(config(OTHER, [{ container_port: 1, host_port: 1, range: 1, protocol: "tcp" }]), config(ID, [
-      { host_ip: "127.0.0.1", container_port: 80, host_port: 18093, range: 1, protocol: "tcp" },
-      { container_port: 53, host_port: 5353, range: 2, protocol: "tcp,udp" },
-    ]));
+    const text = db(
+      config(OTHER, [{ container_port: 1, host_port: 1, range: 1, protocol: "tcp" }]),
+      config(ID, [
+        { host_ip: "127.0.0.1", container_port: 80, host_port: 18093, range: 1, protocol: "tcp" },
+        { container_port: 53, host_port: 5353, range: 2, protocol: "tcp,udp" },
+      ]),
+    );
     assert.deepEqual(portsFromLibpodDb(text, ID), [
       { ContainerPort: 53, HostPort: 5353, BindIp: "0.0.0.0", Protocol: "tcp" },
       { ContainerPort: 53, HostPort: 5353, BindIp: "0.0.0.0", Protocol: "udp" },
@@ -38,13 +59,17 @@ describe("portsFromLibpodDb", () => {
     assert.equal(portsFromLibpodDb(db(whole.slice(0, 60), whole), ID)?.length, 1);
   });
   it("never throws on garbage", () => {
-    for (const text of ["", "{", '{"spec":', '{"spec":{{{{', "\u0000".repeat(100)]) assert.doesNotThrow(() => portsFromLibpodDb(text, ID));
+    for (const text of ["", "{", '{"spec":', '{"spec":{{{{', "\u0000".repeat(100)])
+      assert.doesNotThrow(() => portsFromLibpodDb(text, ID));
   });
 });
 
 describe("networkNamesFromLibpodDb", () => {
   it("maps interfaces to networks from the container's state", () => {
-    assert.deepEqual(networkNamesFromLibpodDb(db(state(OTHER, { eth0: "x" }), state(ID, { eth0: "ocimd43", eth1: "back" })), ID), { eth0: "ocimd43", eth1: "back" });
+    assert.deepEqual(
+      networkNamesFromLibpodDb(db(state(OTHER, { eth0: "x" }), state(ID, { eth0: "ocimd43", eth1: "back" })), ID),
+      { eth0: "ocimd43", eth1: "back" },
+    );
   });
   it("leaves the names out when stale copies disagree", () => {
     assert.equal(networkNamesFromLibpodDb(db(state(ID, { eth0: "a" }), state(ID, { eth0: "b" })), ID), undefined);
