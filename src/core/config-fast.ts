@@ -182,7 +182,8 @@ const TOP_KEYS = new Set([
   "dockerSocket",
   "nri",
 ]);
-const IDENTITY_KEYS = [
+/** The identity keys of the config (each a static string, a file or an env var). */
+export const IDENTITY_KEYS = [
   "cluster",
   "containerInstance",
   "availabilityZone",

@@ -3,23 +3,15 @@
 // is left out, not invented.
 import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import type { Config, IdentitySource } from "../core/config.js";
+import { IDENTITY_KEYS } from "../core/config-fast.js";
 import type { DocumentIdentity } from "../core/document.js";
 
 export type Identity = DocumentIdentity;
 
-const KEYS = [
-  "cluster",
-  "containerInstance",
-  "availabilityZone",
-  "hostPrivateIPv4Address",
-  "hostPublicIPv4Address",
-  "hostIPv6Address",
-] as const;
-
 /** Reads every configured identity source. */
 export async function resolveIdentity(config: Config, env: NodeJS.ProcessEnv = process.env): Promise<Identity> {
-  const values = await Promise.all(KEYS.map((k) => resolveSource(config.identity[k], env)));
-  return Object.fromEntries(KEYS.map((k, i) => [k, values[i]]).filter(([, v]) => v !== undefined));
+  const values = await Promise.all(IDENTITY_KEYS.map((k) => resolveSource(config.identity[k], env)));
+  return Object.fromEntries(IDENTITY_KEYS.map((k, i) => [k, values[i]]).filter(([, v]) => v !== undefined));
 }
 
 async function resolveSource(source: IdentitySource | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
