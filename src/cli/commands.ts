@@ -4,26 +4,18 @@
 // Each entry loads its engine lazily, so a hook never loads the NRI transport, protobuf code
 // or the Docker client. (`runtime` is not parsed here: its argv belongs to runc.)
 import type { ParseArgsConfig } from "node:util";
-import type { Stage } from "../core/config.js";
 import { STAGES } from "../core/config-fast.js";
 import { OciMetadataError } from "../core/errors.js";
 import type { RuntimeView } from "../engines/nri/liveness.js";
 import { CONFIGURE_HELP, CONFIGURE_OPTIONS, CONFIGURE_USAGE } from "../ops/configure/cli-spec.js";
 import { DOCTOR_HELP, DOCTOR_OPTIONS, DOCTOR_USAGE } from "../ops/doctor/cli-spec.js";
-import type { Context } from "../steps/context.js";
+import { HOOK_STEP } from "./hook-step.js";
+import type { StepSpec } from "./step.js";
 
-/** What a command's run() gets. */
-export interface CommandInput {
-  ctx: Context;
-  values: Record<string, string | boolean | undefined>;
-  positionals: string[];
-  stdout: (s: string | Uint8Array) => void;
-  /** precreate and hook: their input, as bytes (precreate's output must keep them). */
-  stdin: Uint8Array;
-}
+export type { CommandInput } from "./step.js";
 
-/** One command of the CLI. */
-export interface CommandSpec {
+/** One command of the CLI: how it is parsed and helped, and (StepSpec) how it runs. */
+export interface CommandSpec extends StepSpec {
   /** Usage line after `oci-metadata NAME`. */
   usage: string;
   /** One line for the main help. */
@@ -33,12 +25,6 @@ export interface CommandSpec {
   options: NonNullable<ParseArgsConfig["options"]>;
   /** How many positionals it takes (max Infinity: any). */
   positionals: { min: number; max: number };
-  /** "required": a bad config fails the command; "defaults": embedded defaults (+ env) are
-   * used with a warning when the config is bad; "none": no config at all. */
-  config: "required" | "defaults" | "none";
-  /** Serves a person, not a container start: errors always fail, as one human line. */
-  interactive: boolean;
-  run(input: CommandInput): Promise<number>;
 }
 
 const str = (v: string | boolean | undefined) => (typeof v === "string" ? v : undefined);
@@ -168,16 +154,7 @@ seconds (default 300; 0: never) it runs gc with the runtime's container list.`,
 Errors follow failurePolicy: ignore (default) logs one JSON line and exits 0; fail exits 1.`,
     options: { engine: { type: "string" } },
     positionals: { min: 1, max: 1 },
-    config: "required",
-    interactive: false,
-    async run({ ctx, values, positionals, stdin }) {
-      const stage = positionals[0] as Stage;
-      if (!STAGES.includes(stage)) throw new OciMetadataError("usage", `hook needs a stage: ${STAGES.join("|")}`);
-      const { runHook } = await import("../engines/runc/stage-hooks.js");
-      await runHook(ctx, stage, Buffer.from(stdin).toString("utf8"), str(values.engine) ?? "oci");
-      if (stage === "poststop") await (await import("../steps/auto-gc.js")).startGcIfDue(ctx);
-      return 0;
-    },
+    ...HOOK_STEP,
   },
   "docker-enrich": {
     usage: "docker-enrich --id ID --bundle DIR",

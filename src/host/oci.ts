@@ -1,17 +1,14 @@
 // Reads OCI inputs: the container state a runtime passes to hooks on stdin, and a bundle's
 // config.json as a raw object (never a typed model: unknown fields must survive an edit).
-// A config that is edited is read as a lossless document (core/json-lossless) and written back
-// with every byte the edits did not touch (2^64-1 rlimits, key order, unknown fields); the
-// hooks, which only read, use JSON.parse. All calls block: a hook or a before-create step does
+// A config that is edited is read and written by oci-edit.ts (lossless); the hooks, which only
+// read, use JSON.parse here and never load the lossless parser. All calls block: a hook or a before-create step does
 // one thing at a time, and each fs/promises call is a thread-pool round trip (the first also
 // starts the pool).
-import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { isRecord } from "../core/container.js";
 import { describeValue, OciMetadataError, wrap } from "../core/errors.js";
-import { type JsonDoc, parseJsonDoc, renderJsonDoc } from "../core/json-lossless/index.js";
 import type { JsonObject } from "../core/spec.js";
-import { replaceFile } from "./files.js";
 
 export { type OciState, parseState } from "../core/oci-state.js";
 
@@ -96,7 +93,7 @@ function completeJson(bytes: Buffer): boolean {
 
 /** A regular file's bytes; anything else (a FIFO would block forever, a device never end) is
  * refused at once: the open does not block (O_NONBLOCK) and fstat decides. */
-function readRegularFile(path: string): Buffer {
+export function readRegularFile(path: string): Buffer {
   let fd: number | undefined;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -107,34 +104,6 @@ function readRegularFile(path: string): Buffer {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-}
-
-/** A config.json to be edited: its plain value (`spec`, edited in place) over its source. */
-export interface SpecDoc {
-  spec: JsonObject;
-  doc: JsonDoc;
-}
-
-/** Reads <bundle>/config.json for editing. */
-export async function readSpecDoc(bundle: string): Promise<SpecDoc> {
-  const path = join(bundle, "config.json");
-  return parseSpecDoc(readRegularFile(path), path);
-}
-
-/** Parses config.json bytes for editing; they must hold a JSON object. */
-export function parseSpecDoc(bytes: Uint8Array, source = "config.json"): SpecDoc {
-  let doc: JsonDoc;
-  try {
-    doc = parseJsonDoc(bytes);
-  } catch (err) {
-    throw new OciMetadataError("spec-invalid", `reading ${source}: not valid JSON: ${(err as Error).message}`);
-  }
-  if (!isRecord(doc.value))
-    throw new OciMetadataError(
-      "spec-invalid",
-      `reading ${source}: expected a JSON object, got ${describeValue(doc.value)}`,
-    );
-  return { spec: doc.value, doc };
 }
 
 /** Reads <bundle>/config.json as a raw JSON object. */
@@ -164,16 +133,4 @@ export function specRootfs(spec: JsonObject, bundle: string | undefined): string
   if (!path) return undefined;
   if (path.startsWith("/")) return path;
   return bundle ? join(bundle, path) : undefined;
-}
-
-/** Replaces <bundle>/config.json atomically, keeping its mode: the source with the edits made to `spec`. */
-export async function writeSpec(bundle: string, edited: SpecDoc): Promise<void> {
-  const path = join(bundle, "config.json");
-  try {
-    // The same atomic writer as the store (temp in the dir, rename over): an engine never
-    // reads a half-written config.json.
-    replaceFile(bundle, "config.json", renderJsonDoc(edited.doc), statSync(path).mode & 0o7777);
-  } catch (err) {
-    throw wrap(`writing ${path}`, err);
-  }
 }

@@ -4,7 +4,6 @@
 // the stamp `<hostRoot>/.gc-stamp`. Between two runs this costs the hook one lstat.
 import { resolve } from "node:path";
 import { GC_INTERVAL_MS } from "../core/gc-decision.js";
-import { spawnDetached } from "../host/detach.js";
 import { log } from "../host/log.js";
 import { selfPath } from "../host/self.js";
 import type { Context } from "./context.js";
@@ -15,6 +14,7 @@ const STAMP = ".gc-stamp";
 export async function startGcIfDue(ctx: Context): Promise<void> {
   try {
     if (!(await ctx.store.stampDue(STAMP, GC_INTERVAL_MS, new Date()))) return;
+    const { spawnDetached } = await import("../host/detach.js"); // node:child_process, only when due
     await spawnDetached(selfPath(), ["gc", "--auto", ...(ctx.configPath ? ["--config", resolve(ctx.configPath)] : [])]);
     await log("debug", "started a detached gc");
   } catch (err) {

@@ -47,7 +47,7 @@ describe("prepareContainer", () => {
   });
 
   it("plans the same dir again for a container prepared twice", async () => {
-    const { config, ctx, spec } = setup();
+    const { ctx, spec } = setup();
     for (const id of ["0123456789ab-a", "0123456789ab-b", "0123456789ab-c"]) {
       const s = spec();
       const first = (await prepareContainer(s, viewFromSpec(s, id, "runc"), ctx, HOOK)) as Inject;

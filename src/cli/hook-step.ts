@@ -1,0 +1,22 @@
+// What `hook STAGE` runs once its arguments are parsed. Its own module (not only an entry of
+// the command table) so the hook's fast entry (hook-fast.ts) reaches it without the table's
+// help texts and the other commands' option specs.
+import type { Stage } from "../core/config.js";
+import { STAGES } from "../core/config-fast.js";
+import { OciMetadataError } from "../core/errors.js";
+import type { StepSpec } from "./step.js";
+
+/** The hook command's step: a valid config required, failures follow the policy. */
+export const HOOK_STEP: StepSpec = {
+  config: "required",
+  interactive: false,
+  async run({ ctx, values, positionals, stdin }) {
+    const stage = positionals[0] as Stage;
+    if (!STAGES.includes(stage)) throw new OciMetadataError("usage", `hook needs a stage: ${STAGES.join("|")}`);
+    const { runHook } = await import("../engines/runc/stage-hooks.js");
+    const engine = typeof values.engine === "string" && values.engine !== "" ? values.engine : "oci";
+    await runHook(ctx, stage, Buffer.from(stdin).toString("utf8"), engine);
+    if (stage === "poststop") await (await import("../steps/auto-gc.js")).startGcIfDue(ctx);
+    return 0;
+  },
+};
