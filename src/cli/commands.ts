@@ -9,7 +9,6 @@ import { OciMetadataError } from "../core/errors.js";
 import type { RuntimeView } from "../engines/nri/liveness.js";
 import { CONFIGURE_HELP, CONFIGURE_OPTIONS, CONFIGURE_USAGE } from "../ops/configure/cli-spec.js";
 import { DOCTOR_HELP, DOCTOR_OPTIONS, DOCTOR_USAGE } from "../ops/doctor/cli-spec.js";
-import { HOOK_STEP } from "./hook-step.js";
 import type { StepSpec } from "./step.js";
 
 export type { CommandInput } from "./step.js";
@@ -154,7 +153,10 @@ seconds (default 300; 0: never) it runs gc with the runtime's container list.`,
 Errors follow failurePolicy: ignore (default) logs one JSON line and exits 0; fail exits 1.`,
     options: { engine: { type: "string" } },
     positionals: { min: 1, max: 1 },
-    ...HOOK_STEP,
+    config: "required",
+    interactive: false,
+    // hook-step.ts loads the whole hook statically: only a hook may pay for it.
+    run: async (input) => (await import("./hook-step.js")).HOOK_STEP.run(input),
   },
   "docker-enrich": {
     usage: "docker-enrich --id ID --bundle DIR",

@@ -5,8 +5,12 @@
 // Errors follow failurePolicy once, here: a command that serves a person prints one human line
 // and fails; one that serves a container start obeys the policy. A watchdog keeps a stuck hook
 // or precreate from outliving the runtime's timeout, so `ignore` never blocks a container.
+// Static imports: whatever a command runs, it needs these (one module graph, no await per part).
 import { OciMetadataError } from "../core/errors.js";
-import type { Context } from "../steps/context.js";
+import { bindLog, bindLogLazily, DEFAULT_LOG_FILE, useDefaultLogFile } from "../host/log.js";
+import { readStdinBytes } from "../host/oci.js";
+import { buildContext, type Context, contextFor } from "../steps/context.js";
+import { fallbackPolicy, handleFailure } from "../steps/failure-policy.js";
 
 /** What a command's run() gets. */
 export interface CommandInput {
@@ -61,7 +65,6 @@ export async function runStep(
   stdout: (s: string | Uint8Array) => void,
   help: () => string,
 ): Promise<number> {
-  const { fallbackPolicy, handleFailure } = await import("../steps/failure-policy.js");
   let policy = spec.interactive ? "fail" : fallbackPolicy();
   // precreate must print a config whatever happens: under ignore any failure (usage errors
   // included) prints its input back unchanged. Only --help reads no input.
@@ -88,7 +91,7 @@ export async function runStep(
       return 0;
     }
     // A hook's state is read before the config too: a config error's line names the container.
-    if (name === "hook") stdin = await (await import("../host/oci.js")).readStdinBytes();
+    if (name === "hook") stdin = await readStdinBytes();
     await logLikeARuntimeStep(name, args.values, stdin);
     const ctx = await contextOf(spec, args.configPath ?? globalConfig);
     if (!spec.interactive) policy = ctx.config.failurePolicy;
@@ -109,7 +112,6 @@ const RUNTIME_STEPS: Record<string, "also" | "never"> = { hook: "also", precreat
 async function logLikeARuntimeStep(name: string, values: Record<string, unknown>, stdin: Uint8Array): Promise<void> {
   const stderr = name === "gc" && values.auto === true ? "never" : RUNTIME_STEPS[name];
   if (stderr === undefined && name !== "inject") return;
-  const { bindLog, bindLogLazily, DEFAULT_LOG_FILE, useDefaultLogFile } = await import("../host/log.js");
   if (stderr) useDefaultLogFile(DEFAULT_LOG_FILE, stderr);
   const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
   if (name === "inject") {
@@ -137,7 +139,6 @@ function containerOf(name: string, text: string): Record<string, unknown> {
 
 // The command's context: its config as the spec asks (required, defaults on error, or none).
 async function contextOf(spec: StepSpec, configPath: string | undefined): Promise<Context> {
-  const { buildContext, contextFor } = await import("../steps/context.js");
   if (spec.config === "required") return buildContext(configPath);
   const { defaultConfig } = await import("../core/config.js");
   if (spec.config === "none") return contextFor(defaultConfig(), configPath);
@@ -166,7 +167,7 @@ function startWatchdog(command: string, fail: (err: unknown) => Promise<number>)
 
 async function readInput(): Promise<Uint8Array> {
   try {
-    return await (await import("../host/oci.js")).readStdinBytes();
+    return await readStdinBytes();
   } catch {
     return new Uint8Array();
   }

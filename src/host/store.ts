@@ -79,6 +79,12 @@ export class MetadataStore {
 
   /** Atomically replaces <slot>/<file> with data; the slot's dir must exist. */
   async write(slot: Slot, file: string, data: string): Promise<void> {
+    await this.writeUnlessSame(slot, file, data, () => false);
+  }
+
+  /** write(), unless the file there now is `same` as data (then false, nothing written): the
+   * look and the write in one held dir, one walk from the root. */
+  async writeUnlessSame(slot: Slot, file: string, data: string, same: (old: string) => boolean): Promise<boolean> {
     if (!isSafeSegment(file))
       throw new OciMetadataError("path-escape", `writing ${JSON.stringify(file)}: not a plain file name`);
     const path = this.pathOf(slot, file);
@@ -89,7 +95,12 @@ export class MetadataStore {
       throw wrap(`writing ${path}`, err);
     }
     if (!dir) throw new OciMetadataError("io", `writing ${path}: ENOENT: no metadata root ${this.root}`);
-    withDir(dir, (d) => writeAtomic(d, file, data));
+    return withDir(dir, (d) => {
+      const old = readSmall(d, file);
+      if (old !== "" && same(old)) return false;
+      writeAtomic(d, file, data);
+      return true;
+    });
   }
 
   /** Removes <slot> with its files, then the task dir if that left it empty. */
@@ -103,6 +114,32 @@ export class MetadataStore {
         if (!task) return;
         withDir(task, (t) => removeChildTree(t, slot.name));
         removeEmptyChild(r, slot.task);
+      });
+    } catch (err) {
+      throw wrap(`removing ${path}`, err);
+    }
+  }
+
+  /** Removes <slot> as remove() does, but only while its file names container `id` (a new
+   * container of the same name may hold the dir by the time a stopped one is deleted); the
+   * check and the removal use the same held handles, one walk from the root. True when removed. */
+  async removeIfNamed(slot: Slot, file: string, id: string): Promise<boolean> {
+    const path = this.pathOf(slot);
+    try {
+      const root = openRoot(this.root);
+      if (!root) return false;
+      return withDir(root, (r) => {
+        const task = openIfThere(r, slot.task);
+        if (!task) return false;
+        const named = withDir(task, (t) => {
+          const dir = openIfThere(t, slot.name);
+          if (!dir || containerIdIn(withDir(dir, (d) => (isSafeSegment(file) ? readSmall(d, file) : ""))) !== id)
+            return false;
+          removeChildTree(t, slot.name);
+          return true;
+        });
+        if (named) removeEmptyChild(r, slot.task);
+        return named;
       });
     } catch (err) {
       throw wrap(`removing ${path}`, err);

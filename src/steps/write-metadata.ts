@@ -69,10 +69,8 @@ export async function writeMetadata(ctx: Context, input: WriteInput): Promise<vo
   const text = serializeDocument(doc);
   const file = store.pathOf(input.slot, config.fileName);
   // A rewrite that changes nothing but LastUpdatedAt is skipped: the rename is the change signal.
-  const old = await store.read(input.slot, config.fileName).catch(() => "");
-  if (old !== "" && sameContent(old, text))
+  if (!(await store.writeUnlessSame(input.slot, config.fileName, text, (old) => sameContent(old, text))))
     return void (await log("debug", "metadata unchanged; not rewritten", { container, file }));
-  await store.write(input.slot, config.fileName, text);
   await log("debug", "metadata written", { container, file, ready: doc.MetadataFileStatus === "READY" });
 }
 

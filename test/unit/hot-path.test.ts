@@ -95,6 +95,16 @@ describe("the hot path", () => {
     assert.deepEqual(extra, []);
   });
 
+  it("cli/run.ts (every other command) does not statically load the hook's writer", () => {
+    const hookOnly = [...reach("cli/run.ts")].filter(([mod]) =>
+      /^(cli\/hook-step|steps\/write-metadata)\.ts$/.test(mod),
+    );
+    assert.deepEqual(
+      hookOnly.map(([, path]) => path.join(" → ")),
+      [],
+    );
+  });
+
   it("would notice node:util on the full CLI's path (the hook check itself works)", () => {
     assert.ok([...reach("cli/run.ts")].some(([mod]) => HOOK_ONLY.test(mod)));
   });

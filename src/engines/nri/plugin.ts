@@ -221,7 +221,7 @@ async function removeOne(ctr: CriContainer, s: PluginState): Promise<void> {
 // The dirs this plugin wrote for the pod's containers and that still name them.
 async function removePod(pod: CriPod, s: PluginState): Promise<void> {
   for (const [id, slot] of s.podSlots.get(pod.id) ?? []) {
-    if (containerIdIn(await s.store.read(slot, s.config.fileName)) === id) await s.store.remove(slot);
+    await s.store.removeIfNamed(slot, s.config.fileName, id);
   }
   s.podSlots.delete(pod.id);
 }

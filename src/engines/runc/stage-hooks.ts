@@ -9,13 +9,13 @@ import type { Stage } from "../../core/config.js";
 import { STAGES } from "../../core/config-fast.js";
 import { isRecord, viewFromSpec } from "../../core/container.js";
 import { OciMetadataError } from "../../core/errors.js";
-import { containerIdIn } from "../../core/json.js";
 import { ownMetadataDir } from "../../core/locate.js";
 import { taskAndName } from "../../core/plan.js";
 import type { JsonObject } from "../../core/spec.js";
 import { bindLog, log } from "../../host/log.js";
 import { type OciState, parseState, readSpec, readStdin } from "../../host/oci.js";
 import type { Context } from "../../steps/context.js";
+import { writeMetadata } from "../../steps/write-metadata.js";
 
 export const HOOK_STAGES: readonly Stage[] = STAGES;
 
@@ -47,18 +47,13 @@ export async function runHook(
   if (stage === "poststop") {
     // Only while the file still names us: after gc removed a stopped container's dir, a new
     // container of the same name may hold it by the time this one is deleted.
-    if (containerIdIn(await store.read(slot, config.fileName)) !== state.id) {
-      await log("debug", "the metadata dir no longer names this container; left alone", { dir: hostDir });
-      return;
-    }
-    await store.remove(slot);
-    await log("debug", "metadata dir removed", { dir: hostDir });
+    if (await store.removeIfNamed(slot, config.fileName, state.id))
+      await log("debug", "metadata dir removed", { dir: hostDir });
+    else await log("debug", "the metadata dir no longer names this container; left alone", { dir: hostDir });
     return;
   }
   if (stage === "poststart" && !state.pid)
     throw new OciMetadataError("state-invalid", "poststart: the state has no pid");
-  // Only the writing stages load the document builder and the netns reader.
-  const { writeMetadata } = await import("../../steps/write-metadata.js");
   await writeMetadata(ctx, {
     slot,
     view,

@@ -516,6 +516,19 @@ describe("symlinks below the root", () => {
     });
   }
 
+  for (const [name, attack] of attacks) {
+    it(`removeIfNamed refuses to follow it and deletes nothing through it [${name}]`, async () => {
+      const { root, store, outside } = await fresh();
+      await attack(root, outside);
+      await mkdir(join(outside, "web"), { recursive: true });
+      await writeFile(join(outside, "web", FILE), JSON.stringify({ ContainerID: "c1" }));
+      await writeFile(join(outside, FILE), JSON.stringify({ ContainerID: "c1" }));
+      await assert.rejects(store.removeIfNamed(SLOT, FILE, "c1"));
+      assert.deepEqual((await readdir(outside)).sort(), [FILE, "web"]);
+      assert.deepEqual(await readdir(join(outside, "web")), [FILE]);
+    });
+  }
+
   it("remove deletes a symlink inside the container dir without touching its target", async () => {
     const { store, outside } = await fresh();
     const dir = await ensureDir(store, SLOT);
@@ -627,6 +640,82 @@ describe("MetadataStore.remove", () => {
       store.remove({ task: "t1", name: "../.." }),
       "path-escape",
       `[path-escape] using slot {"task":"t1","name":"../.."}: not safe path segments`,
+    );
+  });
+});
+
+describe("MetadataStore.removeIfNamed", () => {
+  const named = (id: string) => JSON.stringify({ ContainerID: id, Name: "web" });
+
+  it("removes the dir (and the task dir once empty) while its file names the container", async () => {
+    const { root, store } = await fresh();
+    await ensureDir(store, SLOT);
+    await store.write(SLOT, FILE, named("c1"));
+    assert.equal(await store.removeIfNamed(SLOT, FILE, "c1"), true);
+    assert.equal(existsSync(join(root, "t1")), false);
+  });
+
+  it("leaves a dir whose file names another container, and its task dir", async () => {
+    const { root, store } = await fresh();
+    await ensureDir(store, SLOT);
+    await store.write(SLOT, FILE, named("c2"));
+    assert.equal(await store.removeIfNamed(SLOT, FILE, "c1"), false);
+    assert.equal(await readFile(join(root, "t1", "web", FILE), "utf8"), named("c2"));
+  });
+
+  it("leaves a dir with no file, or with a symlink in the file's place (never read through)", async () => {
+    const { root, store, outside } = await fresh();
+    await ensureDir(store, SLOT);
+    assert.equal(await store.removeIfNamed(SLOT, FILE, "c1"), false);
+    await writeFile(join(outside, "target"), named("c1"));
+    await symlink(join(outside, "target"), join(root, "t1", "web", FILE));
+    assert.equal(await store.removeIfNamed(SLOT, FILE, "c1"), false);
+    assert.ok(existsSync(join(root, "t1", "web")));
+    assert.equal(await readFile(join(outside, "target"), "utf8"), named("c1"));
+  });
+
+  it("keeps a task dir that still holds another container", async () => {
+    const { root, store } = await fresh();
+    await ensureDir(store, SLOT);
+    await ensureDir(store, { task: "t1", name: "db" });
+    await store.write(SLOT, FILE, named("c1"));
+    assert.equal(await store.removeIfNamed(SLOT, FILE, "c1"), true);
+    assert.deepEqual(await readdir(join(root, "t1")), ["db"]);
+  });
+
+  it("is false for a slot or root that is not there", async () => {
+    const { store } = await fresh();
+    assert.equal(await store.removeIfNamed(SLOT, FILE, "c1"), false);
+    await ensureDir(store, { task: "t1", name: "db" });
+    assert.equal(await store.removeIfNamed(SLOT, FILE, "c1"), false);
+  });
+});
+
+describe("MetadataStore.writeUnlessSame", () => {
+  it("writes when there is no file, and when the file differs", async () => {
+    const { root, store } = await fresh();
+    await ensureDir(store, SLOT);
+    assert.equal(await store.writeUnlessSame(SLOT, FILE, "one", () => true), true);
+    assert.equal(await store.writeUnlessSame(SLOT, FILE, "two", (old) => old === "two"), true);
+    assert.equal(await readFile(join(root, "t1", "web", FILE), "utf8"), "two");
+  });
+
+  it("writes nothing when the file is the same (the rename is the change signal)", async () => {
+    const { root, store } = await fresh();
+    await ensureDir(store, SLOT);
+    await store.write(SLOT, FILE, "one");
+    const before = (await stat(join(root, "t1", "web", FILE))).ino;
+    assert.equal(await store.writeUnlessSame(SLOT, FILE, "one!", (old) => old === "one"), false);
+    assert.equal((await stat(join(root, "t1", "web", FILE))).ino, before);
+    assert.equal(await readFile(join(root, "t1", "web", FILE), "utf8"), "one");
+  });
+
+  it("fails with one of our errors when the slot was never created", async () => {
+    const { store } = await fresh();
+    await ensureDir(store, { task: "t1", name: "db" });
+    await assert.rejects(
+      store.writeUnlessSame(SLOT, FILE, "x", () => false),
+      (err: unknown) => isOciMetadataError(err),
     );
   });
 });
