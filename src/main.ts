@@ -10,11 +10,12 @@ const argv = /(^|\/)oci-metadata-runtime$/.test(process.argv0) ? ["runtime", ...
 // it loads nothing of the CLI (docker exec, state, kill, delete pay only Bun's start).
 // `runtime --help` is the CLI's (it never reaches runc).
 const wrapped = argv[0] === "runtime" && !(argv.length === 2 && (argv[1] === "--help" || argv[1] === "-h"));
-// A hook (started at every container start and stop) skips the CLI's parser and help texts.
+// What runtimes run at every container start and stop skips the CLI's parser and help texts.
+const FAST = new Set(["hook", "inject", "precreate"]);
 const run = wrapped
   ? import("./engines/docker/runtime.js").then((m) => m.runRuntime(argv.slice(1)))
-  : argv[0] === "hook"
-    ? import("./cli/hook-fast.js").then((m) => m.runHookCommand(argv, writeStdout))
+  : FAST.has(argv[0] ?? "")
+    ? import("./cli/fast-entry.js").then((m) => m.runFastCommand(argv, writeStdout))
     : import("./cli/run.js").then((m) => m.main(argv, writeStdout));
 void run.then((code) => {
   process.exitCode = code;

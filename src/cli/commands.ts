@@ -9,6 +9,7 @@ import { OciMetadataError } from "../core/errors.js";
 import type { RuntimeView } from "../engines/nri/liveness.js";
 import { CONFIGURE_HELP, CONFIGURE_OPTIONS, CONFIGURE_USAGE } from "../ops/configure/cli-spec.js";
 import { DOCTOR_HELP, DOCTOR_OPTIONS, DOCTOR_USAGE } from "../ops/doctor/cli-spec.js";
+import { INJECT_STEP, need, PRECREATE_STEP, str } from "./runtime-steps.js";
 import type { StepSpec } from "./step.js";
 
 export type { CommandInput } from "./step.js";
@@ -26,8 +27,6 @@ export interface CommandSpec extends StepSpec {
   positionals: { min: number; max: number };
 }
 
-const str = (v: string | boolean | undefined) => (typeof v === "string" ? v : undefined);
-
 /** The commands, in the order the main help lists them. */
 export const COMMANDS: Record<string, CommandSpec> = {
   inject: {
@@ -39,28 +38,7 @@ file, and the configured stage hooks. A skipped container's config.json is left 
 --id is the id you will give runc (default: the bundle dir's name).`,
     options: { bundle: { type: "string" }, id: { type: "string" } },
     positionals: { min: 0, max: 0 },
-    config: "required",
-    interactive: false,
-    async run({ ctx, values }) {
-      const bundle = need(str(values.bundle), "inject needs --bundle DIR");
-      const [{ runInject }, { hookCommand }, { resolve, join }, { existsSync }] = await Promise.all([
-        import("../engines/runc/inject.js"),
-        import("../steps/hook-command.js"),
-        import("node:path"),
-        import("node:fs"),
-      ]);
-      // No bundle is a mistake in the command line, not a container failing to start: it fails
-      // whatever failurePolicy says (exit 2), instead of a log line and exit 0.
-      if (!existsSync(join(bundle, "config.json"))) {
-        throw new OciMetadataError("usage", `inject: ${JSON.stringify(bundle)} is not a bundle (no config.json in it)`);
-      }
-      await runInject(
-        ctx,
-        { bundle: resolve(bundle), id: str(values.id) },
-        hookCommand(ctx.configPath, ["--engine", "runc"]),
-      );
-      return 0;
-    },
+    ...INJECT_STEP,
   },
   precreate: {
     usage: "precreate   (OCI config JSON on stdin)",
@@ -71,17 +49,7 @@ containers, unchanged for all others. Under failurePolicy ignore any error print
 unchanged; stdout never carries anything but the config (logs go to stderr or log.file).`,
     options: {},
     positionals: { min: 0, max: 0 },
-    config: "required",
-    interactive: false,
-    async run({ ctx, stdin, stdout }) {
-      const [{ runPrecreate }, { hookCommand }] = await Promise.all([
-        import("../engines/podman/precreate.js"),
-        import("../steps/hook-command.js"),
-      ]);
-      stdout(await runPrecreate(ctx, stdin, hookCommand(ctx.configPath, ["--engine", "podman"])));
-      (await import("../steps/claims.js")).claimHandedOver();
-      return 0;
-    },
+    ...PRECREATE_STEP,
   },
   runtime: {
     usage: "runtime [--config FILE] [--runtime PATH] RUNC-ARGS...",
@@ -303,8 +271,3 @@ and the poststop hook starts it (detached, --auto: log only) at most once per 5 
     },
   },
 };
-
-function need(value: string | undefined, message: string): string {
-  if (!value) throw new OciMetadataError("usage", message);
-  return value;
-}

@@ -1,5 +1,5 @@
 // What `hook STAGE` runs once its arguments are parsed. Its own module (not only an entry of
-// the command table) so the hook's fast entry (hook-fast.ts) reaches it without the table's
+// the command table) so the fast entry (fast-entry.ts) reaches it without the table's
 // help texts and the other commands' option specs. Its parts are imported statically: a hook
 // loads them all anyway, and one module graph loads faster than a chain of import() calls.
 import type { Stage } from "../core/config.js";

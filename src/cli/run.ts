@@ -1,6 +1,6 @@
 // argv → one command; nothing else. The command table (commands.ts) says how each command is
 // parsed and run; engines load lazily. Running it (watchdog, failure policy, input, log,
-// context) is step.ts's, shared with the hook's fast entry (hook-fast.ts).
+// context) is step.ts's, shared with the runtime commands' fast entry (fast-entry.ts).
 import { COMMANDS } from "./commands.js";
 import { commandHelp, mainHelp, versionText } from "./help.js";
 import { parseCommandArgs, splitCommandLine } from "./parse.js";

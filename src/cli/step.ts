@@ -1,7 +1,7 @@
 // One command run for a runtime or a person, once its arguments are parsed: the watchdog, the
 // failure policy (steps/failure-policy.ts), the input a runtime hands over on stdin, where the
-// log goes, and the context. Shared by the CLI (run.ts) and the hook's fast entry
-// (hook-fast.ts), which must behave exactly alike; it loads no argv parser and no help text.
+// log goes, and the context. Shared by the CLI (run.ts) and the runtime commands' fast entry
+// (fast-entry.ts), which must behave exactly alike; it loads no argv parser and no help text.
 // Errors follow failurePolicy once, here: a command that serves a person prints one human line
 // and fails; one that serves a container start obeys the policy. A watchdog keeps a stuck hook
 // or precreate from outliving the runtime's timeout, so `ignore` never blocks a container.

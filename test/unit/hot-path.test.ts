@@ -14,7 +14,9 @@ const SRC = fileURLToPath(new URL("../../src/", import.meta.url));
 const HOT = [
   "main.ts",
   "cli/run.ts",
-  "cli/hook-fast.ts",
+  "cli/fast-entry.ts",
+  "cli/hook-step.ts",
+  "cli/runtime-steps.ts",
   "cli/commands.ts",
   "engines/runc/stage-hooks.ts",
   "engines/runc/inject.ts",
@@ -84,12 +86,13 @@ describe("the hot path", () => {
     });
   }
 
-  // A hook starts at every container start and stop: its entry skips the CLI's parser
+  // A hook starts at every container start and stop: its entry (shared with inject and
+  // precreate, which also skip the parser and help) skips the CLI's parser
   // (node:util, ~0.5 ms to load), the command table's help texts, the lossless JSON editor
   // (hooks only read config.json) and node:child_process (only a due gc spawns).
   const HOOK_ONLY = /^(node:util|node:child_process)$|^cli\/(commands|help|parse|run)\.ts$|^core\/json-lossless\//;
-  it("cli/hook-fast.ts does not statically load the CLI's parser, help, lossless JSON or child_process", () => {
-    const extra = [...reach("cli/hook-fast.ts"), ...reach("engines/runc/stage-hooks.ts"), ...reach("steps/auto-gc.ts")]
+  it("the hook does not statically load the CLI's parser, help, lossless JSON or child_process", () => {
+    const extra = [...reach("cli/fast-entry.ts"), ...reach("cli/hook-step.ts")]
       .filter(([mod]) => HOOK_ONLY.test(mod))
       .map(([, path]) => path.join(" → "));
     assert.deepEqual(extra, []);
