@@ -55,31 +55,39 @@ async function setNonBlocking(fd: number): Promise<boolean> {
   return flags >= 0 && fcntl(fd, F_SETFL, flags | constants.O_NONBLOCK) === 0;
 }
 
-function readJsonUntil(fd: number, deadline: number): Uint8Array {
+/** Reads one JSON document from a non-blocking fd: to EOF, or as soon as what came parses
+ * while the writer keeps it open; state-invalid once `deadline` (epoch ms) passes first. */
+export function readJsonUntil(fd: number, deadline: number): Uint8Array {
   const chunks: Buffer[] = [];
   const buf = Buffer.allocUnsafe(1 << 16);
-  const pause = new Int32Array(new SharedArrayBuffer(4));
+  let pause: Int32Array | undefined;
   for (;;) {
     let n: number;
     try {
       n = readSync(fd, buf, 0, buf.length, null);
     } catch (err) {
       if ((err as { code?: string }).code !== "EAGAIN") throw wrap("reading stdin", err);
+      // Nothing more for now: done if what came is a whole JSON document (a writer that keeps
+      // stdin open), else wait a little, up to the deadline.
+      const bytes = Buffer.concat(chunks);
+      if (endsLikeJson(bytes) && completeJson(bytes)) return bytes;
       if (Date.now() >= deadline) {
         const why = `no complete JSON within ${STDIN_DEADLINE_MS} ms and the writer keeps it open`;
         throw new OciMetadataError("state-invalid", `reading stdin: ${why}`);
       }
+      pause ??= new Int32Array(new SharedArrayBuffer(4));
       Atomics.wait(pause, 0, 0, 2); // a short sleep; nothing else runs until the input is in
       continue;
     }
-    if (n === 0) return Buffer.concat(chunks);
+    if (n === 0) return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks); // EOF: the usual end
     chunks.push(Buffer.from(buf.subarray(0, n)));
-    // A JSON document ends in "}" (maybe followed by a newline): only then try to parse it.
-    if (buf[n - 1] === 0x7d || buf[n - 1] === 0x0a) {
-      const bytes = Buffer.concat(chunks);
-      if (completeJson(bytes)) return bytes;
-    }
   }
+}
+
+// A JSON document ends in "}" (maybe followed by a newline): only then is a parse worth trying.
+function endsLikeJson(bytes: Buffer): boolean {
+  const last = bytes[bytes.length - 1];
+  return last === 0x7d || last === 0x0a;
 }
 
 function completeJson(bytes: Buffer): boolean {
