@@ -59,6 +59,14 @@ async function logSkip(plan: Skip, view: ContainerView): Promise<Skip> {
   return plan;
 }
 
+/** The decision the view and the config make alone (not enabled, opted out, a conflicting
+ * mount or env var): that skip, logged as prepareContainer logs it, or undefined to go on.
+ * Lets a door skip the lossless read of a spec it will not edit. */
+export async function skipEarly(view: ContainerView, ctx: Context): Promise<Skip | undefined> {
+  const plan = planContainer(view, ctx.config);
+  return plan.kind === "skip" ? logSkip(plan, view) : undefined;
+}
+
 /** Prepares one container's spec; returns the plan that was applied (or the skip). */
 export async function prepareContainer(
   spec: JsonObject,

@@ -11,18 +11,21 @@ import { type ContainerView, identityFromAnnotations, viewFromSpec } from "../..
 import { LINUX_MOUNT_OPTIONS, type MetadataMount, rootsFor } from "../../core/plan.js";
 import { addBindMount, applyEdits, type HookCommand, type JsonObject } from "../../core/spec.js";
 import { specRootfs } from "../../host/oci.js";
-import { readSpecDoc, writeSpec } from "../../host/oci-edit.js";
+import { readSpecSource, writeSpec } from "../../host/oci-edit.js";
 import type { Context } from "../../steps/context.js";
-import { prepareContainer, releaseSlot } from "../../steps/prepare.js";
+import { prepareContainer, releaseSlot, skipEarly } from "../../steps/prepare.js";
 import { dockerLayout, readDockerDisk, resolveContainerRefs } from "./docker-disk.js";
 
 /** Edits <bundle>/config.json for one container. */
 export async function runtimeCreate(ctx: Context, bundle: string, id: string, hook: HookCommand): Promise<void> {
   const { config } = ctx;
-  const edited = await readSpecDoc(bundle);
-  const { spec } = edited;
-  const view = await wrappedView(spec, id);
+  const source = readSpecSource(bundle);
+  const view = await wrappedView(source.plain, id);
   const siblings = config.enabled === "never" ? [] : await siblingMounts(view, ctx);
+  // Nothing to add and not ours to prepare: config.json is left as it is, never parsed losslessly.
+  if (siblings.length === 0 && (await skipEarly(view, ctx))) return;
+  const edited = source.edit();
+  const { spec } = edited;
   applyEdits(spec, siblings.map(addBindMount));
   // Under Docker the file becomes READY from the API after start (docker-enrich), not at createRuntime.
   const stages =

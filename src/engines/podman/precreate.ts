@@ -10,18 +10,19 @@ import { planContainer } from "../../core/plan.js";
 import type { HookCommand, JsonObject } from "../../core/spec.js";
 import { bindLog } from "../../host/log.js";
 import { specRootfs } from "../../host/oci.js";
-import { parseSpecDoc } from "../../host/oci-edit.js";
+import { specSource } from "../../host/oci-edit.js";
 import type { Context } from "../../steps/context.js";
 import { prepareContainer } from "../../steps/prepare.js";
 import { podmanLayout, readCniFacts, readLibpodDbFacts, readStorageFacts } from "./podman-storage.js";
 
 /** Returns the config podman should use: the input bytes, with our edits where enabled. */
 export async function runPrecreate(ctx: Context, input: Uint8Array, hook: HookCommand): Promise<Uint8Array> {
-  const edited = parseSpecDoc(input, "the precreate config on stdin");
-  const { spec } = edited;
-  // Not enabled: decided from annotations and config alone, before any I/O.
-  const gate = planContainer(viewFromSpec(spec, "", "podman"), ctx.config);
+  const source = specSource(input, "the precreate config on stdin");
+  // Not enabled: decided from annotations and config alone, before any I/O or lossless parse.
+  const gate = planContainer(viewFromSpec(source.plain, "", "podman"), ctx.config);
   if (gate.kind === "skip" && gate.code !== "mount-conflict" && gate.code !== "env-conflict") return input;
+  const edited = source.edit();
+  const { spec } = edited;
   const view = await podmanView(spec);
   bindLog({ container: view.id });
   // podman has mounted the image at root.path before precreate runs.

@@ -3,7 +3,7 @@
 // shared 12 characters with the second got none), and what the image holds at the mount
 // target decides between the next name and a skip (issue 9: runc failed the mount).
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -11,7 +11,7 @@ import { validateConfig } from "../../../src/core/config.js";
 import { viewFromSpec } from "../../../src/core/container.js";
 import type { Inject } from "../../../src/core/plan.js";
 import { contextFor } from "../../../src/steps/context.js";
-import { prepareContainer } from "../../../src/steps/prepare.js";
+import { prepareContainer, skipEarly } from "../../../src/steps/prepare.js";
 
 const work = mkdtempSync(join(tmpdir(), "ocimd-prepare-"));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -84,6 +84,37 @@ describe("prepareContainer", () => {
       });
       assert.deepEqual(s, spec());
       assert.deepEqual(readdirSync(dir), ["rootfs"]);
+    });
+  }
+});
+
+describe("skipEarly", () => {
+  // Each case: config.enabled, and an edit of the spec; the skip code prepareContainer gives.
+  const cases: Array<[string, "always" | "opt-in" | "never", (s: Record<string, any>) => void, string | undefined]> = [
+    ["disabled", "never", () => undefined, "disabled"],
+    ["not opted in", "opt-in", () => undefined, "not-opted-in"],
+    ["opted out", "always", (s) => (s.annotations["oci-metadata.io/enabled"] = "false"), "opted-out"],
+    ["env var taken", "always", (s) => s.process.env.push("ECS_CONTAINER_METADATA_FILE=/x"), "env-conflict"],
+    ["mount taken", "always", (s) => s.mounts.push({ destination: "/ecs/metadata", source: "/x" }), "mount-conflict"],
+    ["enabled", "always", () => undefined, undefined],
+    ["opted in", "opt-in", (s) => (s.annotations["oci-metadata.io/enabled"] = "true"), undefined],
+  ];
+  for (const [name, enabled, edit, code] of cases) {
+    it(`decides as prepareContainer does, claiming nothing [${name}]`, async () => {
+      const { dir } = setup();
+      const config = validateConfig({ hostRoot: join(dir, "meta"), enabled, log: { level: "silent" } });
+      const ctx = contextFor(config);
+      const spec: Record<string, any> = {
+        process: { env: [] as string[] },
+        mounts: [] as unknown[],
+        annotations: { "oci-metadata.io/task": "t", "oci-metadata.io/name": "web" },
+      };
+      edit(spec);
+      const early = await skipEarly(viewFromSpec(spec, "c1", "runc"), ctx);
+      assert.equal(early?.code, code);
+      assert.equal(existsSync(config.hostRoot), false);
+      const plan = await prepareContainer(spec, viewFromSpec(spec, "c1", "runc"), ctx, HOOK);
+      assert.equal(plan.kind === "skip" ? plan.code : undefined, code);
     });
   }
 });
