@@ -138,8 +138,9 @@ export function planContainer(view: ContainerView, config: Config, opts: PlanOpt
   };
 }
 
-// enabled / opt-in / opt-out, from config and the workload's annotations.
-function enablement(view: ContainerView, config: Config): Skip | undefined {
+/** The skip that config and the workload's annotations alone decide (disabled, not opted in,
+ * opted out), or undefined. */
+export function enablement(view: ContainerView, config: Config): Skip | undefined {
   if (config.enabled === "never") return skip("disabled", "oci-metadata is disabled by config (enabled: never)");
   const raw = view.annotations[config.optInAnnotation] ?? view.annotations[SEED_OPT_IN_KEY];
   const word = raw?.trim().toLowerCase();

@@ -6,7 +6,7 @@
 import { type ContainerView, isRecord, viewFromSpec } from "../../core/container.js";
 import { OciMetadataError } from "../../core/errors.js";
 import { renderJsonDoc } from "../../core/json-lossless/index.js";
-import { planContainer } from "../../core/plan.js";
+import { enablement } from "../../core/plan.js";
 import type { HookCommand, JsonObject } from "../../core/spec.js";
 import { bindLog } from "../../host/log.js";
 import { specRootfs } from "../../host/oci.js";
@@ -19,8 +19,7 @@ import { podmanLayout, readCniFacts, readLibpodDbFacts, readStorageFacts } from 
 export async function runPrecreate(ctx: Context, input: Uint8Array, hook: HookCommand): Promise<Uint8Array> {
   const source = specSource(input, "the precreate config on stdin");
   // Not enabled: decided from annotations and config alone, before any I/O or lossless parse.
-  const gate = planContainer(viewFromSpec(source.plain, "", "podman"), ctx.config);
-  if (gate.kind === "skip" && gate.code !== "mount-conflict" && gate.code !== "env-conflict") return input;
+  if (enablement(viewFromSpec(source.plain, "", "podman"), ctx.config)) return input;
   const edited = source.edit();
   const { spec } = edited;
   const view = await podmanView(spec);

@@ -31,6 +31,30 @@ export function objectsStartingWith(text: string, prefix: string): Record<string
   return out;
 }
 
+/** The objects starting with `prefix` that hold `needle` (the container's id in some form):
+ * found from each occurrence of the needle back to the prefix before it, so only the objects
+ * of this container are walked, not every container's in the database (a char loop over a
+ * large file costs milliseconds in a short-lived process). When that finds none (a prefix
+ * nested in the object, say), every object is scanned. */
+export function objectsHolding(text: string, prefix: string, needle: string): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  const seen = new Set<number>();
+  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+    const start = text.lastIndexOf(prefix, at);
+    if (start < 0 || seen.has(start)) continue;
+    seen.add(start);
+    const end = objectEnd(text, start);
+    if (end < at + needle.length) continue; // the needle is not inside that object
+    try {
+      const v = JSON.parse(text.slice(start, end)) as unknown;
+      if (isRecord(v)) out.push(v);
+    } catch {
+      // a torn or stale fragment: skip it
+    }
+  }
+  return out.length > 0 ? out : objectsStartingWith(text, prefix);
+}
+
 // Index after the `}` closing the object that opens at `start`; -1 if none within MAX_OBJECT.
 function objectEnd(text: string, start: number): number {
   let depth = 0;
@@ -52,7 +76,7 @@ function objectEnd(text: string, start: number): number {
 
 /** The network mode podman recorded in the container's config ("bridge", "host", "none", …). */
 export function networkModeFromLibpodDb(text: string, id: string): string | undefined {
-  const config = objectsStartingWith(text, '{"spec":').find((c) => c.id === id);
+  const config = configOf(text, id);
   return typeof config?.networkMode === "string" && config.networkMode !== "" ? config.networkMode : undefined;
 }
 
@@ -71,7 +95,7 @@ export function aardvarkNames(text: string, network: string, id: string): Record
 
 /** The container's published ports from its config JSON; undefined when not found. */
 export function portsFromLibpodDb(text: string, id: string): PortMapping[] | undefined {
-  const config = objectsStartingWith(text, '{"spec":').find((c) => c.id === id);
+  const config = configOf(text, id);
   if (!config) return undefined;
   const raw = Array.isArray(config.newPortMappings) ? config.newPortMappings.filter(isRecord) : [];
   const ports = raw.flatMap(expandPort);
@@ -79,6 +103,11 @@ export function portsFromLibpodDb(text: string, id: string): PortMapping[] | und
     (a, b) => a.ContainerPort - b.ContainerPort || a.Protocol.localeCompare(b.Protocol) || a.HostPort - b.HostPort,
   );
   return ports;
+}
+
+// The container's config JSON (every copy agrees: it never changes after create).
+function configOf(text: string, id: string): Record<string, unknown> | undefined {
+  return objectsHolding(text, '{"spec":', `"${id}"`).find((c) => c.id === id);
 }
 
 // podman's PortMapping: {host_ip, container_port, host_port, range, protocol: "tcp[,udp]"}.
@@ -106,7 +135,7 @@ function expandPort(p: Record<string, unknown>): PortMapping[] {
 /** Interface → network name from the container's state copies; undefined when unknown or
  * when copies disagree. */
 export function networkNamesFromLibpodDb(text: string, id: string): Record<string, string> | undefined {
-  const maps = objectsStartingWith(text, '{"state":')
+  const maps = objectsHolding(text, '{"state":', `/${id}/`)
     .filter((s) => typeof s.configPath === "string" && s.configPath.includes(`/${id}/`))
     .map((s) => interfaceNames(s.networkStatus))
     .filter((m) => Object.keys(m).length > 0);

@@ -6,6 +6,7 @@ import {
   aardvarkNames,
   networkModeFromLibpodDb,
   networkNamesFromLibpodDb,
+  objectsHolding,
   objectsStartingWith,
   portsFromLibpodDb,
 } from "../../../../../src/engines/podman/pure/libpod-db.js";
@@ -86,5 +87,33 @@ describe("aardvarkNames", () => {
 describe("objectsStartingWith", () => {
   it("follows strings with braces and escapes", () => {
     assert.deepEqual(objectsStartingWith(`x{"a":"}{\\"","b":{"c":1}}y`, '{"a":'), [{ a: '}{"', b: { c: 1 } }]);
+  });
+});
+
+describe("objectsHolding", () => {
+  const noise = "\u0000\u0001binary\u0002";
+  it("walks only the objects that hold the needle, among many", () => {
+    const others = Array.from({ length: 50 }, (_, i) => config(`${i}`.padStart(64, "a"), []));
+    const text = [...others, config(ID, [{ container_port: 80, host_port: 8080 }]), config(OTHER, [])].join(noise);
+    const found = objectsHolding(text, '{"spec":', `"${ID}"`);
+    assert.deepEqual(
+      found.map((c) => c.id),
+      [ID],
+    );
+  });
+
+  it("skips an object that only mentions the needle after its end, and one that names it elsewhere", () => {
+    const mentions = JSON.stringify({ spec: {}, id: OTHER, dependencies: [ID] });
+    const text = [mentions, `"${ID}"`, config(ID, [])].join(noise);
+    assert.deepEqual(
+      objectsHolding(text, '{"spec":', `"${ID}"`).map((c) => c.id),
+      [OTHER, ID],
+    );
+    assert.equal(networkModeFromLibpodDb(text, ID), "bridge");
+  });
+
+  it("scans every object when the needle leads to none (the answer objectsStartingWith gives)", () => {
+    const text = [config(OTHER, []), config(ID, [])].join(noise);
+    assert.deepEqual(objectsHolding(text, '{"spec":', "not-there"), objectsStartingWith(text, '{"spec":'));
   });
 });
