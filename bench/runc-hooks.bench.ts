@@ -5,7 +5,8 @@
 // once, in an order that rotates per round, on a fresh container id; ratios and differences
 // are taken per round and then their median, so load that comes and goes hits both sides.
 // `inject` (the engine's before-create step, outside `runc run`) is timed next to a run of
-// the no-op binary with the same argv, the two in alternating order.
+// the no-op binary with the same argv, the two in alternating order, right before every
+// variant's `runc run` (see injectPair).
 // Then a ladder of single commands on a live container shows where the milliseconds go.
 // Usage: npm run bench:runc -- [--rounds N (≥10, default 25)] [--hook-runs N (default 30)]
 // Markdown on stdout, progress on stderr.
