@@ -77,7 +77,7 @@ function sharedNote(before: number, after: number): string {
   return [
     `**Load:** 1-min load average ${before.toFixed(2)} when this run began, ${after.toFixed(2)} when it ended` +
       (shared
-        ? ": the machine was shared with other work (other worktrees building and running unit tests; engine tests waited on the e2e lock, which this run held throughout). "
+        ? ": the machine was not idle (work that ran just before, or beside it; engine tests of other checkouts waited on the e2e lock, which this run held throughout). "
         : ". ") +
       "Every ratio is taken per round between variants that alternate within one run, so such load falls on both sides of it; absolute milliseconds are not comparable across runs.",
   ].join("\n");
