@@ -16,7 +16,7 @@ export const HOOK_STEP: StepSpec = {
   async run({ ctx, values, positionals, stdin }) {
     const stage = positionals[0] as Stage;
     if (!STAGES.includes(stage)) throw new OciMetadataError("usage", `hook needs a stage: ${STAGES.join("|")}`);
-    const engine = typeof values.engine === "string" && values.engine !== "" ? values.engine : "oci";
+    const engine = typeof values.engine === "string" ? values.engine : "oci";
     await runHook(ctx, stage, Buffer.from(stdin).toString("utf8"), engine);
     if (stage === "poststop") await startGcIfDue(ctx);
     return 0;

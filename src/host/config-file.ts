@@ -2,7 +2,7 @@
 // path, which may be absent (embedded defaults). An explicitly named file must exist.
 // A config the hand-written check accepts never loads zod; anything else goes to the schema,
 // which decides and words the error. (A blocking read: a hook does one thing at a time.)
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { Config } from "../core/config.js";
 import { DEFAULT_CONFIG_PATH, fastConfig } from "../core/config-fast.js";
 import { wrap } from "../core/errors.js";
@@ -18,8 +18,7 @@ export async function readConfig(explicit: string | undefined, env: NodeJS.Proce
   const { path, explicit: named } = configPath(explicit, env);
   let text: string | undefined;
   try {
-    // The default file is usually absent: asking first spares a hook building an ENOENT error.
-    if (named || existsSync(path)) text = readFileSync(path, "utf8");
+    text = readFileSync(path, "utf8");
   } catch (err) {
     if (named || (err as { code?: string }).code !== "ENOENT")
       throw wrap(`reading config ${path}`, err, "config-invalid");

@@ -81,6 +81,10 @@ export function readJsonUntil(fd: number, deadline: number): Uint8Array {
     }
     if (n === 0) return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks); // EOF: the usual end
     chunks.push(Buffer.from(buf.subarray(0, n)));
+    // A writer that never pauses (nor ends) is held to the deadline too.
+    if (Date.now() >= deadline) {
+      throw new OciMetadataError("state-invalid", `reading stdin: still more after ${STDIN_DEADLINE_MS} ms`);
+    }
   }
 }
 

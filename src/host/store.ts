@@ -121,22 +121,29 @@ export class MetadataStore {
   }
 
   /** Removes <slot> as remove() does, but only while its file names container `id` (a new
-   * container of the same name may hold the dir by the time a stopped one is deleted); the
-   * check and the removal use the same held handles, one walk from the root. True when removed. */
+   * container of the same name may hold the dir by the time a stopped one is deleted). One
+   * walk from the root: the file is read and the dir emptied through the same held handle,
+   * then removed by name in its parent. A slot that is missing, or not a plain dir (a symlink,
+   * a file), is left alone as a reader would find nothing there. True when removed. */
   async removeIfNamed(slot: Slot, file: string, id: string): Promise<boolean> {
     const path = this.pathOf(slot);
     try {
       const root = openRoot(this.root);
       if (!root) return false;
       return withDir(root, (r) => {
-        const task = openIfThere(r, slot.task);
+        const task = openIfThere(r, slot.task, true);
         if (!task) return false;
         const named = withDir(task, (t) => {
-          const dir = openIfThere(t, slot.name);
-          if (!dir || containerIdIn(withDir(dir, (d) => (isSafeSegment(file) ? readSmall(d, file) : ""))) !== id)
-            return false;
-          removeChildTree(t, slot.name);
-          return true;
+          const dir = openIfThere(t, slot.name, true);
+          if (!dir) return false;
+          const ours = withDir(dir, (d) => {
+            if (!isSafeSegment(file) || containerIdIn(readSmall(d, file)) !== id) return false;
+            emptyDir(d);
+            return true;
+          });
+          // A writer of this container may have slipped a temp file in since: empty it again.
+          if (ours && !removeEmptyChild(t, slot.name)) removeChildTree(t, slot.name);
+          return ours;
         });
         if (named) removeEmptyChild(r, slot.task);
         return named;

@@ -220,8 +220,14 @@ async function removeOne(ctr: CriContainer, s: PluginState): Promise<void> {
 
 // The dirs this plugin wrote for the pod's containers and that still name them.
 async function removePod(pod: CriPod, s: PluginState): Promise<void> {
+  // One bad slot (an unsafe root, a racing writer) does not keep the others: each is tried,
+  // the pod is forgotten, and what failed is logged (gc takes what is left).
   for (const [id, slot] of s.podSlots.get(pod.id) ?? []) {
-    await s.store.removeIfNamed(slot, s.config.fileName, id);
+    await s.store.removeIfNamed(slot, s.config.fileName, id).catch((err: unknown) => {
+      const e = OciMetadataError.from(err);
+      s.metrics.error(e.code);
+      return log("warn", `RemovePodSandbox ${pod.id}: ${e.message}`, { container: id, code: e.code });
+    });
   }
   s.podSlots.delete(pod.id);
 }

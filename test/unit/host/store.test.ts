@@ -517,13 +517,13 @@ describe("symlinks below the root", () => {
   }
 
   for (const [name, attack] of attacks) {
-    it(`removeIfNamed refuses to follow it and deletes nothing through it [${name}]`, async () => {
+    it(`removeIfNamed leaves it alone and deletes nothing through it [${name}]`, async () => {
       const { root, store, outside } = await fresh();
       await attack(root, outside);
       await mkdir(join(outside, "web"), { recursive: true });
       await writeFile(join(outside, "web", FILE), JSON.stringify({ ContainerID: "c1" }));
       await writeFile(join(outside, FILE), JSON.stringify({ ContainerID: "c1" }));
-      await assert.rejects(store.removeIfNamed(SLOT, FILE, "c1"));
+      assert.equal(await store.removeIfNamed(SLOT, FILE, "c1"), false);
       assert.deepEqual((await readdir(outside)).sort(), [FILE, "web"]);
       assert.deepEqual(await readdir(join(outside, "web")), [FILE]);
     });
@@ -681,6 +681,20 @@ describe("MetadataStore.removeIfNamed", () => {
     await store.write(SLOT, FILE, named("c1"));
     assert.equal(await store.removeIfNamed(SLOT, FILE, "c1"), true);
     assert.deepEqual(await readdir(join(root, "t1")), ["db"]);
+  });
+
+  it("is false for a slot that is a file, and leaves it", async () => {
+    const { root, store } = await fresh();
+    await ensureDir(store, { task: "t1", name: "db" });
+    await writeFile(join(root, "t1", "web"), JSON.stringify({ ContainerID: "c1" }));
+    assert.equal(await store.removeIfNamed(SLOT, FILE, "c1"), false);
+    assert.equal(await readFile(join(root, "t1", "web"), "utf8"), JSON.stringify({ ContainerID: "c1" }));
+  });
+
+  it("refuses an unsafe root with one of our errors, as every operation does", async () => {
+    const { root, store, outside } = await fresh();
+    await symlink(outside, root);
+    await rejectsWith(store.removeIfNamed(SLOT, FILE, "c1"), "root-unsafe");
   });
 
   it("is false for a slot or root that is not there", async () => {

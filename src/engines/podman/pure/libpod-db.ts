@@ -20,39 +20,50 @@ export function objectsStartingWith(text: string, prefix: string): Record<string
   const out: Record<string, unknown>[] = [];
   for (let at = text.indexOf(prefix); at >= 0; at = text.indexOf(prefix, at + 1)) {
     const end = objectEnd(text, at);
-    if (end < 0) continue;
-    try {
-      const v = JSON.parse(text.slice(at, end)) as unknown;
-      if (isRecord(v)) out.push(v);
-    } catch {
-      // a torn or stale fragment: skip it
-    }
+    const v = end < 0 ? undefined : parseObject(text.slice(at, end));
+    if (v) out.push(v);
   }
   return out;
 }
 
-/** The objects starting with `prefix` that hold `needle` (the container's id in some form):
- * found from each occurrence of the needle back to the prefix before it, so only the objects
- * of this container are walked, not every container's in the database (a char loop over a
- * large file costs milliseconds in a short-lived process). When that finds none (a prefix
- * nested in the object, say), every object is scanned. */
-export function objectsHolding(text: string, prefix: string, needle: string): Record<string, unknown>[] {
+/** The objects starting with `prefix` that hold `needle` (the container's id in some form)
+ * and that `keep` accepts: found from each occurrence of the needle back to the nearest
+ * object that encloses it (stepping over objects nested in it), so only the objects that
+ * mention this container are walked, not every container's in the database (a char loop over
+ * a large file costs milliseconds in a short-lived process). When none is kept, every object
+ * is scanned, as objectsStartingWith does. */
+export function objectsHolding(
+  text: string,
+  prefix: string,
+  needle: string,
+  keep: (o: Record<string, unknown>) => boolean,
+): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   const seen = new Set<number>();
   for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
-    const start = text.lastIndexOf(prefix, at);
-    if (start < 0 || seen.has(start)) continue;
-    seen.add(start);
-    const end = objectEnd(text, start);
-    if (end < at + needle.length) continue; // the needle is not inside that object
-    try {
-      const v = JSON.parse(text.slice(start, end)) as unknown;
-      if (isRecord(v)) out.push(v);
-    } catch {
-      // a torn or stale fragment: skip it
+    for (let start = text.lastIndexOf(prefix, at); start >= 0 && at - start <= MAX_OBJECT; ) {
+      const end = objectEnd(text, start);
+      if (end >= at + needle.length) {
+        if (!seen.has(start)) {
+          seen.add(start);
+          const v = parseObject(text.slice(start, end));
+          if (v && keep(v)) out.push(v);
+        }
+        break;
+      }
+      start = start > 0 ? text.lastIndexOf(prefix, start - 1) : -1; // nested, or not around it
     }
   }
-  return out.length > 0 ? out : objectsStartingWith(text, prefix);
+  return out.length > 0 ? out : objectsStartingWith(text, prefix).filter(keep);
+}
+
+function parseObject(slice: string): Record<string, unknown> | undefined {
+  try {
+    const v = JSON.parse(slice) as unknown;
+    return isRecord(v) ? v : undefined;
+  } catch {
+    return undefined; // a torn or stale fragment
+  }
 }
 
 // Index after the `}` closing the object that opens at `start`; -1 if none within MAX_OBJECT.
@@ -107,7 +118,7 @@ export function portsFromLibpodDb(text: string, id: string): PortMapping[] | und
 
 // The container's config JSON (every copy agrees: it never changes after create).
 function configOf(text: string, id: string): Record<string, unknown> | undefined {
-  return objectsHolding(text, '{"spec":', `"${id}"`).find((c) => c.id === id);
+  return objectsHolding(text, '{"spec":', `"${id}"`, (c) => c.id === id)[0];
 }
 
 // podman's PortMapping: {host_ip, container_port, host_port, range, protocol: "tcp[,udp]"}.
@@ -135,8 +146,12 @@ function expandPort(p: Record<string, unknown>): PortMapping[] {
 /** Interface → network name from the container's state copies; undefined when unknown or
  * when copies disagree. */
 export function networkNamesFromLibpodDb(text: string, id: string): Record<string, string> | undefined {
-  const maps = objectsHolding(text, '{"state":', `/${id}/`)
-    .filter((s) => typeof s.configPath === "string" && s.configPath.includes(`/${id}/`))
+  const maps = objectsHolding(
+    text,
+    '{"state":',
+    `/${id}/`,
+    (s) => typeof s.configPath === "string" && s.configPath.includes(`/${id}/`),
+  )
     .map((s) => interfaceNames(s.networkStatus))
     .filter((m) => Object.keys(m).length > 0);
   if (maps.length === 0) return undefined;

@@ -92,28 +92,56 @@ describe("objectsStartingWith", () => {
 
 describe("objectsHolding", () => {
   const noise = "\u0000\u0001binary\u0002";
+  const isId = (id: string) => (c: Record<string, unknown>) => c.id === id;
   it("walks only the objects that hold the needle, among many", () => {
     const others = Array.from({ length: 50 }, (_, i) => config(`${i}`.padStart(64, "a"), []));
     const text = [...others, config(ID, [{ container_port: 80, host_port: 8080 }]), config(OTHER, [])].join(noise);
-    const found = objectsHolding(text, '{"spec":', `"${ID}"`);
     assert.deepEqual(
-      found.map((c) => c.id),
+      objectsHolding(text, '{"spec":', `"${ID}"`, () => true).map((c) => c.id),
       [ID],
     );
   });
 
-  it("skips an object that only mentions the needle after its end, and one that names it elsewhere", () => {
+  it("keeps what the predicate keeps when other objects mention the needle too", () => {
     const mentions = JSON.stringify({ spec: {}, id: OTHER, dependencies: [ID] });
     const text = [mentions, `"${ID}"`, config(ID, [])].join(noise);
     assert.deepEqual(
-      objectsHolding(text, '{"spec":', `"${ID}"`).map((c) => c.id),
+      objectsHolding(text, '{"spec":', `"${ID}"`, () => true).map((c) => c.id),
       [OTHER, ID],
+    );
+    assert.deepEqual(
+      objectsHolding(text, '{"spec":', `"${ID}"`, isId(ID)).map((c) => c.id),
+      [ID],
     );
     assert.equal(networkModeFromLibpodDb(text, ID), "bridge");
   });
 
-  it("scans every object when the needle leads to none (the answer objectsStartingWith gives)", () => {
+  it("steps back over an object of the same prefix nested before the needle", () => {
+    const nested = JSON.stringify({
+      spec: { annotations: { x: '{"spec":1}' }, linux: { "{": 1 }, nest: { spec: 2 } },
+      cfg: { spec: { deep: true } },
+      id: ID,
+      newPortMappings: [{ container_port: 80, host_port: 8080 }],
+      networkMode: "bridge",
+    });
+    const namesIt = JSON.stringify({ spec: {}, id: OTHER, netNsCtr: ID });
+    const text = [namesIt, nested].join(noise);
+    assert.deepEqual(
+      objectsHolding(text, '{"spec":', `"${ID}"`, isId(ID)).map((c) => c.id),
+      [ID],
+    );
+    assert.equal(portsFromLibpodDb(text, ID)?.[0]?.HostPort, 8080);
+  });
+
+  it("scans every object when none that holds the needle is kept (the answer objectsStartingWith gives)", () => {
     const text = [config(OTHER, []), config(ID, [])].join(noise);
-    assert.deepEqual(objectsHolding(text, '{"spec":', "not-there"), objectsStartingWith(text, '{"spec":'));
+    assert.deepEqual(
+      objectsHolding(text, '{"spec":', "not-there", () => true),
+      objectsStartingWith(text, '{"spec":'),
+    );
+    assert.deepEqual(
+      objectsHolding(text, '{"spec":', `"${OTHER}"`, isId(ID)).map((c) => c.id),
+      [ID],
+    );
   });
 });
