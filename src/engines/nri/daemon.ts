@@ -100,9 +100,7 @@ export async function runNriDaemon(ctx: Context, flags: NriFlags, gc?: PeriodicG
       hint: (errno) => connectHint(errno, socketPath),
       onState: (state) => {
         if (state === "registered" && registrations++ > 0) metrics.reconnects++;
-        // NRI 0.6 never synchronizes a launched plugin: registered is all it will get.
-        metrics.state =
-          state === "lost" ? "connecting" : state === "registered" && launched !== undefined ? "synchronized" : state;
+        metrics.onConnection(state, launched !== undefined);
       },
     });
     stopStub = () => stub.stop();

@@ -46,6 +46,15 @@ export class NriMetrics {
   error(code: string): void {
     this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
   }
+  /** Follows the transport's connection events. A launched plugin is never synchronized by
+   * NRI 0.6: registered is all it gets. The runtime may send Synchronize before our side has
+   * seen the registration answer, so a "registered" that comes second keeps "synchronized"
+   * (a lost connection always passes through "connecting" before the next one registers). */
+  onConnection(event: "connecting" | "registered" | "lost", launched: boolean): void {
+    if (event === "registered" && this.state === "synchronized") return;
+    this.state = event === "lost" ? "connecting" : event === "registered" && launched ? "synchronized" : event;
+  }
+
   /** Registered and synchronized with the runtime: what /healthz reports. */
   healthy(): boolean {
     return this.state === "synchronized";

@@ -49,3 +49,25 @@ test("every sample line belongs to a family declared with HELP and TYPE", () => 
   }
   assert.ok(lines.includes('oci_metadata_nri_containers_skipped_total{reason="we\\"ird\\\\"} 1'));
 });
+
+test("health follows the connection, whichever of Synchronize and the registration answer comes first", () => {
+  const m = new NriMetrics();
+  m.onConnection("connecting", false);
+  m.onConnection("registered", false);
+  assert.equal(m.healthy(), false, "registered, not yet synchronized");
+  m.state = "synchronized"; // the Synchronize handler
+  assert.equal(m.healthy(), true);
+  // Synchronize first, then our side sees the registration answer: still healthy.
+  m.onConnection("lost", false);
+  assert.equal(m.state, "connecting");
+  m.state = "synchronized";
+  m.onConnection("registered", false);
+  assert.equal(m.healthy(), true);
+  // A launched plugin (NRI 0.6 never synchronizes it) is healthy once registered.
+  const launched = new NriMetrics();
+  launched.onConnection("connecting", true);
+  launched.onConnection("registered", true);
+  assert.equal(launched.healthy(), true);
+  launched.onConnection("lost", true);
+  assert.equal(launched.healthy(), false);
+});
