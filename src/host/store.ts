@@ -105,48 +105,43 @@ export class MetadataStore {
 
   /** Removes <slot> with its files, then the task dir if that left it empty. */
   async remove(slot: Slot): Promise<void> {
-    const path = this.pathOf(slot);
-    try {
-      const root = openRoot(this.root);
-      if (!root) return;
-      withDir(root, (r) => {
-        const task = openIfThere(r, slot.task);
-        if (!task) return;
-        withDir(task, (t) => removeChildTree(t, slot.name));
-        removeEmptyChild(r, slot.task);
-      });
-    } catch (err) {
-      throw wrap(`removing ${path}`, err);
-    }
+    this.removeSlot(slot);
   }
 
   /** Removes <slot> as remove() does, but only while its file names container `id` (a new
-   * container of the same name may hold the dir by the time a stopped one is deleted). One
-   * walk from the root: the file is read and the dir emptied through the same held handle,
-   * then removed by name in its parent. A slot that is missing, or not a plain dir (a symlink,
-   * a file), is left alone as a reader would find nothing there. True when removed. */
+   * container of the same name may hold the dir by the time a stopped one is deleted). A slot
+   * that is missing, or not a plain dir (a symlink, a file), is left alone as a reader would
+   * find nothing there. True when removed. */
   async removeIfNamed(slot: Slot, file: string, id: string): Promise<boolean> {
+    return this.removeSlot(slot, (d) => isSafeSegment(file) && containerIdIn(readSmall(d, file)) === id);
+  }
+
+  // One walk from the root: the slot dir is emptied through the handle `ours` looked at, then
+  // removed by name in its parent, then the task dir if that left it empty. Without `ours`
+  // anything in the way is an error; with it, a slot it cannot confirm is left alone.
+  private removeSlot(slot: Slot, ours?: (dir: DirHandle) => boolean): boolean {
     const path = this.pathOf(slot);
     try {
       const root = openRoot(this.root);
       if (!root) return false;
       return withDir(root, (r) => {
-        const task = openIfThere(r, slot.task, true);
+        const task = openIfThere(r, slot.task, ours !== undefined);
         if (!task) return false;
-        const named = withDir(task, (t) => {
-          const dir = openIfThere(t, slot.name, true);
+        const removed = withDir(task, (t) => {
+          const dir = openIfThere(t, slot.name, ours !== undefined);
           if (!dir) return false;
-          const ours = withDir(dir, (d) => {
-            if (!isSafeSegment(file) || containerIdIn(readSmall(d, file)) !== id) return false;
+          const confirmed = withDir(dir, (d) => {
+            if (ours && !ours(d)) return false;
             emptyDir(d);
             return true;
           });
+          if (!confirmed) return false;
           // A writer of this container may have slipped a temp file in since: empty it again.
-          if (ours && !removeEmptyChild(t, slot.name)) removeChildTree(t, slot.name);
-          return ours;
+          if (!removeEmptyChild(t, slot.name)) removeChildTree(t, slot.name);
+          return true;
         });
-        if (named) removeEmptyChild(r, slot.task);
-        return named;
+        if (removed || !ours) removeEmptyChild(r, slot.task);
+        return removed;
       });
     } catch (err) {
       throw wrap(`removing ${path}`, err);
