@@ -22,12 +22,13 @@ export function slotOf(plan: Inject): Slot {
 /** Plans the container and claims its dir. A name another container holds, or where the
  * image (`rootfs`, when the door can see it) holds a non-directory, moves on to the next
  * candidate (`<name>-<id prefix>`, `<name>-<id>`, …); a non-directory at the container root or
- * above it is a skip: runc could not mount there and the container would not start. */
-export async function claimSlot(view: ContainerView, ctx: Context, rootfs?: string): Promise<Plan> {
+ * above it is a skip: runc could not mount there and the container would not start.
+ * `first`: attempt 0's plan when the caller has made it already. */
+export async function claimSlot(view: ContainerView, ctx: Context, rootfs?: string, first?: Plan): Promise<Plan> {
   const { config, store } = ctx;
   let last: Inject | undefined;
   for (let attempt = 0; attempt <= NAME_ATTEMPTS; attempt++) {
-    const plan = planContainer(view, config, { attempt });
+    const plan = attempt === 0 && first ? first : planContainer(view, config, { attempt });
     if (plan.kind === "skip") return logSkip(plan, view);
     if (plan.hostDir === last?.hostDir) continue; // the plan moved past a taken name already
     last = plan;
@@ -78,7 +79,7 @@ export async function prepareContainer(
   const edits = (p: Inject) => [...pinFacts(view, p), ...editsFor(p, hook)];
   const probe = planContainer(view, ctx.config);
   if (probe.kind === "inject") applyEdits(structuredClone(spec), edits(probe));
-  const plan = await claimSlot(view, ctx, rootfs);
+  const plan = await claimSlot(view, ctx, rootfs, probe); // the probe is attempt 0's plan
   if (plan.kind === "skip") return plan;
   holdClaim(() => releaseSlot(plan, ctx)); // until the door hands the spec on
   try {
