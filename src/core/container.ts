@@ -1,5 +1,6 @@
 // ContainerView: the normalised facts every door extracts from its input (an OCI spec, a
 // podman config, an NRI message, the Docker API), so plan and document never see engine shapes.
+import { parseJson } from "./json.js";
 import type { Platform } from "./paths.js";
 
 /** One mount as the workload asked for it. */
@@ -131,12 +132,7 @@ export function identityFromAnnotations(a: Record<string, string>): AnnotatedFac
 /** Port mappings pinned as JSON; anything malformed is dropped, never half-read. */
 export function parsePorts(text: string | undefined): PortMapping[] | undefined {
   if (!text) return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  const raw = parseJson(text);
   if (!Array.isArray(raw)) return undefined;
   const ok = raw.every(
     (p) =>
@@ -153,12 +149,7 @@ export function parsePorts(text: string | undefined): PortMapping[] | undefined 
 /** Interface → network name pinned as a JSON object; anything else is dropped. */
 export function parseNames(text: string | undefined): Record<string, string> | undefined {
   if (!text) return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  const raw = parseJson(text);
   const names = stringRecord(raw);
   return Object.keys(names).length > 0 ? names : undefined;
 }

@@ -8,6 +8,7 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } fro
 import { join } from "node:path";
 import { isRecord } from "../core/container.js";
 import { describeValue, OciMetadataError, wrap } from "../core/errors.js";
+import { parseJson } from "../core/json.js";
 import type { JsonObject } from "../core/spec.js";
 
 export { type OciState, parseState } from "../core/oci-state.js";
@@ -70,7 +71,7 @@ export function readJsonUntil(fd: number, deadline: number): Uint8Array {
       // Nothing more for now: done if what came is a whole JSON document (a writer that keeps
       // stdin open), else wait a little, up to the deadline.
       const bytes = Buffer.concat(chunks);
-      if (endsLikeJson(bytes) && completeJson(bytes)) return bytes;
+      if (endsLikeJson(bytes) && parseJson(bytes.toString("utf8")) !== undefined) return bytes;
       if (Date.now() >= deadline) {
         const why = `no complete JSON within ${STDIN_DEADLINE_MS} ms and the writer keeps it open`;
         throw new OciMetadataError("state-invalid", `reading stdin: ${why}`);
@@ -92,15 +93,6 @@ export function readJsonUntil(fd: number, deadline: number): Uint8Array {
 function endsLikeJson(bytes: Buffer): boolean {
   const last = bytes[bytes.length - 1];
   return last === 0x7d || last === 0x0a;
-}
-
-function completeJson(bytes: Buffer): boolean {
-  try {
-    JSON.parse(bytes.toString("utf8"));
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A regular file's bytes; anything else (a FIFO would block forever, a device never end) is

@@ -89,9 +89,11 @@ async function install(
       ? `Docker: runtime ${RUNTIME_NAME} registered in ${req.paths.dockerConfig}${req.setAsDefault ? " as the default runtime" : ""}`
       : `Docker: already registered in ${req.paths.dockerConfig}`,
   );
+  // dockerd lists our runtime (as its default, when asked to be).
+  const active = (m: { runtimes: string[]; defaultRuntime?: string }) =>
+    m.runtimes.includes(RUNTIME_NAME) && (!req.setAsDefault || m.defaultRuntime === RUNTIME_NAME);
   const mem = await dockerMemory(ends.socket);
-  const active = mem?.runtimes.includes(RUNTIME_NAME) && (!req.setAsDefault || mem.defaultRuntime === RUNTIME_NAME);
-  if (mem && active && !changed) return 0;
+  if (mem && active(mem) && !changed) return 0;
   if (!req.reload || io.dryRun || !mem) {
     io.say(
       `next: reload dockerd: kill -HUP $(cat ${ends.pidfile})   (or: systemctl reload docker)${mem ? "" : `; its API at ${ends.socket} did not answer, so it was not checked`}`,
@@ -100,10 +102,7 @@ async function install(
       io.say(`then: docker run --runtime ${RUNTIME_NAME} --label oci-metadata.io/enabled=true ...`);
     return 0;
   }
-  await hupAndWait(
-    ends,
-    (m) => m.runtimes.includes(RUNTIME_NAME) && (!req.setAsDefault || m.defaultRuntime === RUNTIME_NAME),
-  );
+  await hupAndWait(ends, active);
   io.say(
     `reloaded dockerd (SIGHUP): it now lists the runtime ${RUNTIME_NAME}${req.setAsDefault ? " as its default" : ""}`,
   );

@@ -11,6 +11,7 @@
 // on the interface → network map leave the names out. Pure: the file's text (latin1, byte for
 // byte) in, facts out; nothing here throws.
 import { isRecord, type PortMapping } from "../../../core/container.js";
+import { parseJsonObject } from "../../../core/json.js";
 
 /** Longest JSON object followed; podman's container config is a few kB. */
 const MAX_OBJECT = 1 << 20;
@@ -20,7 +21,7 @@ export function objectsStartingWith(text: string, prefix: string): Record<string
   const out: Record<string, unknown>[] = [];
   for (let at = text.indexOf(prefix); at >= 0; at = text.indexOf(prefix, at + 1)) {
     const end = objectEnd(text, at);
-    const v = end < 0 ? undefined : parseObject(text.slice(at, end));
+    const v = end < 0 ? undefined : parseJsonObject(text.slice(at, end));
     if (v) out.push(v);
   }
   return out;
@@ -46,7 +47,7 @@ export function objectsHolding(
       if (end >= at + needle.length) {
         if (!seen.has(start)) {
           seen.add(start);
-          const v = parseObject(text.slice(start, end));
+          const v = parseJsonObject(text.slice(start, end));
           if (v && keep(v)) out.push(v);
         }
         break;
@@ -55,15 +56,6 @@ export function objectsHolding(
     }
   }
   return out.length > 0 ? out : objectsStartingWith(text, prefix).filter(keep);
-}
-
-function parseObject(slice: string): Record<string, unknown> | undefined {
-  try {
-    const v = JSON.parse(slice) as unknown;
-    return isRecord(v) ? v : undefined;
-  } catch {
-    return undefined; // a torn or stale fragment
-  }
 }
 
 // Index after the `}` closing the object that opens at `start`; -1 if none within MAX_OBJECT.
